@@ -1,0 +1,169 @@
+// Package build turns a Plan into typed objects (k8s.io/api, Gateway API, and
+// CiliumNetworkPolicy as unstructured). It makes no decisions: names, ports and
+// peers all come from the Plan.
+package build
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/krm/v1alpha1"
+)
+
+// Annotations and labels on generated objects.
+const (
+	// PeerAnnotation names a flow policy's peer, e.g. "workload shop/frontend".
+	PeerAnnotation = "netid.dev/peer"
+	// ReasonAnnotation is the declared reason of the flow.
+	ReasonAnnotation = "netid.dev/reason"
+	// WorkloadLabel names the workload a generated object belongs to.
+	WorkloadLabel = "netid.dev/workload"
+	// NamespaceNameLabel is the immutable label the API server sets on every
+	// Namespace; selecting by it cannot be spoofed by namespace owners.
+	NamespaceNameLabel = "kubernetes.io/metadata.name"
+)
+
+// Pod Security Standards labels.
+const (
+	pssPrefix = "pod-security.kubernetes.io/"
+)
+
+// Meta returns the metadata of a generated object.
+func Meta(name, namespace, workload string) metav1.ObjectMeta {
+	m := metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{"app.kubernetes.io/managed-by": "netid"}}
+	if workload != "" {
+		m.Labels[WorkloadLabel] = workload
+	}
+	return m
+}
+
+// NamespaceLabels are the labels the function owns on a governed Namespace.
+func NamespaceLabels(ns *plan.Namespace) map[string]string {
+	l := map[string]string{}
+	ps := ns.PodSecurity
+	for mode, level := range map[string]string{"enforce": ps.Enforce, "audit": ps.Audit, "warn": ps.Warn} {
+		l[pssPrefix+mode] = level
+		l[pssPrefix+mode+"-version"] = ps.Version
+	}
+	if ns.Mesh == v1alpha1.MeshIstio {
+		l["istio-injection"] = "enabled"
+	}
+	return l
+}
+
+// NamespaceAnnotations are the annotations the function owns on a governed Namespace.
+func NamespaceAnnotations(ns *plan.Namespace) map[string]string {
+	if ns.Mesh == v1alpha1.MeshLinkerd {
+		return map[string]string{"linkerd.io/inject": "enabled"}
+	}
+	return nil
+}
+
+// Namespace is the governed namespace with its Pod Security labels.
+func Namespace(ns *plan.Namespace) *corev1.Namespace {
+	o := &corev1.Namespace{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"}, ObjectMeta: Meta(ns.Name, "", "")}
+	for k, v := range NamespaceLabels(ns) {
+		o.Labels[k] = v
+	}
+	o.Annotations = NamespaceAnnotations(ns)
+	return o
+}
+
+func netpol(name, ns, workload string) *networkingv1.NetworkPolicy {
+	return &networkingv1.NetworkPolicy{TypeMeta: metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"}, ObjectMeta: Meta(name, ns, workload)}
+}
+
+// DefaultDeny isolates every pod of the namespace in both directions.
+func DefaultDeny(ns *plan.Namespace) *networkingv1.NetworkPolicy {
+	p := netpol(plan.DefaultDenyPolicy, ns.Name, "")
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+	return p
+}
+
+// DNSEgress lets every pod of the namespace resolve names: UDP and TCP 53 to
+// the DNS pods (and the NodeLocal DNSCache address when declared).
+func DNSEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
+	p := netpol(plan.DNSPolicy, ns.Name, "")
+	p.Annotations = map[string]string{
+		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", ns.DNS.Namespace, labelString(ns.DNS.PodLabels)),
+		ReasonAnnotation: "name resolution",
+	}
+	peers := []networkingv1.NetworkPolicyPeer{{
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: ns.DNS.Namespace}},
+		PodSelector:       &metav1.LabelSelector{MatchLabels: ns.DNS.PodLabels},
+	}}
+	if ns.DNS.NodeLocal != "" {
+		bits := "/32"
+		if strings.Contains(ns.DNS.NodeLocal, ":") {
+			bits = "/128"
+		}
+		peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: ns.DNS.NodeLocal + bits}})
+	}
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
+	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{
+		To:    peers,
+		Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolUDP, intstr.FromInt32(53)), port(corev1.ProtocolTCP, intstr.FromInt32(53))},
+	}}
+	return p
+}
+
+// IngressPolicy admits one flow at its callee.
+func IngressPolicy(w *plan.Workload, f *plan.Flow) *networkingv1.NetworkPolicy {
+	p := netpol(f.IngressPolicy, w.Namespace(), w.Name())
+	p.Annotations = flowAnnotations(f.From, f.Reason(true))
+	p.Spec.PodSelector = *w.Selector().DeepCopy()
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+	p.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{peer(f.From, w.Namespace())}, Ports: ports(f.Ports)}}
+	return p
+}
+
+// EgressPolicy admits one flow at its caller. FQDN callees are not expressible
+// in a NetworkPolicy: see CiliumFQDNPolicy.
+func EgressPolicy(w *plan.Workload, f *plan.Flow) *networkingv1.NetworkPolicy {
+	p := netpol(f.EgressPolicy, w.Namespace(), w.Name())
+	p.Annotations = flowAnnotations(f.To, f.Reason(false))
+	p.Spec.PodSelector = *w.Selector().DeepCopy()
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
+	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{peer(f.To, w.Namespace())}, Ports: ports(f.Ports)}}
+	return p
+}
+
+func flowAnnotations(e plan.Endpoint, reason string) map[string]string {
+	return map[string]string{PeerAnnotation: string(e.Kind) + " " + e.String(), ReasonAnnotation: reason}
+}
+
+// peer is the NetworkPolicy peer for an endpoint, seen from namespace ns.
+func peer(e plan.Endpoint, ns string) networkingv1.NetworkPolicyPeer {
+	switch e.Kind {
+	case plan.KindCIDR:
+		return networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: e.CIDR, Except: e.Except}}
+	}
+	p := networkingv1.NetworkPolicyPeer{PodSelector: e.Selector.DeepCopy()}
+	if e.Namespace != ns {
+		p.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: e.Namespace}}
+	}
+	return p
+}
+
+func ports(ps []plan.Port) []networkingv1.NetworkPolicyPort {
+	var out []networkingv1.NetworkPolicyPort
+	for _, p := range ps {
+		out = append(out, port(p.Protocol, p.Target))
+	}
+	return out
+}
+
+func port(proto corev1.Protocol, target intstr.IntOrString) networkingv1.NetworkPolicyPort {
+	return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &target}
+}
+
+func labelString(m map[string]string) string {
+	sel := metav1.LabelSelector{MatchLabels: m}
+	return strings.ReplaceAll(metav1.FormatLabelSelector(&sel), " ", "")
+}

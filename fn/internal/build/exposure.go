@@ -1,0 +1,83 @@
+package build
+
+import (
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"netid.dev/netid/fn/internal/plan"
+)
+
+// HTTPRoute attaches the workload's Service to the declared Gateway; nil when
+// the workload is not exposed through a Gateway.
+func HTTPRoute(w *plan.Workload) *gatewayv1.HTTPRoute {
+	e := w.Exposure
+	if e == nil || e.Gateway == nil {
+		return nil
+	}
+	g := e.Gateway
+	parent := gatewayv1.ParentReference{Name: gatewayv1.ObjectName(g.ParentRef.Name)}
+	if g.ParentRef.Namespace != "" {
+		ns := gatewayv1.Namespace(g.ParentRef.Namespace)
+		parent.Namespace = &ns
+	}
+	if g.ParentRef.SectionName != "" {
+		sn := gatewayv1.SectionName(g.ParentRef.SectionName)
+		parent.SectionName = &sn
+	}
+	var hosts []gatewayv1.Hostname
+	for _, h := range g.Hostnames {
+		hosts = append(hosts, gatewayv1.Hostname(h))
+	}
+	pathType, path := gatewayv1.PathMatchPathPrefix, g.Path
+	port := gatewayv1.PortNumber(e.ServicePort.Port)
+	return &gatewayv1.HTTPRoute{
+		TypeMeta:   metav1.TypeMeta{APIVersion: gatewayv1.GroupVersion.String(), Kind: "HTTPRoute"},
+		ObjectMeta: Meta(w.Name(), w.Namespace(), w.Name()),
+		Spec: gatewayv1.HTTPRouteSpec{
+			CommonRouteSpec: gatewayv1.CommonRouteSpec{ParentRefs: []gatewayv1.ParentReference{parent}},
+			Hostnames:       hosts,
+			Rules: []gatewayv1.HTTPRouteRule{{
+				Matches: []gatewayv1.HTTPRouteMatch{{Path: &gatewayv1.HTTPPathMatch{Type: &pathType, Value: &path}}},
+				BackendRefs: []gatewayv1.HTTPBackendRef{{BackendRef: gatewayv1.BackendRef{
+					BackendObjectReference: gatewayv1.BackendObjectReference{Name: gatewayv1.ObjectName(e.Service.Object.Name), Port: &port},
+				}}},
+			}},
+		},
+	}
+}
+
+// Ingress routes the declared host to the workload's Service; nil when the
+// workload is not exposed through an Ingress.
+func Ingress(w *plan.Workload) *networkingv1.Ingress {
+	e := w.Exposure
+	if e == nil || e.Ingress == nil {
+		return nil
+	}
+	in := e.Ingress
+	class := in.ClassName
+	pathType := networkingv1.PathTypePrefix
+	backend := networkingv1.IngressServiceBackend{Name: e.Service.Object.Name}
+	if e.ServicePort.Name != "" {
+		backend.Port.Name = e.ServicePort.Name
+	} else {
+		backend.Port.Number = e.ServicePort.Port
+	}
+	o := &networkingv1.Ingress{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
+		ObjectMeta: Meta(w.Name(), w.Namespace(), w.Name()),
+		Spec: networkingv1.IngressSpec{
+			IngressClassName: &class,
+			Rules: []networkingv1.IngressRule{{
+				Host: in.Host,
+				IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+					Paths: []networkingv1.HTTPIngressPath{{Path: in.Path, PathType: &pathType, Backend: networkingv1.IngressBackend{Service: &backend}}},
+				}},
+			}},
+		},
+	}
+	if in.TLSSecret != "" {
+		o.Spec.TLS = []networkingv1.IngressTLS{{Hosts: []string{in.Host}, SecretName: in.TLSSecret}}
+	}
+	return o
+}

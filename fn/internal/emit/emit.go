@@ -1,0 +1,273 @@
+// Package emit merges the generated objects into the user's items: it patches
+// the fields the function owns on user objects (pod template identity, Namespace
+// labels, ServiceAccount automount), appends everything else in a deterministic
+// order with a unique file path each, and refuses objects that would collide
+// with something the user wrote.
+package emit
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"netid.dev/netid/fn/internal/build"
+	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/load"
+	"netid.dev/netid/fn/internal/plan"
+)
+
+// Generated-file layout: every generated object gets its own path, so kpt
+// writes one file per object and a rerun maps each object back to its file.
+const (
+	// Dir holds the generated files, relative to the package root.
+	Dir = "netid"
+	// ReportName is the report ConfigMap's name and ReportKey its data key.
+	ReportName = "network-identity-report"
+	ReportKey  = "network-identity.md"
+)
+
+// Emit returns the output items: the user's items (owned fields patched), then
+// the generated objects.
+func Emit(m *load.Model, p *plan.Plan, report string) ([]*yaml.RNode, finding.List) {
+	e := &emitter{user: map[string]*yaml.RNode{}}
+	for _, n := range m.Items {
+		e.user[idOf(n)] = n
+	}
+	for _, w := range p.Workloads {
+		e.add(patchPodTemplate(w))
+	}
+	for _, ns := range p.Namespaces {
+		e.namespace(ns)
+		e.object(build.DefaultDeny(ns))
+		if ns.DNS != nil {
+			e.object(build.DNSEgress(ns))
+		}
+		for _, w := range ns.Workloads {
+			e.workload(ns, w)
+		}
+	}
+	for _, w := range p.Workloads {
+		e.object(build.ClusterRole(w))
+		e.object(build.ClusterRoleBinding(w))
+	}
+	e.object(reportConfigMap(report))
+	if e.fs.HasErrors() {
+		return nil, e.fs
+	}
+	return append(append([]*yaml.RNode(nil), m.Items...), e.out...), e.fs
+}
+
+type emitter struct {
+	user map[string]*yaml.RNode
+	out  []*yaml.RNode
+	fs   finding.List
+}
+
+func (e *emitter) add(fs finding.List) { e.fs = append(e.fs, fs...) }
+
+func (e *emitter) namespace(ns *plan.Namespace) {
+	o := build.Namespace(ns)
+	if user, ok := e.user[idOf(mustNode(o))]; ok {
+		e.add(setMap(user, []string{"metadata", "labels"}, build.NamespaceLabels(ns)))
+		e.add(setMap(user, []string{"metadata", "annotations"}, build.NamespaceAnnotations(ns)))
+		return
+	}
+	e.object(o)
+}
+
+func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
+	sa := build.ServiceAccount(w)
+	if user, ok := e.user[idOf(mustNode(sa))]; ok {
+		e.add(setField(user, boolNode(*sa.AutomountServiceAccountToken), "automountServiceAccountToken"))
+	} else {
+		e.object(sa)
+	}
+	e.object(build.Role(w))
+	e.object(build.RoleBinding(w))
+	for _, f := range w.In {
+		e.object(build.IngressPolicy(w, f))
+	}
+	for _, f := range w.Out {
+		if f.To.Kind == plan.KindFQDN {
+			dnsNS, dnsLabels := "kube-system", map[string]string{"k8s-app": "kube-dns"}
+			if ns.DNS != nil {
+				dnsNS, dnsLabels = ns.DNS.Namespace, ns.DNS.PodLabels
+			}
+			e.object(build.CiliumFQDNPolicy(w, f, dnsNS, dnsLabels))
+			continue
+		}
+		e.object(build.EgressPolicy(w, f))
+	}
+	e.object(build.HTTPRoute(w))
+	e.object(build.Ingress(w))
+}
+
+// object appends one generated object, unless it is nil. A user object with
+// the same identity and the same content stands in for it; one with other
+// content is a conflict.
+func (e *emitter) object(o runtime.Object) {
+	if o == nil || reflect.ValueOf(o).IsNil() {
+		return
+	}
+	n := mustNode(o)
+	id := idOf(n)
+	if user, ok := e.user[id]; ok {
+		if !sameContent(user, n) {
+			e.fs = append(e.fs, finding.Configf(finding.ObjectOf(user), "metadata.name",
+				"conflicts with the %s netid generates under this name; remove or rename it (netid owns generated objects)", n.GetKind()))
+		}
+		return
+	}
+	annos := map[string]string{load.GeneratedAnnotation: "true", kioutil.PathAnnotation: path(n), kioutil.IndexAnnotation: "0"}
+	for k, v := range annos {
+		if err := n.PipeE(yaml.SetAnnotation(k, v)); err != nil {
+			panic(err)
+		}
+	}
+	e.out = append(e.out, n)
+}
+
+// path is the generated object's file, e.g. netid/shop/networkpolicy_default-deny.yaml.
+func path(n *yaml.RNode) string {
+	ns := n.GetNamespace()
+	if ns == "" {
+		ns = "_cluster"
+	}
+	name := strings.NewReplacer(":", "-", "/", "-").Replace(n.GetName())
+	if n.GetName() == ReportName {
+		return Dir + "/" + ReportName + ".yaml"
+	}
+	return fmt.Sprintf("%s/%s/%s_%s.yaml", Dir, ns, strings.ToLower(n.GetKind()), name)
+}
+
+// mustNode converts a typed object to YAML, without the empty fields typed
+// objects carry (creationTimestamp, status).
+func mustNode(o runtime.Object) *yaml.RNode {
+	var data []byte
+	var err error
+	if u, ok := o.(*unstructured.Unstructured); ok {
+		data, err = sigsyaml.Marshal(u.Object)
+	} else {
+		data, err = sigsyaml.Marshal(o)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("marshalling a generated %T: %v", o, err))
+	}
+	n, err := yaml.Parse(string(data))
+	if err != nil {
+		panic(fmt.Sprintf("parsing a generated %T: %v", o, err))
+	}
+	_ = n.PipeE(yaml.Lookup("metadata"), yaml.Clear("creationTimestamp"))
+	_ = n.PipeE(yaml.Clear("status"))
+	if spec := n.Field("spec"); spec != nil && spec.Value.IsNilOrEmpty() {
+		_ = n.PipeE(yaml.Clear("spec"))
+	}
+	return n
+}
+
+func boolNode(b bool) *yaml.RNode {
+	n := yaml.NewScalarRNode(fmt.Sprint(b))
+	n.YNode().Tag = yaml.NodeTagBool
+	return n
+}
+
+func reportConfigMap(report string) *corev1.ConfigMap {
+	return &corev1.ConfigMap{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: ReportName,
+			Labels:      map[string]string{load.ManagedByLabel: load.ManagedByValue},
+			Annotations: map[string]string{load.LocalConfig: "true"}},
+		Data: map[string]string{ReportKey: report},
+	}
+}
+
+// idOf is group/kind/namespace/name.
+func idOf(n *yaml.RNode) string {
+	group := n.GetApiVersion()
+	if i := strings.Index(group, "/"); i >= 0 {
+		group = group[:i]
+	} else {
+		group = ""
+	}
+	return group + "/" + n.GetKind() + "/" + n.GetNamespace() + "/" + n.GetName()
+}
+
+// sameContent compares everything but metadata and status.
+func sameContent(a, b *yaml.RNode) bool {
+	strip := func(n *yaml.RNode) string {
+		c := n.Copy()
+		_ = c.PipeE(yaml.Clear("metadata"))
+		_ = c.PipeE(yaml.Clear("status"))
+		m, err := c.Map()
+		if err != nil {
+			return c.MustString()
+		}
+		s, _ := sigsyaml.Marshal(m)
+		return string(s)
+	}
+	return strip(a) == strip(b)
+}
+
+func setField(n *yaml.RNode, value *yaml.RNode, path ...string) finding.List {
+	parent := path[:len(path)-1]
+	if err := n.PipeE(yaml.LookupCreate(yaml.MappingNode, parent...), yaml.SetField(path[len(path)-1], value)); err != nil {
+		return finding.List{finding.Configf(finding.ObjectOf(n), strings.Join(path, "."), "cannot set: %v", err)}
+	}
+	return nil
+}
+
+func setMap(n *yaml.RNode, path []string, values map[string]string) finding.List {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var fs finding.List
+	for _, k := range keys {
+		fs = append(fs, setField(n, yaml.NewStringRNode(values[k]), append(append([]string(nil), path...), k)...)...)
+	}
+	return fs
+}
+
+// patchPodTemplate sets the pod template's identity fields, which the function
+// owns: the ServiceAccount, token automount, and the image pull secret.
+func patchPodTemplate(w *plan.Workload) finding.List {
+	n := w.Source.Node
+	spec := []string{"spec", "template", "spec"}
+	fs := setField(n, yaml.NewStringRNode(w.ServiceAccount), append(spec, "serviceAccountName")...)
+	if legacy, _ := n.Pipe(yaml.Lookup(append(spec, "serviceAccount")...)); legacy != nil {
+		fs = append(fs, setField(n, yaml.NewStringRNode(w.ServiceAccount), append(spec, "serviceAccount")...)...)
+	}
+	fs = append(fs, setField(n, boolNode(*w.Spec.Identity.AutomountToken), append(spec, "automountServiceAccountToken")...)...)
+	if r := w.Spec.Registry; r != nil && r.PullSecret != "" {
+		fs = append(fs, addPullSecret(n, r.PullSecret)...)
+	}
+	return fs
+}
+
+func addPullSecret(n *yaml.RNode, name string) finding.List {
+	list, err := n.Pipe(yaml.LookupCreate(yaml.SequenceNode, "spec", "template", "spec", "imagePullSecrets"))
+	if err != nil {
+		return finding.List{finding.Configf(finding.ObjectOf(n), "spec.template.spec.imagePullSecrets", "cannot set: %v", err)}
+	}
+	elems, _ := list.Elements()
+	for _, el := range elems {
+		if f := el.Field("name"); f != nil && yaml.GetValue(f.Value) == name {
+			return nil
+		}
+	}
+	entry := yaml.NewMapRNode(&map[string]string{"name": name})
+	if err := list.PipeE(yaml.Append(entry.YNode())); err != nil {
+		return finding.List{finding.Configf(finding.ObjectOf(n), "spec.template.spec.imagePullSecrets", "cannot set: %v", err)}
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+// Package finding is what every stage reports: a problem (or note) about one
+// object and field, turned into a KRM result and a line on stderr.
+package finding
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Severity of a finding.
+type Severity = framework.Severity
+
+// Severities.
+const (
+	Error   = framework.Error
+	Warning = framework.Warning
+	Info    = framework.Info
+)
+
+// ConfigRule tags findings about the input itself (malformed or unresolvable
+// configuration) rather than about the policy it would produce.
+const ConfigRule = "config"
+
+// Object identifies a manifest and where it came from.
+type Object struct {
+	APIVersion string
+	Kind       string
+	Namespace  string
+	Name       string
+	// File is the manifest's path (from internal.config.kubernetes.io/path), if known.
+	File string
+	// Index is the document's index in File.
+	Index int
+}
+
+// ObjectOf identifies an RNode, with its file when the path annotations say.
+func ObjectOf(n *yaml.RNode) Object {
+	o := Object{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Namespace: n.GetNamespace(), Name: n.GetName()}
+	if p, i, err := kioutil.GetFileAnnotations(n); err == nil {
+		o.File = p
+		fmt.Sscanf(i, "%d", &o.Index)
+	}
+	return o
+}
+
+// String is kind/namespace/name, the form used in messages.
+func (o Object) String() string {
+	if o.Namespace == "" {
+		return o.Kind + "/" + o.Name
+	}
+	return o.Kind + "/" + o.Namespace + "/" + o.Name
+}
+
+// Finding is one problem or note.
+type Finding struct {
+	Severity Severity
+	// Rule is the rule ID, or ConfigRule.
+	Rule string
+	// Object is the manifest the finding is about (zero if none).
+	Object Object
+	// Field is the path of the offending field, e.g. spec.ingress[0].from.workload.
+	Field string
+	// Message says what is wrong and, where it helps, what to do.
+	Message string
+}
+
+// Configf is an error about the input.
+func Configf(obj Object, fieldPath, format string, args ...any) Finding {
+	return Finding{Severity: Error, Rule: ConfigRule, Object: obj, Field: fieldPath, Message: fmt.Sprintf(format, args...)}
+}
+
+// Result is the KRM form.
+func (f Finding) Result() *framework.Result {
+	r := &framework.Result{Message: f.Message, Severity: f.Severity, Tags: map[string]string{"rule": f.Rule}}
+	if f.Object.Kind != "" {
+		r.ResourceRef = &yaml.ResourceIdentifier{
+			TypeMeta: yaml.TypeMeta{APIVersion: f.Object.APIVersion, Kind: f.Object.Kind},
+			NameMeta: yaml.NameMeta{Name: f.Object.Name, Namespace: f.Object.Namespace},
+		}
+	}
+	if f.Field != "" {
+		r.Field = &framework.Field{Path: f.Field}
+	}
+	if f.Object.File != "" {
+		r.File = &framework.File{Path: f.Object.File, Index: f.Object.Index}
+	}
+	return r
+}
+
+// String is the human form printed on stderr, e.g.
+// "error[config] NetworkIdentity/shop/cart spec.ingress[0].from.workload (app/netid/cart.yaml): peer workload "front" is not in the render".
+func (f Finding) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s[%s]", f.Severity, f.Rule)
+	if f.Object.Kind != "" {
+		b.WriteString(" " + f.Object.String())
+	}
+	if f.Field != "" {
+		b.WriteString(" " + f.Field)
+	}
+	if f.Object.File != "" {
+		b.WriteString(" (" + f.Object.File + ")")
+	}
+	b.WriteString(": " + f.Message)
+	return b.String()
+}
+
+// List is an ordered collection of findings.
+type List []Finding
+
+// HasErrors reports whether any finding is an error.
+func (l List) HasErrors() bool {
+	for _, f := range l {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Sorted orders findings by severity, object, field and message, so output is
+// deterministic whatever order the stages found them in.
+func (l List) Sorted() List {
+	out := append(List(nil), l...)
+	rank := map[Severity]int{Error: 0, Warning: 1, Info: 2}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if rank[a.Severity] != rank[b.Severity] {
+			return rank[a.Severity] < rank[b.Severity]
+		}
+		if a.Object.String() != b.Object.String() {
+			return a.Object.String() < b.Object.String()
+		}
+		if a.Field != b.Field {
+			return a.Field < b.Field
+		}
+		return a.Message < b.Message
+	})
+	return out
+}
+
+// Results converts the list to KRM results.
+func (l List) Results() framework.Results {
+	var rs framework.Results
+	for _, f := range l {
+		rs = append(rs, f.Result())
+	}
+	return rs
+}

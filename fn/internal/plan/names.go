@@ -1,0 +1,87 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Names of the per-namespace baseline policies.
+const (
+	DefaultDenyPolicy = "default-deny"
+	DNSPolicy         = "allow-dns-egress"
+)
+
+// maxName is the longest object name (a DNS subdomain).
+const maxName = 253
+
+var nonName = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// slug names an endpoint inside a policy name, relative to the namespace the
+// policy lives in: "frontend", "payments-paymentservice", "monitoring-prometheus",
+// "cidr-203-0-113-0-24", "fqdn-api-example-com".
+func slug(e Endpoint, ns string) string {
+	var s string
+	switch e.Kind {
+	case KindWorkload:
+		s = e.Workload.Name()
+		if e.Namespace != ns {
+			s = e.Namespace + "-" + s
+		}
+	case KindPods:
+		keys := make([]string, 0, len(e.Selector.MatchLabels))
+		for k := range e.Selector.MatchLabels {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := []string{e.Namespace}
+		for _, k := range keys {
+			parts = append(parts, e.Selector.MatchLabels[k])
+		}
+		s = strings.Join(parts, "-")
+	case KindCIDR:
+		s = "cidr-" + e.CIDR
+	case KindFQDN:
+		s = "fqdn-" + strings.ReplaceAll(e.FQDN, "*", "wildcard")
+	}
+	s = nonName.ReplaceAllString(strings.ToLower(s), "-")
+	return strings.Trim(s, "-")
+}
+
+// nameFlowPolicies gives every governed end of every flow a policy name,
+// unique in its namespace and stable across runs.
+func nameFlowPolicies(p *Plan) {
+	taken := map[string]map[string]bool{}
+	unique := func(ns, name string) string {
+		if taken[ns] == nil {
+			taken[ns] = map[string]bool{DefaultDenyPolicy: true, DNSPolicy: true}
+		}
+		name = fit(name)
+		candidate := name
+		for i := 2; taken[ns][candidate]; i++ {
+			candidate = fit(fmt.Sprintf("%s-%d", name, i))
+		}
+		taken[ns][candidate] = true
+		return candidate
+	}
+	for _, w := range p.Workloads {
+		for _, f := range w.In {
+			f.IngressPolicy = unique(w.Namespace(), w.Name()+"-ingress-from-"+slug(f.From, w.Namespace()))
+		}
+		for _, f := range w.Out {
+			f.EgressPolicy = unique(w.Namespace(), w.Name()+"-egress-to-"+slug(f.To, w.Namespace()))
+		}
+	}
+}
+
+// fit shortens an over-long name, keeping it unique with a hash of the whole.
+func fit(name string) string {
+	if len(name) <= maxName {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	return strings.TrimRight(name[:maxName-9], "-") + "-" + hex.EncodeToString(sum[:4])
+}

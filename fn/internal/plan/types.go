@@ -1,0 +1,205 @@
+// Package plan resolves a Model into a Plan: every flow with both of its ends,
+// the callee's pod target ports, each workload's identity and exposure, and each
+// namespace's baseline. The Plan is the single source of truth for "who may talk
+// to whom": the builders, the report and the proofs all read it.
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"netid.dev/netid/fn/internal/load"
+	"netid.dev/netid/krm/v1alpha1"
+)
+
+// Plan is the resolved render.
+type Plan struct {
+	// Namespaces governed by at least one NetworkIdentity, by name.
+	Namespaces []*Namespace
+	// Workloads with a NetworkIdentity, by namespace and name.
+	Workloads []*Workload
+	// Flows are every allowed flow, each once, in a stable order.
+	Flows []*Flow
+}
+
+// Namespace is the baseline of one governed namespace.
+type Namespace struct {
+	Name string
+	// PodSecurity levels for the namespace labels.
+	PodSecurity v1alpha1.PodSecurity
+	// DNS is the DNS egress of every pod of the namespace; nil when disabled.
+	DNS *v1alpha1.DNS
+	// Mesh is the mesh whose injection the namespace opts into ("" for none).
+	Mesh v1alpha1.MeshProvider
+	// Workloads of the namespace, by name.
+	Workloads []*Workload
+}
+
+// Workload is one governed workload.
+type Workload struct {
+	Source   *load.Workload
+	Identity *load.Identity
+	// Spec is the defaulted NetworkIdentity spec.
+	Spec *v1alpha1.Spec
+	// ServiceAccount is the dedicated ServiceAccount's name.
+	ServiceAccount string
+	// Services select the workload's pods (or the one named by spec.service).
+	Services []*load.Service
+	// Exposure is set when the workload is reached from outside the cluster.
+	Exposure *Exposure
+	// In are the flows this workload receives; Out the flows it makes.
+	In, Out []*Flow
+}
+
+// Name is the workload's rendered name.
+func (w *Workload) Name() string { return w.Source.Name() }
+
+// Namespace is the workload's rendered namespace.
+func (w *Workload) Namespace() string { return w.Source.Namespace() }
+
+// Selector selects the workload's pods.
+func (w *Workload) Selector() *metav1.LabelSelector { return w.Source.Selector }
+
+// Exposure is how a workload is reached from outside.
+type Exposure struct {
+	Gateway *v1alpha1.GatewayExposure
+	Ingress *v1alpha1.IngressExposure
+	// Service and ServicePort are the backend the route or Ingress names.
+	Service     *load.Service
+	ServicePort corev1.ServicePort
+	// Flow is the ingress from the controller pods.
+	Flow *Flow
+}
+
+// EndpointKind says what an endpoint is.
+type EndpointKind string
+
+// Endpoint kinds.
+const (
+	// KindWorkload is a workload of the render.
+	KindWorkload EndpointKind = "workload"
+	// KindPods are pods outside the render, by namespace and labels.
+	KindPods EndpointKind = "pods"
+	// KindCIDR is an address block.
+	KindCIDR EndpointKind = "cidr"
+	// KindFQDN is a DNS name.
+	KindFQDN EndpointKind = "fqdn"
+)
+
+// Endpoint is one end of a flow.
+type Endpoint struct {
+	Kind EndpointKind
+	// Workload is the render's workload (KindWorkload).
+	Workload *load.Workload
+	// Planned is the workload's plan when it has a NetworkIdentity.
+	Planned *Workload
+	// Namespace of a workload or pods.
+	Namespace string
+	// Selector selects the pods of a workload or of pods outside the render.
+	Selector *metav1.LabelSelector
+	// ServiceAccount of pods outside the render, when declared; of a planned
+	// workload, its dedicated one.
+	ServiceAccount string
+	CIDR           string
+	Except         []string
+	FQDN           string
+}
+
+// String names the endpoint for people, e.g. "shop/frontend",
+// "monitoring/{app.kubernetes.io/name=prometheus}", "203.0.113.0/24 except 203.0.113.7/32".
+func (e Endpoint) String() string {
+	switch e.Kind {
+	case KindWorkload:
+		return e.Namespace + "/" + e.Workload.Name()
+	case KindPods:
+		return e.Namespace + "/{" + labelString(e.Selector.MatchLabels) + "}"
+	case KindCIDR:
+		if len(e.Except) > 0 {
+			return e.CIDR + " except " + strings.Join(e.Except, ",")
+		}
+		return e.CIDR
+	}
+	return e.FQDN
+}
+
+// Key identifies the endpoint for de-duplication.
+func (e Endpoint) Key() string {
+	switch e.Kind {
+	case KindPods:
+		return "pods:" + e.String() + "|" + e.ServiceAccount
+	case KindFQDN:
+		return "fqdn:" + e.FQDN
+	}
+	return string(e.Kind) + ":" + e.String()
+}
+
+// Port is one allowed destination port on the callee's pods.
+type Port struct {
+	Protocol corev1.Protocol
+	// Target is the pod's port: a number, or a container port name.
+	Target intstr.IntOrString
+	// Via is the Service port it was named through, e.g. "cartservice:grpc/7070",
+	// empty when named directly.
+	Via string
+}
+
+// String is "8080/TCP" or "grpc/TCP".
+func (p Port) String() string { return p.Target.String() + "/" + string(p.Protocol) }
+
+// Flow is an allowed connection from a caller to a callee.
+type Flow struct {
+	From, To Endpoint
+	// Ports are the callee's ports; empty only when the callee is a workload
+	// that exposes no ports at all (never generated: such a flow is an error).
+	Ports []Port
+	// CallerReason and CalleeReason are the reasons declared at each end.
+	CallerReason, CalleeReason string
+	// DeclaredBy lists where the flow was declared, e.g.
+	// "NetworkIdentity/shop/frontend spec.egress[0]".
+	DeclaredBy []string
+	// Exposure marks the ingress from an exposure controller.
+	Exposure bool
+	// IngressPolicy and EgressPolicy name the NetworkPolicies generated at the
+	// callee and caller ends ("" where that end is not governed).
+	IngressPolicy, EgressPolicy string
+}
+
+// Reason is the reason to annotate at one end: that end's own if declared,
+// else the other end's.
+func (f *Flow) Reason(atCallee bool) string {
+	if atCallee && f.CalleeReason != "" || !atCallee && f.CallerReason == "" {
+		return f.CalleeReason
+	}
+	return f.CallerReason
+}
+
+// PortsString is "8080/TCP, grpc/TCP".
+func (f *Flow) PortsString() string {
+	var s []string
+	for _, p := range f.Ports {
+		s = append(s, p.String())
+	}
+	return strings.Join(s, ", ")
+}
+
+func (f *Flow) key() string {
+	return f.From.Key() + " -> " + f.To.Key() + " : " + f.PortsString()
+}
+
+func labelString(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%s", k, m[k]))
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,111 @@
+// Package process runs the pipeline: load → plan → build/emit, with the
+// report, and the KRM plumbing around it: read a ResourceList, write the
+// result, and refuse (stderr, non-zero exit, nothing on stdout) on any error.
+package process
+
+import (
+	"fmt"
+	"io"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"netid.dev/netid/fn/internal/emit"
+	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/load"
+	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/report"
+)
+
+// Output is the result of one render.
+type Output struct {
+	// Items are the output items; nil when Findings has an error.
+	Items []*yaml.RNode
+	// Report is network-identity.md ("" when the render failed before planning).
+	Report string
+	// Findings, sorted.
+	Findings finding.List
+}
+
+// Render runs the pipeline on the items and functionConfig.
+func Render(items []*yaml.RNode, functionConfig *yaml.RNode) Output {
+	m, fs := load.Load(items, functionConfig)
+	if fs.HasErrors() {
+		return Output{Findings: fs.Sorted()}
+	}
+	p, pfs := plan.Make(m)
+	fs = append(fs, pfs...)
+	if fs.HasErrors() {
+		return Output{Findings: fs.Sorted()}
+	}
+	md := report.Markdown(p)
+	out, efs := emit.Emit(m, p, md)
+	fs = append(fs, efs...)
+	if fs.HasErrors() {
+		return Output{Report: md, Findings: fs.Sorted()}
+	}
+	return Output{Items: out, Report: md, Findings: fs.Sorted()}
+}
+
+// Run is the KRM function: a ResourceList on in, the rendered ResourceList on
+// out, every finding on stderr in human form. It returns the exit code: 0 on
+// success, 1 when any finding is an error (then nothing is written to out).
+func Run(in io.Reader, out, stderr io.Writer) int {
+	rw := &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true}
+	items, err := rw.Read()
+	if err != nil {
+		fmt.Fprintf(stderr, "error[%s]: reading the ResourceList: %v\n", finding.ConfigRule, err)
+		return 1
+	}
+	// kyaml keeps the legacy and the internal path/index/id annotations in
+	// step; snapshot them so generated objects and edits stay consistent.
+	annos, err := kio.PreprocessResourcesForInternalAnnotationMigration(items)
+	if err != nil {
+		fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
+		return 1
+	}
+	res := Render(items, rw.FunctionConfig)
+	for _, f := range res.Findings {
+		fmt.Fprintln(stderr, f.String())
+	}
+	if res.Findings.HasErrors() {
+		fmt.Fprintf(stderr, "netid: refused to render: %d error(s)\n", countErrors(res.Findings))
+		return 1
+	}
+	if err := kio.ReconcileInternalAnnotations(res.Items, annos); err != nil {
+		fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
+		return 1
+	}
+	if len(res.Findings) > 0 {
+		results, err := toNode(res.Findings.Results())
+		if err != nil {
+			fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
+			return 1
+		}
+		rw.Results = results
+	}
+	if err := rw.Write(res.Items); err != nil {
+		fmt.Fprintf(stderr, "error: writing the ResourceList: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func toNode(rs framework.Results) (*yaml.RNode, error) {
+	b, err := yaml.Marshal(rs)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.Parse(string(b))
+}
+
+func countErrors(l finding.List) int {
+	n := 0
+	for _, f := range l {
+		if f.Severity == finding.Error {
+			n++
+		}
+	}
+	return n
+}

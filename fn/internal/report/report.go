@@ -1,0 +1,299 @@
+// Package report writes network-identity.md from the Plan: the allowed-flow
+// matrix, identities and RBAC rationale, mTLS posture, exposure, exceptions
+// with their ADRs, and the handoffs other teams must act on.
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"netid.dev/netid/fn/internal/build"
+	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/krm/v1alpha1"
+)
+
+// Markdown renders the report. It depends on the Plan alone, so it is as
+// deterministic as the Plan.
+func Markdown(p *plan.Plan) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Network identity report\n\n")
+	w("Rendered by netid from %d NetworkIdentity configs: %d workloads in %d namespaces, %d allowed flows. ",
+		len(p.Workloads), len(p.Workloads), len(p.Namespaces), len(p.Flows))
+	w("Everything not listed under *Allowed flows* is denied.\n\n")
+
+	w("## Namespaces\n\n")
+	w("| Namespace | Pod Security (enforce / audit / warn) | Version | Baseline policies | DNS egress | Mesh injection |\n")
+	w("|---|---|---|---|---|---|\n")
+	for _, ns := range p.Namespaces {
+		dns := "off"
+		if ns.DNS != nil {
+			dns = fmt.Sprintf("%s/{%s} UDP+TCP 53", ns.DNS.Namespace, labels(ns.DNS.PodLabels))
+			if ns.DNS.NodeLocal != "" {
+				dns += ", NodeLocal " + ns.DNS.NodeLocal
+			}
+		}
+		baseline := "`" + plan.DefaultDenyPolicy + "`"
+		if ns.DNS != nil {
+			baseline += ", `" + plan.DNSPolicy + "`"
+		}
+		mesh := "none"
+		if ns.Mesh != "" {
+			mesh = string(ns.Mesh)
+		}
+		ps := ns.PodSecurity
+		w("| %s | %s / %s / %s | %s | %s | %s | %s |\n", ns.Name, ps.Enforce, ps.Audit, ps.Warn, ps.Version, baseline, dns, mesh)
+	}
+
+	w("\n## Allowed flows\n\n")
+	w("| From | To | Ports (on the callee's pods) | Reason | Policies | Declared at |\n|---|---|---|---|---|---|\n")
+	for _, f := range p.Flows {
+		reason := f.Reason(true)
+		if f.CallerReason != "" && f.CalleeReason != "" && f.CallerReason != f.CalleeReason {
+			reason = f.CalleeReason + " / " + f.CallerReason
+		}
+		var pols []string
+		if f.EgressPolicy != "" {
+			pols = append(pols, "`"+f.EgressPolicy+"`")
+		}
+		if f.IngressPolicy != "" {
+			pols = append(pols, "`"+f.IngressPolicy+"`")
+		}
+		w("| %s | %s | %s | %s | %s | %s |\n", endpoint(f.From), endpoint(f.To), portsWithVia(f.Ports), cell(reason), strings.Join(pols, ", "), strings.Join(f.DeclaredBy, "; "))
+	}
+
+	matrix(&b, p)
+
+	w("\n## Identities and RBAC\n\n")
+	w("| Workload | ServiceAccount | API token mounted | Permissions | Why |\n|---|---|---|---|---|\n")
+	for _, wl := range p.Workloads {
+		id := wl.Spec.Identity
+		token := "no"
+		if *id.AutomountToken {
+			token = "yes"
+		}
+		var perms, why []string
+		for _, r := range id.Rules {
+			perms = append(perms, "Role: "+rule(r))
+			why = append(why, orDash(r.Reason))
+		}
+		for _, r := range id.ClusterRules {
+			perms = append(perms, "ClusterRole `"+build.ClusterRoleName(wl)+"`: "+rule(r))
+			why = append(why, r.Reason)
+		}
+		if len(perms) == 0 {
+			perms, why = []string{"none (no Role, no ClusterRole)"}, []string{"no API access declared"}
+		}
+		w("| %s | `%s/%s` | %s | %s | %s |\n", wlName(wl), wl.Namespace(), wl.ServiceAccount, token, strings.Join(perms, "<br>"), cell(strings.Join(why, "<br>")))
+	}
+
+	w("\n## mTLS posture\n\n| Workload | Mesh | mTLS | East-west decision |\n|---|---|---|---|\n")
+	for _, wl := range p.Workloads {
+		m := wl.Spec.Mesh
+		switch {
+		case m == nil:
+			w("| %s | not stated | not stated | not stated |\n", wlName(wl))
+		case m.Provider == v1alpha1.MeshNone:
+			w("| %s | none | - | %s |\n", wlName(wl), cell(m.EastWest))
+		default:
+			w("| %s | %s | %s | %s |\n", wlName(wl), m.Provider, m.MTLS, orDash(cell(m.EastWest)))
+		}
+	}
+
+	w("\n## Exposure\n\n")
+	exposed := false
+	for _, wl := range p.Workloads {
+		e := wl.Exposure
+		if e == nil {
+			continue
+		}
+		if !exposed {
+			w("| Workload | Via | Hosts | Backend | Controller pods admitted |\n|---|---|---|---|---|\n")
+			exposed = true
+		}
+		via, hosts := "", ""
+		if e.Gateway != nil {
+			ns := e.Gateway.ParentRef.Namespace
+			if ns == "" {
+				ns = wl.Namespace()
+			}
+			via = fmt.Sprintf("HTTPRoute `%s` → Gateway %s/%s", wl.Name(), ns, e.Gateway.ParentRef.Name)
+			hosts = strings.Join(e.Gateway.Hostnames, ", ")
+		} else {
+			via = fmt.Sprintf("Ingress `%s` (class %s)", wl.Name(), e.Ingress.ClassName)
+			hosts = e.Ingress.Host
+			if e.Ingress.TLSSecret != "" {
+				hosts += " (TLS: " + e.Ingress.TLSSecret + ")"
+			}
+		}
+		w("| %s | %s | %s | Service %s port %d | %s on %s |\n", wlName(wl), via, orDash(hosts), e.Service.Object.Name, e.ServicePort.Port, e.Flow.From.String(), e.Flow.PortsString())
+	}
+	if !exposed {
+		w("No workload is exposed outside the cluster.\n")
+	}
+
+	w("\n## Exceptions\n\n")
+	var exc []string
+	for _, wl := range p.Workloads {
+		for _, e := range wl.Spec.Exceptions {
+			exc = append(exc, fmt.Sprintf("| %s | `%s` | %s | %s |", wlName(wl), e.Rule, e.ADR, cell(e.Reason)))
+		}
+	}
+	if len(exc) == 0 {
+		w("None.\n")
+	} else {
+		w("| Workload | Rule | ADR | Reason |\n|---|---|---|---|\n%s\n", strings.Join(exc, "\n"))
+	}
+
+	w("\n## Handoffs\n\nWhat this render relies on others to provide:\n\n")
+	for _, h := range handoffs(p) {
+		w("- %s\n", h)
+	}
+	return b.String()
+}
+
+// matrix is the caller × callee grid of the allowed ports.
+func matrix(b *strings.Builder, p *plan.Plan) {
+	var callers, callees []string
+	cells := map[[2]string][]string{}
+	seen := map[string]bool{}
+	addTo := func(list *[]string, s string) {
+		if !seen[s+"|"+fmt.Sprint(list == &callers)] {
+			seen[s+"|"+fmt.Sprint(list == &callers)] = true
+			*list = append(*list, s)
+		}
+	}
+	for _, f := range p.Flows {
+		from, to := f.From.String(), f.To.String()
+		addTo(&callers, from)
+		addTo(&callees, to)
+		cells[[2]string{from, to}] = append(cells[[2]string{from, to}], f.PortsString())
+	}
+	sort.Strings(callers)
+	sort.Strings(callees)
+	fmt.Fprintf(b, "\n## Flow matrix\n\nRows call columns; a cell lists the allowed ports, `-` means denied.\n\n| from \\ to | %s |\n|---|%s\n",
+		strings.Join(callees, " | "), strings.Repeat("---|", len(callees)))
+	for _, c := range callers {
+		row := make([]string, len(callees))
+		for i, d := range callees {
+			row[i] = "-"
+			if v, ok := cells[[2]string{c, d}]; ok {
+				row[i] = strings.Join(v, ", ")
+			}
+		}
+		fmt.Fprintf(b, "| **%s** | %s |\n", c, strings.Join(row, " | "))
+	}
+}
+
+func handoffs(p *plan.Plan) []string {
+	var out []string
+	add := func(format string, args ...any) {
+		s := fmt.Sprintf(format, args...)
+		for _, o := range out {
+			if o == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	add("Cluster networking: the CNI must enforce NetworkPolicy (ingress and egress); without it every policy here is inert.")
+	for _, wl := range p.Workloads {
+		if r := wl.Spec.Registry; r != nil && r.PullSecret != "" {
+			add("Registry: Secret `%s` (type kubernetes.io/dockerconfigjson, %s credentials) must exist in namespace %s; netid only references it.", r.PullSecret, r.Auth, wl.Namespace())
+		}
+		if e := wl.Exposure; e != nil && e.Gateway != nil {
+			ns := e.Gateway.ParentRef.Namespace
+			if ns == "" {
+				ns = wl.Namespace()
+			}
+			add("Gateway owners: Gateway %s/%s must allow HTTPRoutes from namespace %s, and its pods must carry {%s} in namespace %s.",
+				ns, e.Gateway.ParentRef.Name, wl.Namespace(), labels(e.Flow.From.Selector.MatchLabels), e.Flow.From.Namespace)
+		}
+		if e := wl.Exposure; e != nil && e.Ingress != nil {
+			add("Ingress owners: the %s ingress controller pods must carry {%s} in namespace %s.", e.Ingress.ClassName, labels(e.Flow.From.Selector.MatchLabels), e.Flow.From.Namespace)
+		}
+		if m := wl.Spec.Mesh; m != nil && m.Provider == v1alpha1.MeshNone {
+			add("East-west encryption for %s: %s", wlName(wl), m.EastWest)
+		}
+	}
+	for _, f := range p.Flows {
+		switch {
+		case f.From.Kind == plan.KindPods && !f.Exposure:
+			add("Owners of %s: their namespace's egress policy must allow the call to %s on %s.", f.From.String(), f.To.String(), f.PortsString())
+		case f.To.Kind == plan.KindPods:
+			add("Owners of %s: their namespace's ingress policy must admit %s on %s.", f.To.String(), f.From.String(), f.PortsString())
+		case f.To.Kind == plan.KindCIDR:
+			add("Perimeter: traffic from %s to %s (%s) leaves the cluster; egress firewalls or gateways must allow it.", f.From.String(), f.To.String(), f.PortsString())
+		case f.To.Kind == plan.KindFQDN:
+			add("Cilium: FQDN egress from %s to %s needs Cilium's DNS proxy (enabled by default).", f.From.String(), f.To.FQDN)
+		}
+	}
+	return out
+}
+
+func endpoint(e plan.Endpoint) string {
+	if e.Kind == plan.KindWorkload {
+		return "**" + e.String() + "**"
+	}
+	return e.String() + " (" + string(e.Kind) + ")"
+}
+
+func portsWithVia(ps []plan.Port) string {
+	var s []string
+	for _, p := range ps {
+		if p.Via != "" {
+			s = append(s, fmt.Sprintf("%s (Service %s)", p.String(), p.Via))
+		} else {
+			s = append(s, p.String())
+		}
+	}
+	return strings.Join(s, ", ")
+}
+
+func rule(r v1alpha1.Rule) string {
+	groups := make([]string, 0, len(r.APIGroups))
+	for _, g := range r.APIGroups {
+		if g == "" {
+			g = "core"
+		}
+		groups = append(groups, g)
+	}
+	s := strings.Join(r.Verbs, ",") + " " + strings.Join(r.Resources, ",")
+	if len(r.Resources) > 0 {
+		s += " (" + strings.Join(groups, ",") + ")"
+	}
+	if len(r.ResourceNames) > 0 {
+		s += " named " + strings.Join(r.ResourceNames, ",")
+	}
+	if len(r.NonResourceURLs) > 0 {
+		s += strings.Join(r.NonResourceURLs, ",")
+	}
+	return "`" + strings.TrimSpace(s) + "`"
+}
+
+func wlName(w *plan.Workload) string {
+	return fmt.Sprintf("%s/%s (%s)", w.Namespace(), w.Name(), w.Source.Kind())
+}
+
+func labels(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+"="+m[k])
+	}
+	return strings.Join(parts, ",")
+}
+
+func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,395 @@
+package v1alpha1
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+var (
+	pssVersion = regexp.MustCompile(`^(latest|v1\.[0-9]+)$`)
+	fqdnRe     = regexp.MustCompile(`^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?\.?$`)
+)
+
+// Validate checks everything that can be judged from the NetworkIdentity alone
+// (call Default first). Whether workloads, Services and ports exist is judged
+// when the render is planned.
+func (n *NetworkIdentity) Validate() []FieldError {
+	var out []FieldError
+	for _, e := range n.validate() {
+		out = append(out, FieldError{Path: e.Field, Message: e.ErrorBody()})
+	}
+	return out
+}
+
+func (n *NetworkIdentity) validate() field.ErrorList {
+	var errs field.ErrorList
+	spec := field.NewPath("spec")
+	s := &n.Spec
+	errs = append(errs, dnsName(spec.Child("workload"), s.Workload)...)
+	if s.Service != "" {
+		errs = append(errs, dnsLabel(spec.Child("service"), s.Service)...)
+	}
+	errs = append(errs, oneOf(spec.Child("tier"), string(s.Tier), TierCritical, TierStandard)...)
+	errs = append(errs, oneOf(spec.Child("mode"), string(s.Mode), ModeEnforce, ModeAudit)...)
+	errs = append(errs, oneOf(spec.Child("cni"), string(s.CNI), CNIGeneric, CNICalico, CNICilium, CNIAntrea)...)
+	for i, r := range s.Ingress {
+		p := spec.Child("ingress").Index(i)
+		errs = append(errs, validatePeer(p.Child("from"), r.From, s.CNI, false)...)
+		errs = append(errs, validatePorts(p.Child("ports"), r.Ports)...)
+		errs = append(errs, required(p.Child("reason"), r.Reason)...)
+	}
+	for i, r := range s.Egress {
+		p := spec.Child("egress").Index(i)
+		errs = append(errs, validatePeer(p.Child("to"), r.To, s.CNI, true)...)
+		errs = append(errs, validatePorts(p.Child("ports"), r.Ports)...)
+		errs = append(errs, required(p.Child("reason"), r.Reason)...)
+		if r.To.Workload == "" && len(r.Ports) == 0 {
+			errs = append(errs, field.Required(p.Child("ports"), "ports are required for a callee outside the render"))
+		}
+		if r.To.CIDR != "" || r.To.FQDN != "" {
+			for j, port := range r.Ports {
+				if port.Port.Type == intstr.String {
+					errs = append(errs, field.Invalid(p.Child("ports").Index(j), port.String(), "a CIDR or FQDN callee has no named ports; give a number"))
+				}
+			}
+		}
+	}
+	errs = append(errs, validateDNS(spec.Child("dns"), s.DNS)...)
+	errs = append(errs, validateIdentity(spec.Child("identity"), &s.Identity)...)
+	if ps := s.PodSecurity; ps != nil {
+		p := spec.Child("podSecurity")
+		for _, l := range []struct{ name, v string }{{"enforce", ps.Enforce}, {"audit", ps.Audit}, {"warn", ps.Warn}} {
+			errs = append(errs, oneOf(p.Child(l.name), l.v, "privileged", "baseline", "restricted")...)
+		}
+		if !pssVersion.MatchString(ps.Version) {
+			errs = append(errs, field.Invalid(p.Child("version"), ps.Version, `must be "latest" or "v1.N"`))
+		}
+	}
+	if r := s.Registry; r != nil {
+		p := spec.Child("registry")
+		if r.PullSecret != "" {
+			errs = append(errs, dnsName(p.Child("pullSecret"), r.PullSecret)...)
+		}
+		errs = append(errs, oneOf(p.Child("auth"), string(r.Auth), AuthShortLived, AuthNodeIdentity, AuthStatic)...)
+	}
+	if m := s.Mesh; m != nil {
+		p := spec.Child("mesh")
+		errs = append(errs, oneOf(p.Child("provider"), string(m.Provider), MeshIstio, MeshLinkerd, MeshNone)...)
+		switch m.Provider {
+		case MeshNone:
+			if m.MTLS != "" {
+				errs = append(errs, field.Forbidden(p.Child("mtls"), "mtls needs a mesh provider; state the decision in eastWest"))
+			}
+			errs = append(errs, required(p.Child("eastWest"), m.EastWest)...)
+		case MeshIstio, MeshLinkerd:
+			errs = append(errs, oneOf(p.Child("mtls"), m.MTLS, "STRICT", "PERMISSIVE")...)
+		}
+	}
+	errs = append(errs, validateExposure(spec.Child("exposure"), s.Exposure)...)
+	for i, e := range s.Exceptions {
+		p := spec.Child("exceptions").Index(i)
+		errs = append(errs, required(p.Child("rule"), e.Rule)...)
+		errs = append(errs, required(p.Child("adr"), e.ADR)...)
+		errs = append(errs, required(p.Child("reason"), e.Reason)...)
+	}
+	return errs
+}
+
+func validatePeer(p *field.Path, peer Peer, cni CNI, egress bool) field.ErrorList {
+	var errs field.ErrorList
+	kinds := 0
+	if peer.Workload != "" {
+		kinds++
+		errs = append(errs, dnsName(p.Child("workload"), peer.Workload)...)
+	}
+	if len(peer.PodLabels) > 0 {
+		kinds++
+		errs = append(errs, labels(p.Child("podLabels"), peer.PodLabels)...)
+		if peer.Namespace == "" {
+			errs = append(errs, field.Required(p.Child("namespace"), "pods outside the render are named by namespace and podLabels"))
+		}
+	}
+	if peer.CIDR != "" {
+		kinds++
+		errs = append(errs, validateCIDR(p, peer)...)
+	}
+	if peer.FQDN != "" {
+		kinds++
+		if !egress {
+			errs = append(errs, field.Forbidden(p.Child("fqdn"), "an FQDN can only be a callee (egress)"))
+		}
+		if !fqdnRe.MatchString(peer.FQDN) {
+			errs = append(errs, field.Invalid(p.Child("fqdn"), peer.FQDN, "must be a DNS name, optionally starting with *."))
+		}
+		if cni != CNICilium {
+			errs = append(errs, field.Forbidden(p.Child("fqdn"), fmt.Sprintf("FQDN peers need cni: cilium (spec.cni is %q)", cni)))
+		}
+	}
+	switch {
+	case kinds == 0 && peer.Namespace != "":
+		errs = append(errs, field.Required(p.Child("podLabels"), "a namespace alone would allow every pod in it; add podLabels or a workload"))
+	case kinds == 0:
+		errs = append(errs, field.Required(p, "one of workload, namespace+podLabels, cidr or fqdn"))
+	case kinds > 1:
+		errs = append(errs, field.Invalid(p, peerString(peer), "exactly one of workload, namespace+podLabels, cidr or fqdn"))
+	}
+	if peer.Namespace != "" {
+		errs = append(errs, dnsLabel(p.Child("namespace"), peer.Namespace)...)
+		if peer.CIDR != "" || peer.FQDN != "" {
+			errs = append(errs, field.Forbidden(p.Child("namespace"), "a CIDR or FQDN peer has no namespace"))
+		}
+	}
+	if peer.ServiceAccount != "" {
+		if len(peer.PodLabels) == 0 {
+			errs = append(errs, field.Forbidden(p.Child("serviceAccount"), "only for pods outside the render (namespace+podLabels)"))
+		}
+		errs = append(errs, dnsName(p.Child("serviceAccount"), peer.ServiceAccount)...)
+	}
+	if len(peer.Except) > 0 && peer.CIDR == "" {
+		errs = append(errs, field.Forbidden(p.Child("except"), "except needs cidr"))
+	}
+	return errs
+}
+
+func validateCIDR(p *field.Path, peer Peer) field.ErrorList {
+	var errs field.ErrorList
+	block, err := netip.ParsePrefix(peer.CIDR)
+	if err != nil {
+		return append(errs, field.Invalid(p.Child("cidr"), peer.CIDR, "must be a CIDR such as 203.0.113.0/24"))
+	}
+	if block.Masked() != block {
+		errs = append(errs, field.Invalid(p.Child("cidr"), peer.CIDR, fmt.Sprintf("host bits set; did you mean %s?", block.Masked())))
+	}
+	for i, e := range peer.Except {
+		ex, err := netip.ParsePrefix(e)
+		switch {
+		case err != nil:
+			errs = append(errs, field.Invalid(p.Child("except").Index(i), e, "must be a CIDR"))
+		case ex.Addr().Is4() != block.Addr().Is4() || ex.Bits() <= block.Bits() || !block.Contains(ex.Addr()):
+			errs = append(errs, field.Invalid(p.Child("except").Index(i), e, fmt.Sprintf("must be a strict subset of %s", peer.CIDR)))
+		}
+	}
+	return errs
+}
+
+func validatePorts(p *field.Path, ports []PortRef) field.ErrorList {
+	var errs field.ErrorList
+	for i, port := range ports {
+		errs = append(errs, validatePort(p.Index(i), port)...)
+	}
+	return errs
+}
+
+func validatePort(p *field.Path, port PortRef) field.ErrorList {
+	var errs field.ErrorList
+	if port.Port.Type == intstr.Int {
+		for _, msg := range validation.IsValidPortNum(int(port.Port.IntVal)) {
+			errs = append(errs, field.Invalid(p, port.String(), msg))
+		}
+	} else {
+		for _, msg := range validation.IsValidPortName(port.Port.StrVal) {
+			errs = append(errs, field.Invalid(p, port.String(), msg))
+		}
+	}
+	if port.Protocol != "" {
+		errs = append(errs, oneOf(p.Child("protocol"), string(port.Protocol), corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP)...)
+	}
+	return errs
+}
+
+func validateDNS(p *field.Path, d *DNS) field.ErrorList {
+	var errs field.ErrorList
+	if d == nil || d.Enabled == nil || !*d.Enabled {
+		return nil
+	}
+	errs = append(errs, dnsLabel(p.Child("namespace"), d.Namespace)...)
+	errs = append(errs, labels(p.Child("podLabels"), d.PodLabels)...)
+	if d.NodeLocal != "" {
+		if _, err := netip.ParseAddr(d.NodeLocal); err != nil {
+			errs = append(errs, field.Invalid(p.Child("nodeLocal"), d.NodeLocal, "must be an IP address such as 169.254.20.10"))
+		}
+	}
+	return errs
+}
+
+func validateIdentity(p *field.Path, id *Identity) field.ErrorList {
+	var errs field.ErrorList
+	if id.ServiceAccount != "" {
+		errs = append(errs, dnsName(p.Child("serviceAccount"), id.ServiceAccount)...)
+		if id.ServiceAccount == "default" {
+			errs = append(errs, field.Invalid(p.Child("serviceAccount"), id.ServiceAccount, "the default ServiceAccount is shared by every pod of the namespace; name a dedicated one"))
+		}
+	}
+	for i, r := range id.Rules {
+		rp := p.Child("rules").Index(i)
+		errs = append(errs, validateRule(rp, r)...)
+		if len(r.NonResourceURLs) > 0 {
+			errs = append(errs, field.Forbidden(rp.Child("nonResourceURLs"), "a namespaced Role cannot grant nonResourceURLs; use clusterRules"))
+		}
+	}
+	for i, r := range id.ClusterRules {
+		rp := p.Child("clusterRules").Index(i)
+		errs = append(errs, validateRule(rp, r)...)
+		errs = append(errs, required(rp.Child("reason"), r.Reason)...)
+	}
+	return errs
+}
+
+func validateRule(p *field.Path, r Rule) field.ErrorList {
+	var errs field.ErrorList
+	if len(r.Verbs) == 0 {
+		errs = append(errs, field.Required(p.Child("verbs"), "a rule needs verbs"))
+	}
+	if len(r.Resources) == 0 && len(r.NonResourceURLs) == 0 {
+		errs = append(errs, field.Required(p.Child("resources"), "a rule needs resources or nonResourceURLs"))
+	}
+	if len(r.Resources) > 0 && len(r.APIGroups) == 0 {
+		errs = append(errs, field.Required(p.Child("apiGroups"), `name the API groups ("" is the core group)`))
+	}
+	return errs
+}
+
+func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
+	if e == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	switch {
+	case e.Gateway == nil && e.Ingress == nil:
+		errs = append(errs, field.Required(p, "one of gateway or ingress"))
+	case e.Gateway != nil && e.Ingress != nil:
+		errs = append(errs, field.Invalid(p, "gateway+ingress", "one of gateway or ingress, not both"))
+	}
+	if g := e.Gateway; g != nil {
+		gp := p.Child("gateway")
+		errs = append(errs, dnsName(gp.Child("parentRef", "name"), g.ParentRef.Name)...)
+		if g.ParentRef.Namespace != "" {
+			errs = append(errs, dnsLabel(gp.Child("parentRef", "namespace"), g.ParentRef.Namespace)...)
+		}
+		for i, h := range g.Hostnames {
+			errs = append(errs, hostname(gp.Child("hostnames").Index(i), h)...)
+		}
+		errs = append(errs, validatePath(gp.Child("path"), g.Path)...)
+		errs = append(errs, validatePort(gp.Child("port"), g.Port)...)
+	}
+	if in := e.Ingress; in != nil {
+		ip := p.Child("ingress")
+		errs = append(errs, dnsName(ip.Child("className"), in.ClassName)...)
+		errs = append(errs, hostname(ip.Child("host"), in.Host)...)
+		if in.TLSSecret != "" {
+			errs = append(errs, dnsName(ip.Child("tlsSecret"), in.TLSSecret)...)
+		}
+		errs = append(errs, validatePath(ip.Child("path"), in.Path)...)
+		errs = append(errs, validatePort(ip.Child("port"), in.Port)...)
+	}
+	cp := p.Child("controller")
+	if e.Controller == nil {
+		errs = append(errs, field.Required(cp, "name the controller pods (namespace and podLabels) that the NetworkPolicy lets in"))
+	} else {
+		errs = append(errs, dnsLabel(cp.Child("namespace"), e.Controller.Namespace)...)
+		if len(e.Controller.PodLabels) == 0 {
+			errs = append(errs, field.Required(cp.Child("podLabels"), "select the controller pods; an empty selector would admit every pod of the namespace"))
+		}
+		errs = append(errs, labels(cp.Child("podLabels"), e.Controller.PodLabels)...)
+	}
+	return errs
+}
+
+func validatePath(p *field.Path, v string) field.ErrorList {
+	if !strings.HasPrefix(v, "/") {
+		return field.ErrorList{field.Invalid(p, v, `must start with "/"`)}
+	}
+	return nil
+}
+
+func hostname(p *field.Path, v string) field.ErrorList {
+	var errs field.ErrorList
+	name := strings.TrimPrefix(v, "*.")
+	for _, msg := range validation.IsDNS1123Subdomain(name) {
+		errs = append(errs, field.Invalid(p, v, msg))
+	}
+	return errs
+}
+
+func required(p *field.Path, v string) field.ErrorList {
+	if strings.TrimSpace(v) == "" {
+		return field.ErrorList{field.Required(p, "")}
+	}
+	return nil
+}
+
+func oneOf[T ~string](p *field.Path, v string, allowed ...T) field.ErrorList {
+	var names []string
+	for _, a := range allowed {
+		if string(a) == v {
+			return nil
+		}
+		names = append(names, string(a))
+	}
+	return field.ErrorList{field.NotSupported(p, v, names)}
+}
+
+func dnsName(p *field.Path, v string) field.ErrorList {
+	if v == "" {
+		return field.ErrorList{field.Required(p, "")}
+	}
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Subdomain(v) {
+		errs = append(errs, field.Invalid(p, v, msg))
+	}
+	return errs
+}
+
+func dnsLabel(p *field.Path, v string) field.ErrorList {
+	if v == "" {
+		return field.ErrorList{field.Required(p, "")}
+	}
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Label(v) {
+		errs = append(errs, field.Invalid(p, v, msg))
+	}
+	return errs
+}
+
+func labels(p *field.Path, m map[string]string) field.ErrorList {
+	var errs field.ErrorList
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
+		for _, msg := range validation.IsQualifiedName(k) {
+			errs = append(errs, field.Invalid(p.Key(k), k, msg))
+		}
+		for _, msg := range validation.IsValidLabelValue(v) {
+			errs = append(errs, field.Invalid(p.Key(k), v, msg))
+		}
+	}
+	return errs
+}
+
+func peerString(p Peer) string {
+	var parts []string
+	if p.Workload != "" {
+		parts = append(parts, "workload="+p.Workload)
+	}
+	if p.Namespace != "" {
+		parts = append(parts, "namespace="+p.Namespace)
+	}
+	if len(p.PodLabels) > 0 {
+		parts = append(parts, "podLabels")
+	}
+	if p.CIDR != "" {
+		parts = append(parts, "cidr="+p.CIDR)
+	}
+	if p.FQDN != "" {
+		parts = append(parts, "fqdn="+p.FQDN)
+	}
+	return strings.Join(parts, ",")
+}
