@@ -61,7 +61,7 @@ func Decode(data []byte) (*NetworkIdentity, []FieldError) {
 		msg := s.Error()
 		switch {
 		case unknownField.MatchString(msg):
-			errs = append(errs, FieldError{Path: unknownField.FindStringSubmatch(msg)[1], Message: "unknown field (see docs/spec.md for the NetworkIdentity fields)"})
+			errs = append(errs, FieldError{Path: unknownField.FindStringSubmatch(msg)[1], Message: "unknown field (see docs/config.md for the NetworkIdentity fields)"})
 		case duplicateField.MatchString(msg):
 			errs = append(errs, FieldError{Path: duplicateField.FindStringSubmatch(msg)[1], Message: "field given twice"})
 		default:

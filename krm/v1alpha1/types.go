@@ -1,7 +1,7 @@
 // Package v1alpha1 is the NetworkIdentity API: the function config that declares,
 // for one workload, who may call it, whom it may call, and the identity it runs as.
 //
-// The contract lives in docs/spec.md; this package is its typed form, with
+// The contract lives in docs/config.md; this package is its typed form, with
 // defaulting (defaults.go) and validation (validation.go), and is importable by
 // other tools that want to read or write NetworkIdentity objects.
 package v1alpha1
