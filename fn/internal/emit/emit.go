@@ -29,7 +29,7 @@ import (
 // writes one file per object and a rerun maps each object back to its file.
 const (
 	// Dir holds the generated files, relative to the package root.
-	Dir = "netid"
+	Dir = "netid-generated"
 	// ReportName is the report ConfigMap's name and ReportKey its data key.
 	ReportName = "network-identity-report"
 	ReportKey  = "network-identity.md"

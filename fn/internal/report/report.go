@@ -5,6 +5,8 @@ package report
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -155,23 +157,14 @@ func Markdown(p *plan.Plan) string {
 
 // matrix is the caller × callee grid of the allowed ports.
 func matrix(b *strings.Builder, p *plan.Plan) {
-	var callers, callees []string
+	callerSet, calleeSet := map[string]bool{}, map[string]bool{}
 	cells := map[[2]string][]string{}
-	seen := map[string]bool{}
-	addTo := func(list *[]string, s string) {
-		if !seen[s+"|"+fmt.Sprint(list == &callers)] {
-			seen[s+"|"+fmt.Sprint(list == &callers)] = true
-			*list = append(*list, s)
-		}
-	}
 	for _, f := range p.Flows {
 		from, to := f.From.String(), f.To.String()
-		addTo(&callers, from)
-		addTo(&callees, to)
+		callerSet[from], calleeSet[to] = true, true
 		cells[[2]string{from, to}] = append(cells[[2]string{from, to}], f.PortsString())
 	}
-	sort.Strings(callers)
-	sort.Strings(callees)
+	callers, callees := slices.Sorted(maps.Keys(callerSet)), slices.Sorted(maps.Keys(calleeSet))
 	fmt.Fprintf(b, "\n## Flow matrix\n\nRows call columns; a cell lists the allowed ports, `-` means denied.\n\n| from \\ to | %s |\n|---|%s\n",
 		strings.Join(callees, " | "), strings.Repeat("---|", len(callees)))
 	for _, c := range callers {
