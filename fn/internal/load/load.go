@@ -227,9 +227,15 @@ func decodeLoose(n *yaml.RNode, v any) error {
 	return json.Unmarshal(data, v)
 }
 
+// isEmpty reports a functionConfig that carries nothing: absent, an empty
+// map, or the empty ConfigMap kpt fn eval sends when no config is given.
 func isEmpty(n *yaml.RNode) bool {
 	if n.IsNilOrEmpty() {
 		return true
+	}
+	if n.GetApiVersion() == "v1" && n.GetKind() == "ConfigMap" {
+		data := n.Field("data")
+		return data == nil || data.Value.IsNilOrEmpty()
 	}
 	fields, err := n.Fields()
 	return err == nil && len(fields) == 0
