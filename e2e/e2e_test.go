@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -483,6 +484,24 @@ func TestKptRender(t *testing.T) {
 	for _, ns := range []string{"shop", "payments"} {
 		if !denies[ns] {
 			t.Errorf("no generated file holds NetworkPolicy default-deny in namespace %s; new files: %v", ns, added)
+		}
+	}
+
+	// User files keep everything they had, comments included: the only lines
+	// netid adds to a workload are the pod template fields it owns.
+	owned := regexp.MustCompile(`^\s*(serviceAccountName: |automountServiceAccountToken: |imagePullSecrets:|- name: regcred$)`)
+	for name, data := range before {
+		if !strings.HasSuffix(name, ".yaml") || strings.Contains(name, "Kptfile") {
+			continue
+		}
+		var kept []string
+		for _, line := range strings.Split(string(after[name]), "\n") {
+			if !owned.MatchString(line) {
+				kept = append(kept, line)
+			}
+		}
+		if strings.Join(kept, "\n") != string(data) {
+			t.Errorf("kpt render changed %s beyond the fields netid owns:\n%s", name, firstDifference(data, []byte(strings.Join(kept, "\n"))))
 		}
 	}
 
