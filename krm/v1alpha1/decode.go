@@ -3,11 +3,15 @@ package v1alpha1
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
+	yamlv3 "go.yaml.in/yaml/v3"
 	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
 )
@@ -46,8 +50,12 @@ func Decode(data []byte) (*NetworkIdentity, []FieldError) {
 	if err := json.Unmarshal(js, &doc); err != nil {
 		return nil, []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
 	}
-	// Ports have a custom decoder, which loses the field path of its errors;
-	// judge their shape here, where the path is known.
+	// YAML-to-JSON conversion keeps the last of duplicate keys silently, and
+	// ports have a custom decoder, which loses the field path of its errors:
+	// judge both here, where the path is known.
+	if errs := duplicateKeys(data); len(errs) > 0 {
+		return nil, errs
+	}
 	if errs := checkPortShapes(doc); len(errs) > 0 {
 		return nil, errs
 	}
@@ -96,7 +104,7 @@ func decodeError(doc any, err error) FieldError {
 	if p, ok := locate(doc, segs, "", func(v any) bool { return jsonType(v) == got }); ok {
 		path = p
 	}
-	return FieldError{Path: path, Message: fmt.Sprintf("got a %s, want %s", got, goTypeName(goType))}
+	return FieldError{Path: path, Message: fmt.Sprintf("got %s, want %s", article(got), goTypeName(goType))}
 }
 
 // locate finds the first concrete path (with indices) along segs whose value
@@ -111,14 +119,25 @@ func locate(v any, segs []string, at string, bad func(any) bool) (string, bool) 
 		return "", false
 	}
 	if len(segs) == 0 {
-		if arr, ok := v.([]any); ok && !bad(v) {
-			for i, e := range arr {
+		if bad(v) {
+			return at, true
+		}
+		// the wrong value may be an element of the list or map the path names
+		switch c := v.(type) {
+		case []any:
+			for i, e := range c {
 				if bad(e) {
 					return at + "[" + strconv.Itoa(i) + "]", true
 				}
 			}
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(c)) {
+				if bad(c[k]) {
+					return at + "." + k, true
+				}
+			}
 		}
-		return at, bad(v)
+		return "", false
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -151,8 +170,15 @@ func jsonType(v any) string {
 	return "null"
 }
 
+// stringTypes are the API's string-kinded types, named in type errors by
+// their Go name.
+var stringTypes = map[string]bool{"v1alpha1.Tier": true, "v1alpha1.Mode": true, "v1alpha1.CNI": true,
+	"v1alpha1.RegistryAuth": true, "v1alpha1.MeshProvider": true, "v1.Protocol": true}
+
 func goTypeName(t string) string {
 	switch {
+	case stringTypes[t]:
+		return "a string"
 	case strings.HasPrefix(t, "[]"):
 		return "a list"
 	case strings.HasPrefix(t, "map["):
@@ -171,9 +197,16 @@ func goTypeName(t string) string {
 // {port, protocol}.
 func checkPortShapes(doc any) []FieldError {
 	var errs []FieldError
+	number := func(path string, v any) {
+		if f, ok := v.(float64); ok && (f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32) {
+			errs = append(errs, FieldError{Path: path, Message: fmt.Sprintf("got %v, want a whole port number", f)})
+		}
+	}
 	check := func(path string, v any) {
 		switch p := v.(type) {
-		case string, float64:
+		case string:
+		case float64:
+			number(path, p)
 		case map[string]any:
 			for k := range p {
 				if k != "port" && k != "protocol" {
@@ -183,13 +216,15 @@ func checkPortShapes(doc any) []FieldError {
 			if _, ok := p["port"]; !ok {
 				errs = append(errs, FieldError{Path: path + ".port", Message: "required"})
 			} else if t := jsonType(p["port"]); t != "string" && t != "number" {
-				errs = append(errs, FieldError{Path: path + ".port", Message: "got a " + t + ", want a port name or number"})
+				errs = append(errs, FieldError{Path: path + ".port", Message: "got " + article(t) + ", want a port name or number"})
+			} else {
+				number(path+".port", p["port"])
 			}
 			if pr, ok := p["protocol"]; ok && jsonType(pr) != "string" {
-				errs = append(errs, FieldError{Path: path + ".protocol", Message: "got a " + jsonType(pr) + ", want TCP, UDP or SCTP"})
+				errs = append(errs, FieldError{Path: path + ".protocol", Message: "got " + article(jsonType(pr)) + ", want TCP, UDP or SCTP"})
 			}
 		default:
-			errs = append(errs, FieldError{Path: path, Message: "got a " + jsonType(v) + ", want a port name, a number or {port, protocol}"})
+			errs = append(errs, FieldError{Path: path, Message: "got " + article(jsonType(v)) + ", want a port name, a number or {port, protocol}"})
 		}
 	}
 	spec, _ := doc.(map[string]any)["spec"].(map[string]any)
@@ -214,5 +249,51 @@ func checkPortShapes(doc any) []FieldError {
 			}
 		}
 	}
+	return errs
+}
+
+// article is "a number", "an array".
+func article(jsonKind string) string {
+	if strings.ContainsRune("aeiou", rune(jsonKind[0])) {
+		return "an " + jsonKind
+	}
+	return "a " + jsonKind
+}
+
+// duplicateKeys finds keys given twice in one mapping.
+func duplicateKeys(data []byte) []FieldError {
+	var doc yamlv3.Node
+	if err := yamlv3.Unmarshal(data, &doc); err != nil {
+		return nil // a syntax error is reported by the conversion
+	}
+	var errs []FieldError
+	var walk func(n *yamlv3.Node, path string)
+	walk = func(n *yamlv3.Node, path string) {
+		switch n.Kind {
+		case yamlv3.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, path)
+			}
+		case yamlv3.MappingNode:
+			seen := map[string]bool{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				if seen[k] {
+					errs = append(errs, FieldError{Path: p, Message: fmt.Sprintf("field given twice (line %d)", n.Content[i].Line)})
+				}
+				seen[k] = true
+				walk(n.Content[i+1], p)
+			}
+		case yamlv3.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, path+"["+strconv.Itoa(i)+"]")
+			}
+		}
+	}
+	walk(&doc, "")
 	return errs
 }

@@ -50,7 +50,11 @@ func (p *PortRef) UnmarshalJSON(b []byte) error {
 		if o.Port == nil {
 			return fmt.Errorf("port object needs a port")
 		}
-		*p = PortRef{Port: *o.Port, Protocol: o.Protocol}
+		port := *o.Port
+		if port.Type == intstr.String {
+			port = parseIntOrString(port.StrVal)
+		}
+		*p = PortRef{Port: port, Protocol: o.Protocol}
 		return nil
 	default:
 		var n int32

@@ -18,12 +18,9 @@ import (
 
 // Annotations and labels on generated objects.
 const (
-	// PeerAnnotation names a flow policy's peer, e.g. "workload shop/frontend".
-	PeerAnnotation = "netid.dev/peer"
-	// ReasonAnnotation is the declared reason of the flow.
-	ReasonAnnotation = "netid.dev/reason"
-	// WorkloadLabel names the workload a generated object belongs to.
-	WorkloadLabel = "netid.dev/workload"
+	PeerAnnotation   = v1alpha1.PeerAnnotation
+	ReasonAnnotation = v1alpha1.ReasonAnnotation
+	WorkloadLabel    = v1alpha1.WorkloadLabel
 	// NamespaceNameLabel is the immutable label the API server sets on every
 	// Namespace; selecting by it cannot be spoofed by namespace owners.
 	NamespaceNameLabel = "kubernetes.io/metadata.name"
@@ -36,7 +33,7 @@ const (
 
 // Meta returns the metadata of a generated object.
 func Meta(name, namespace, workload string) metav1.ObjectMeta {
-	m := metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{"app.kubernetes.io/managed-by": "netid"}}
+	m := metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{v1alpha1.ManagedByLabel: v1alpha1.ManagedByValue}}
 	if workload != "" {
 		m.Labels[WorkloadLabel] = workload
 	}
@@ -109,6 +106,46 @@ func DNSEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{
 		To:    peers,
 		Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolUDP, intstr.FromInt32(53)), port(corev1.ProtocolTCP, intstr.FromInt32(53))},
+	}}
+	return p
+}
+
+// Mesh control planes the injected sidecars must reach: without this egress
+// the namespace's default-deny keeps every injected pod from becoming ready.
+var meshControlPlanes = map[v1alpha1.MeshProvider]struct {
+	namespace string
+	pods      map[string]string
+	ports     []int32
+}{
+	// istiod serves xDS and certificates on 15012.
+	v1alpha1.MeshIstio: {"istio-system", map[string]string{"app": "istiod"}, []int32{15012}},
+	// Linkerd's identity (8080), destination (8086) and policy (8090) controllers.
+	v1alpha1.MeshLinkerd: {"linkerd", map[string]string{"linkerd.io/control-plane-ns": "linkerd"}, []int32{8080, 8086, 8090}},
+}
+
+// MeshControlPlaneEgress lets every pod of a mesh-injected namespace reach the
+// mesh control plane; nil without a mesh.
+func MeshControlPlaneEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
+	cp, ok := meshControlPlanes[ns.Mesh]
+	if !ok {
+		return nil
+	}
+	p := netpol(plan.MeshPolicy, ns.Name, "")
+	p.Annotations = map[string]string{
+		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", cp.namespace, labelString(cp.pods)),
+		ReasonAnnotation: string(ns.Mesh) + " sidecars fetch configuration and certificates from the control plane",
+	}
+	var ps []networkingv1.NetworkPolicyPort
+	for _, n := range cp.ports {
+		ps = append(ps, port(corev1.ProtocolTCP, intstr.FromInt32(n)))
+	}
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
+	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{
+		To: []networkingv1.NetworkPolicyPeer{{
+			NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: cp.namespace}},
+			PodSelector:       &metav1.LabelSelector{MatchLabels: cp.pods},
+		}},
+		Ports: ps,
 	}}
 	return p
 }

@@ -60,7 +60,7 @@ func ClusterRole(w *plan.Workload) *rbacv1.ClusterRole {
 	}
 	return &rbacv1.ClusterRole{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
-		ObjectMeta: withReasons(Meta(ClusterRoleName(w), "", w.Name()), w.Spec.Identity.ClusterRules),
+		ObjectMeta: withReasons(clusterMeta(w), w.Spec.Identity.ClusterRules),
 		Rules:      policyRules(w.Spec.Identity.ClusterRules),
 	}
 }
@@ -72,10 +72,17 @@ func ClusterRoleBinding(w *plan.Workload) *rbacv1.ClusterRoleBinding {
 	}
 	return &rbacv1.ClusterRoleBinding{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRoleBinding"},
-		ObjectMeta: Meta(ClusterRoleName(w), "", w.Name()),
+		ObjectMeta: clusterMeta(w),
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: ClusterRoleName(w)},
 		Subjects:   []rbacv1.Subject{subject(w)},
 	}
+}
+
+// clusterMeta is the metadata of a cluster-scoped object owned by a workload.
+func clusterMeta(w *plan.Workload) metav1.ObjectMeta {
+	m := Meta(ClusterRoleName(w), "", w.Name())
+	m.Labels[v1alpha1.WorkloadNamespaceLabel] = w.Namespace()
+	return m
 }
 
 func subject(w *plan.Workload) rbacv1.Subject {

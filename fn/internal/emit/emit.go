@@ -51,6 +51,7 @@ func Emit(m *load.Model, p *plan.Plan, report string) ([]*yaml.RNode, finding.Li
 		if ns.DNS != nil {
 			e.object(build.DNSEgress(ns))
 		}
+		e.object(build.MeshControlPlaneEgress(ns))
 		for _, w := range ns.Workloads {
 			e.workload(ns, w)
 		}
@@ -127,9 +128,8 @@ func (e *emitter) object(o runtime.Object) {
 		}
 		return
 	}
-	annos := map[string]string{load.GeneratedAnnotation: "true", kioutil.PathAnnotation: path(n), kioutil.IndexAnnotation: "0"}
-	for k, v := range annos {
-		if err := n.PipeE(yaml.SetAnnotation(k, v)); err != nil {
+	for _, a := range [][2]string{{load.GeneratedAnnotation, "true"}, {kioutil.PathAnnotation, path(n)}, {kioutil.IndexAnnotation, "0"}} {
+		if err := n.PipeE(yaml.SetAnnotation(a[0], a[1])); err != nil {
 			panic(err)
 		}
 	}

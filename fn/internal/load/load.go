@@ -21,9 +21,9 @@ import (
 // objects carrying GeneratedAnnotation and builds them again, so running the
 // function on its own output changes nothing.
 const (
-	GeneratedAnnotation = "netid.dev/generated"
-	ManagedByLabel      = "app.kubernetes.io/managed-by"
-	ManagedByValue      = "netid"
+	GeneratedAnnotation = v1alpha1.GeneratedAnnotation
+	ManagedByLabel      = v1alpha1.ManagedByLabel
+	ManagedByValue      = v1alpha1.ManagedByValue
 	LocalConfig         = "config.kubernetes.io/local-config"
 )
 
@@ -85,6 +85,9 @@ type Model struct {
 	Workloads  []*Workload
 	Services   []*Service
 	Identities []*Identity
+	// Unsupported are other objects that run pods (Jobs, CronJobs, bare Pods):
+	// netid does not govern them, but a default-deny in their namespace applies.
+	Unsupported []finding.Object
 }
 
 // Load reads the items and functionConfig. It returns config findings for
@@ -105,6 +108,9 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 			if w != nil {
 				m.Workloads = append(m.Workloads, w)
 			}
+		case n.GetApiVersion() == "batch/v1" && (n.GetKind() == "Job" || n.GetKind() == "CronJob"),
+			n.GetApiVersion() == "v1" && n.GetKind() == "Pod":
+			m.Unsupported = append(m.Unsupported, obj)
 		case n.GetApiVersion() == "v1" && n.GetKind() == "Service":
 			var svc corev1.Service
 			if err := decodeLoose(n, &svc); err != nil {

@@ -13,6 +13,8 @@ import (
 const (
 	DefaultDenyPolicy = "default-deny"
 	DNSPolicy         = "allow-dns-egress"
+	// MeshPolicy lets injected sidecars reach the mesh control plane.
+	MeshPolicy = "allow-mesh-control-plane"
 )
 
 // maxName is the longest object name (a DNS subdomain).
@@ -57,7 +59,7 @@ func nameFlowPolicies(p *Plan) {
 	taken := map[string]map[string]bool{}
 	unique := func(ns, name string) string {
 		if taken[ns] == nil {
-			taken[ns] = map[string]bool{DefaultDenyPolicy: true, DNSPolicy: true}
+			taken[ns] = map[string]bool{DefaultDenyPolicy: true, DNSPolicy: true, MeshPolicy: true}
 		}
 		name = fit(name)
 		candidate := name

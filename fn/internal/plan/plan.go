@@ -36,6 +36,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 		}
 	}
 	sort.Slice(plan.Workloads, func(i, j int) bool { return wlKey(plan.Workloads[i]) < wlKey(plan.Workloads[j]) })
+	p.uniqueIdentities(plan.Workloads)
 	plan.Namespaces = p.namespaces(plan.Workloads)
 	for _, w := range plan.Workloads {
 		p.declaredFlows(w)
@@ -103,6 +104,22 @@ func (p *planner) workload(id *load.Identity) *Workload {
 	w.Services = p.services(src, spec.Service, id.Object)
 	p.byWl[src] = w
 	return w
+}
+
+// uniqueIdentities refuses two workloads sharing one ServiceAccount: each
+// would get the other's permissions, and the render would hold the
+// ServiceAccount (and its Role) twice.
+func (p *planner) uniqueIdentities(ws []*Workload) {
+	owner := map[string]*Workload{}
+	for _, w := range ws {
+		k := w.Namespace() + "/" + w.ServiceAccount
+		if prev, ok := owner[k]; ok {
+			p.errorf(w.Identity.Object, "spec.identity.serviceAccount", "ServiceAccount %s is already the identity of %s (%s); give each workload its own",
+				k, prev.Source.Object, prev.Identity.Object)
+			continue
+		}
+		owner[k] = w
+	}
 }
 
 // services finds the named Service, or every Service selecting the workload's pods.
@@ -175,6 +192,12 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 	for _, w := range p.m.Workloads {
 		if _, governed := byName[w.Namespace()]; governed && p.byWl[w] == nil {
 			p.errorf(w.Object, "metadata.name", "%s has no NetworkIdentity, but its namespace %s gets a default-deny that would cut it off; add one", w.Object.Kind, w.Namespace())
+		}
+	}
+	for _, o := range p.m.Unsupported {
+		if _, governed := byName[o.Namespace]; governed {
+			p.fs = append(p.fs, finding.Finding{Severity: finding.Warning, Rule: finding.ConfigRule, Object: o, Field: "kind",
+				Message: fmt.Sprintf("netid does not govern a %s, but the default-deny of namespace %s cuts its pods off; give them a NetworkPolicy of their own or move them", o.Kind, o.Namespace)})
 		}
 	}
 	return out
@@ -309,17 +332,26 @@ func (p *planner) ports(cfg finding.Object, callee Endpoint, refs []v1alpha1.Por
 	return sortPorts(out), ok
 }
 
+// resolvePort finds the port a reference names: a Service port (by name, or
+// by number and, when the reference gives one, protocol, since one number can
+// serve TCP and UDP apart), else a container port likewise.
 func resolvePort(w *load.Workload, svcs []*load.Service, r v1alpha1.PortRef) (Port, bool) {
+	matches := func(name string, number int32, proto corev1.Protocol) bool {
+		if r.Port.Type == intstr.String {
+			return name == r.Port.StrVal
+		}
+		return number == r.Port.IntVal && (r.Protocol == "" || protocol("", proto) == r.Protocol)
+	}
 	for _, s := range svcs {
 		for _, sp := range s.Spec.Ports {
-			if r.Port.Type == intstr.String && sp.Name == r.Port.StrVal || r.Port.Type == intstr.Int && sp.Port == r.Port.IntVal {
+			if matches(sp.Name, sp.Port, sp.Protocol) {
 				return servicePort(s, sp, r.Protocol), true
 			}
 		}
 	}
 	for _, c := range w.Template.Spec.Containers {
 		for _, cp := range c.Ports {
-			if r.Port.Type == intstr.String && cp.Name == r.Port.StrVal || r.Port.Type == intstr.Int && cp.ContainerPort == r.Port.IntVal {
+			if matches(cp.Name, cp.ContainerPort, cp.Protocol) {
 				return Port{Protocol: protocol(r.Protocol, cp.Protocol), Target: r.Port}, true
 			}
 		}

@@ -43,6 +43,7 @@ func Markdown(p *plan.Plan) string {
 		mesh := "none"
 		if ns.Mesh != "" {
 			mesh = string(ns.Mesh)
+			baseline += ", `" + plan.MeshPolicy + "`"
 		}
 		ps := ns.PodSecurity
 		w("| %s | %s / %s / %s | %s | %s | %s | %s |\n", ns.Name, ps.Enforce, ps.Audit, ps.Warn, ps.Version, baseline, dns, mesh)
@@ -165,6 +166,10 @@ func matrix(b *strings.Builder, p *plan.Plan) {
 		cells[[2]string{from, to}] = append(cells[[2]string{from, to}], f.PortsString())
 	}
 	callers, callees := slices.Sorted(maps.Keys(callerSet)), slices.Sorted(maps.Keys(calleeSet))
+	if len(p.Flows) == 0 {
+		b.WriteString("\n## Flow matrix\n\nNo flows: every connection is denied.\n")
+		return
+	}
 	fmt.Fprintf(b, "\n## Flow matrix\n\nRows call columns; a cell lists the allowed ports, `-` means denied.\n\n| from \\ to | %s |\n|---|%s\n",
 		strings.Join(callees, " | "), strings.Repeat("---|", len(callees)))
 	for _, c := range callers {

@@ -1,0 +1,27 @@
+package v1alpha1
+
+// Labels and annotations netid writes on what it generates. They are part of
+// the contract: other tools (and netid's own checks) read them.
+const (
+	// GeneratedAnnotation ("true") marks an object netid generated; a rerun
+	// replaces such objects, which makes the function idempotent.
+	GeneratedAnnotation = "netid.dev/generated"
+	// PeerAnnotation names a flow policy's peer, e.g. "workload shop/frontend".
+	PeerAnnotation = "netid.dev/peer"
+	// ReasonAnnotation is the declared reason of a flow (or of cluster rules).
+	ReasonAnnotation = "netid.dev/reason"
+	// WorkloadLabel names the workload a generated object belongs to.
+	WorkloadLabel = "netid.dev/workload"
+	// WorkloadNamespaceLabel is that workload's namespace, on cluster-scoped
+	// objects (ClusterRole, ClusterRoleBinding).
+	WorkloadNamespaceLabel = "netid.dev/workload-namespace"
+	// ManagedByLabel is the standard app.kubernetes.io/managed-by label, set to
+	// ManagedByValue.
+	ManagedByLabel = "app.kubernetes.io/managed-by"
+	// ManagedByValue is netid's value for ManagedByLabel.
+	ManagedByValue = "netid"
+	// ValidateOnlyAnnotation ("true") on the functionConfig makes the run
+	// validate-only: items pass through unchanged and only results are added,
+	// as kustomize validators and kpt validators require.
+	ValidateOnlyAnnotation = "netid.dev/validate-only"
+)
