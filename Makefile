@@ -15,7 +15,7 @@ GO_BUILD = CGO_ENABLED=0 go build -trimpath -o $(BIN) ./fn
 # and `make build` never install anything.
 KUSTOMIZE = $$(hack/tools.sh kustomize)
 
-.PHONY: help build test e2e demo golden bench lint image clean
+.PHONY: help build test e2e demo golden docs bench lint image clean
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z0-9_-]*:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,6 +36,9 @@ demo: ## Render examples/kustomize with the pinned kustomize, to stdout.
 
 golden: build ## Regenerate every golden file (review the diff like code).
 	kustomize="$(KUSTOMIZE)"; UPDATE_GOLDEN=1 KUSTOMIZE="$$kustomize" go test ./...
+
+docs: ## Regenerate docs/rules.md from the rule registry.
+	go run ./fn rules --format markdown > docs/rules.md
 
 bench: ## Run the benchmarks (no tests).
 	go test -run '^$$' -bench . -benchmem ./...

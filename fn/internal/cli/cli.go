@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"netid.dev/netid/fn/internal/process"
+	"netid.dev/netid/fn/internal/rules"
 )
 
 const usage = `netid renders network and identity policy for Kubernetes workloads.
@@ -23,6 +24,8 @@ Usage:
   netid report [-o FILE] [PATH...]
                              write network-identity.md for a ResourceList on stdin,
                              or for the manifests under PATH (files or directories)
+  netid rules [--format text|markdown]
+                             list the rules netid enforces (markdown: docs/rules.md)
   netid version              print the version
 `
 
@@ -37,6 +40,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "report":
 		return report(args[1:], stdin, stdout, stderr)
+	case "rules":
+		return listRules(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, Version)
 		return 0
@@ -108,6 +113,25 @@ func readPath(p string) ([]*yaml.RNode, error) {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
 	return nodes, nil
+}
+
+func listRules(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "text or markdown")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	switch *format {
+	case "text":
+		fmt.Fprint(stdout, rules.Text())
+	case "markdown":
+		fmt.Fprint(stdout, rules.Markdown())
+	default:
+		fmt.Fprintf(stderr, "netid rules: unknown format %q (text or markdown)\n", *format)
+		return 2
+	}
+	return 0
 }
 
 func exitOn(err error, stderr io.Writer) int {

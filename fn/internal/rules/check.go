@@ -1,0 +1,97 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/krm/v1alpha1"
+)
+
+// Check runs every rule over the stream and returns one finding per
+// violation, tagged with the rule ID. An error becomes a warning when every
+// workload it is attributed to has an exception for the rule (the ADR is
+// named in the message), or runs in audit mode, or the whole run does.
+func Check(s *Stream) finding.List {
+	var fs finding.List
+	keys := make([]string, 0, len(s.Declared))
+	for k := range s.Declared {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d := s.Declared[k]
+		for i, e := range d.Config.Spec.Exceptions {
+			if _, ok := Lookup(e.Rule); !ok {
+				fs = append(fs, finding.Configf(d.Object, fmt.Sprintf("spec.exceptions[%d].rule", i),
+					"no rule %q; `netid rules` lists the rule IDs", e.Rule))
+			}
+		}
+	}
+	for _, r := range All() {
+		for _, v := range r.Check(s) {
+			fs = append(fs, s.judge(r, v))
+		}
+	}
+	return fs
+}
+
+func (s *Stream) judge(r *Rule, v Violation) finding.Finding {
+	f := finding.Finding{Severity: r.Severity, Rule: r.ID, Object: v.Object, Field: v.Field, Message: v.Message, Remediation: r.Remediation}
+	if f.Severity != finding.Error {
+		return f
+	}
+	if adrs, ok := s.excepted(r.ID, v.Workloads); ok {
+		f.Severity = finding.Warning
+		f.Message += " (excepted by " + strings.Join(adrs, ", ") + ")"
+		return f
+	}
+	if s.Audit || s.allAudit(v.Workloads) {
+		f.Severity = finding.Warning
+		f.Message += " (audit mode)"
+	}
+	return f
+}
+
+// excepted reports whether every workload has an exception for the rule, and
+// their ADRs.
+func (s *Stream) excepted(rule string, workloads []string) ([]string, bool) {
+	if len(workloads) == 0 {
+		return nil, false
+	}
+	var adrs []string
+	for _, w := range workloads {
+		d := s.Declared[w]
+		if d == nil {
+			return nil, false
+		}
+		found := false
+		for _, e := range d.Config.Spec.Exceptions {
+			if e.Rule == rule {
+				found = true
+				if !slices.Contains(adrs, e.ADR) {
+					adrs = append(adrs, e.ADR)
+				}
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return adrs, true
+}
+
+func (s *Stream) allAudit(workloads []string) bool {
+	if len(workloads) == 0 {
+		return false
+	}
+	for _, w := range workloads {
+		d := s.Declared[w]
+		if d == nil || d.Config.Spec.Mode != v1alpha1.ModeAudit {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,92 @@
+package rules
+
+// netpol-no-allow-all
+//
+// Governs: the ingress and egress rules of every NetworkPolicy in the stream.
+// Requires: every rule names its peers, and no peer stands for "everything".
+// An ingress rule without `from` (or with an empty one) admits every source,
+// and an egress rule without `to` every destination, whatever ports it lists;
+// a peer with `podSelector: {}` and no namespaceSelector selects every pod of
+// the policy's namespace; a peer with `namespaceSelector: {}` selects pods in
+// every namespace. Wide address blocks are netpol-no-open-cidr's concern, and a
+// policy with no rules (a pure deny) allows nothing.
+
+import (
+	"fmt"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"netid.dev/netid/fn/internal/finding"
+)
+
+var netpolNoAllowAll = register(&Rule{
+	ID:          "netpol-no-allow-all",
+	Title:       "NetworkPolicy rules name their peers instead of allowing every pod or namespace",
+	Rationale:   "A rule without peers, or a peer with an empty podSelector or namespaceSelector, undoes default-deny for a whole namespace or the whole cluster: any pod added later, including a compromised one, gets the flow without anyone having declared it.",
+	Remediation: "Give each ingress rule a from and each egress rule a to whose peers select the calling or called workload by its labels, with a namespaceSelector on kubernetes.io/metadata.name for another namespace.",
+	Severity:    finding.Error,
+	Check: func(s *Stream) []Violation {
+		var out []Violation
+		for _, p := range s.NetworkPolicies {
+			owners := s.OwnerOf(p.Ref.Namespace, p.Typed.ObjectMeta)
+			add := func(field, msg string) {
+				out = append(out, Violation{Object: p.Ref, Field: field, Message: msg, Workloads: owners})
+			}
+			for i, r := range p.Typed.Spec.Ingress {
+				field := fmt.Sprintf("spec.ingress[%d]", i)
+				if len(r.From) == 0 {
+					add(field, fmt.Sprintf("ingress rule %d has no from, so it admits every source%s", i, noAllowAllPorts(len(r.Ports))))
+					continue
+				}
+				out = append(out, noAllowAllPeers(p.Ref, p.Ref.Namespace, field+".from", "source", r.From, owners)...)
+			}
+			for i, r := range p.Typed.Spec.Egress {
+				field := fmt.Sprintf("spec.egress[%d]", i)
+				if len(r.To) == 0 {
+					add(field, fmt.Sprintf("egress rule %d has no to, so it allows every destination%s", i, noAllowAllPorts(len(r.Ports))))
+					continue
+				}
+				out = append(out, noAllowAllPeers(p.Ref, p.Ref.Namespace, field+".to", "destination", r.To, owners)...)
+			}
+		}
+		return out
+	},
+})
+
+// noAllowAllPeers judges the peers of one rule; field is the path of the peer
+// list, e.g. spec.ingress[0].from.
+func noAllowAllPeers(ref finding.Object, ns, field, role string, peers []networkingv1.NetworkPolicyPeer, owners []string) []Violation {
+	var out []Violation
+	for j, peer := range peers {
+		path := fmt.Sprintf("%s[%d]", field, j)
+		switch {
+		case peer.IPBlock != nil:
+			// Address blocks are judged by netpol-no-open-cidr.
+		case peer.NamespaceSelector != nil && noAllowAllEmpty(peer.NamespaceSelector):
+			which := "every pod"
+			if peer.PodSelector != nil && !noAllowAllEmpty(peer.PodSelector) {
+				which = "the selected pods"
+			}
+			out = append(out, Violation{Object: ref, Field: path + ".namespaceSelector", Workloads: owners,
+				Message: fmt.Sprintf("%s peer %d has an empty namespaceSelector: it allows %s in every namespace of the cluster", role, j, which)})
+		case peer.NamespaceSelector == nil && peer.PodSelector != nil && noAllowAllEmpty(peer.PodSelector):
+			out = append(out, Violation{Object: ref, Field: path, Workloads: owners,
+				Message: fmt.Sprintf("%s peer %d has an empty podSelector and no namespaceSelector: it allows every pod of namespace %s", role, j, ns)})
+		}
+	}
+	return out
+}
+
+// noAllowAllEmpty reports a label selector that matches everything.
+func noAllowAllEmpty(sel *metav1.LabelSelector) bool {
+	return len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0
+}
+
+// noAllowAllPorts qualifies an allow-all rule by its ports.
+func noAllowAllPorts(n int) string {
+	if n == 0 {
+		return " on every port"
+	}
+	return " (its ports narrow the ports, not the peers)"
+}

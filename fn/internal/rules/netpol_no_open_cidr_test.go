@@ -1,0 +1,90 @@
+package rules
+
+import "testing"
+
+var netpolNoOpenCIDRCases = table(netpolNoOpenCIDR, []ruleCase{
+	{name: "narrow blocks", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: cart-to-psp, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: cart}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+  - from: [{ipBlock: {cidr: 10.0.0.0/8}}]
+  egress:
+  - to: [{ipBlock: {cidr: 203.0.113.0/24}}, {ipBlock: {cidr: "2001:db8::/32"}}, {ipBlock: {cidr: 0.0.0.0/1}}]
+`},
+	{name: "open block justified by the reason annotation", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: cart-to-internet
+  namespace: shop
+  labels: {netid.dev/workload: cart}
+  annotations: {netid.dev/peer: cidr 0.0.0.0/0, netid.dev/reason: "webhooks to customer-chosen endpoints"}
+spec:
+  podSelector: {matchLabels: {app: cart}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}, {ipBlock: {cidr: "::/0"}}]
+`},
+	{name: "pod peers are not this rule's concern", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-frontend, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: cart}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]
+`},
+	{name: "0.0.0.0/0 egress with except is still open", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: to-internet, namespace: shop, annotations: {netid.dev/peer: cidr 0.0.0.0/0}}
+spec:
+  podSelector: {matchLabels: {app: cart}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: db}}}, {ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]}}]
+`, want: []string{"NetworkPolicy/shop/to-internet spec.egress[0].to[1].ipBlock.cidr"}},
+	{name: "IPv6 ::/0 ingress", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-anywhere, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{ipBlock: {cidr: 192.0.2.0/24}}]
+  - from: [{ipBlock: {cidr: "::/0"}}]
+`, want: []string{"NetworkPolicy/shop/from-anywhere spec.ingress[1].from[0].ipBlock.cidr"}},
+	{name: "prefix length 0 however written", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: odd-spellings, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - ipBlock: {cidr: 10.0.0.0/0}
+    - ipBlock: {cidr: "0:0::/0"}
+    - ipBlock: {cidr: "::ffff:0.0.0.0/0"}
+    - ipBlock: {cidr: 0.0.0.0/00}
+`, want: []string{
+		"NetworkPolicy/shop/odd-spellings spec.egress[0].to[0].ipBlock.cidr",
+		"NetworkPolicy/shop/odd-spellings spec.egress[0].to[1].ipBlock.cidr",
+		"NetworkPolicy/shop/odd-spellings spec.egress[0].to[2].ipBlock.cidr",
+		"NetworkPolicy/shop/odd-spellings spec.egress[0].to[3].ipBlock.cidr",
+	}},
+	{name: "a blank reason is no justification", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: blank-reason, namespace: shop, annotations: {netid.dev/reason: "  "}}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]
+`, want: []string{"NetworkPolicy/shop/blank-reason spec.egress[0].to[0].ipBlock.cidr"}},
+})
+
+func TestNetpolNoOpenCIDR(t *testing.T) { runCases(t, netpolNoOpenCIDR, netpolNoOpenCIDRCases) }

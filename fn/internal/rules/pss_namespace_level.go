@@ -1,0 +1,64 @@
+package rules
+
+// pss-namespace-level
+//
+// Governs: every namespace that holds a workload (Deployment, StatefulSet,
+// DaemonSet) in the stream.
+// Requires: the Namespace object is in the stream and its Pod Security
+// Admission labels pod-security.kubernetes.io/enforce, /audit and /warn are
+// each "restricted". A missing label leaves the level to the cluster's
+// admission defaults (privileged unless configured otherwise), so it counts
+// as below restricted; so does a value that is not a level. The pinned
+// versions (…-version labels) are not judged here.
+
+import (
+	"fmt"
+
+	"k8s.io/pod-security-admission/api"
+
+	"netid.dev/netid/fn/internal/finding"
+)
+
+var pssNamespaceLevel = register(&Rule{
+	ID:          "pss-namespace-level",
+	Title:       "Every workload namespace enforces, audits and warns at Pod Security restricted",
+	Rationale:   "Pod Security Admission judges pods against the level its namespace's labels name; without them, or below restricted, a pod that runs as root, escalates privileges or keeps capabilities is admitted without a word, however carefully today's templates are written.",
+	Remediation: "Label the workload's Namespace pod-security.kubernetes.io/enforce, audit and warn: restricted (netid emits the Namespace so), or record an exception with its ADR.",
+	Severity:    finding.Error,
+	Check: func(s *Stream) []Violation {
+		var out []Violation
+		seen := map[string]bool{}
+		for _, w := range s.Workloads {
+			ns := w.Ref.Namespace
+			if seen[ns] {
+				continue
+			}
+			seen[ns] = true
+			owners := s.governedIn(ns)
+			o, ok := s.Namespaces[ns]
+			if !ok {
+				out = append(out, Violation{Object: w.Ref, Field: "metadata.namespace",
+					Message:   "namespace " + ns + " has no Namespace with Pod Security labels in the render",
+					Workloads: owners})
+				continue
+			}
+			for _, l := range []string{api.EnforceLevelLabel, api.AuditLevelLabel, api.WarnLevelLabel} {
+				v, set := o.Typed.Labels[l]
+				lvl, err := api.ParseLevel(v)
+				var msg string
+				switch {
+				case !set:
+					msg = fmt.Sprintf("namespace %s has no %s label, which leaves the level to the cluster's default (privileged unless configured)", ns, l)
+				case err != nil:
+					msg = fmt.Sprintf("namespace %s has %s=%q, which is not a Pod Security level", ns, l, v)
+				case lvl != api.LevelRestricted:
+					msg = fmt.Sprintf("namespace %s has %s=%s, below %s", ns, l, lvl, api.LevelRestricted)
+				default:
+					continue
+				}
+				out = append(out, Violation{Object: o.Ref, Field: "metadata.labels." + l, Message: msg, Workloads: owners})
+			}
+		}
+		return out
+	},
+})

@@ -1,0 +1,123 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/kio"
+
+	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/krm/v1alpha1"
+)
+
+// ruleCase is one row of a rule's table: manifests (NetworkIdentity documents
+// among them become declarations of the workload they name) and the
+// violations expected, each as "Kind/namespace/name field".
+type ruleCase struct {
+	name string
+	yaml string
+	want []string
+}
+
+// casesFor collects every rule's table, for the completeness test.
+var casesFor = map[string][]ruleCase{}
+
+// table registers a rule's cases and returns them, so each rule's test file
+// declares its table once: `var xCases = table(rule, []ruleCase{...})`.
+func table(r *Rule, cases []ruleCase) []ruleCase {
+	casesFor[r.ID] = append(casesFor[r.ID], cases...)
+	return cases
+}
+
+// runCases checks a rule against its table.
+func runCases(t *testing.T, r *Rule, cases []ruleCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := streamOf(t, c.yaml)
+			var got []string
+			for _, v := range r.Check(s) {
+				if v.Message == "" {
+					t.Errorf("violation of %s at %s has no message", r.ID, v.Field)
+				}
+				got = append(got, v.Object.String()+" "+v.Field)
+			}
+			sort.Strings(got)
+			want := append([]string(nil), c.want...)
+			sort.Strings(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s violations:\n got  %q\n want %q", r.ID, got, want)
+			}
+		})
+	}
+}
+
+func streamOf(t *testing.T, manifests string) *Stream {
+	t.Helper()
+	nodes, err := kio.ParseAll(manifests)
+	if err != nil {
+		t.Fatalf("fixture does not parse: %v", err)
+	}
+	s, fs := NewStream(nodes)
+	if len(fs) > 0 {
+		t.Fatalf("fixture unreadable: %v", fs)
+	}
+	for _, n := range nodes {
+		if n.GetKind() != v1alpha1.Kind {
+			continue
+		}
+		data, _ := n.MarshalJSON()
+		cfg, errs := v1alpha1.Decode(data)
+		if len(errs) > 0 {
+			t.Fatalf("fixture NetworkIdentity: %v", errs)
+		}
+		cfg.Default()
+		s.Declare(cfg.Namespace+"/"+cfg.Spec.Workload, &Declaration{Config: cfg, Object: finding.ObjectOf(n)})
+	}
+	return s
+}
+
+// TestRegistry enforces the shape of every rule: well-formed data, its own
+// file and test file named after the ID, and a table with at least one
+// passing and one failing case.
+func TestRegistry(t *testing.T) {
+	if len(All()) == 0 {
+		t.Fatal("no rules registered")
+	}
+	for _, r := range All() {
+		if err := r.wellFormed(); err != nil {
+			t.Error(err)
+		}
+		file := strings.ReplaceAll(r.ID, "-", "_")
+		for _, f := range []string{file + ".go", file + "_test.go"} {
+			if _, err := os.Stat(filepath.Join(".", f)); err != nil {
+				t.Errorf("rule %s: want its own file %s: %v", r.ID, f, err)
+			}
+		}
+		pass, fail := 0, 0
+		for _, c := range casesFor[r.ID] {
+			if len(c.want) == 0 {
+				pass++
+			} else {
+				fail++
+			}
+		}
+		if pass == 0 || fail == 0 {
+			t.Errorf("rule %s: table has %d passing and %d failing cases; want at least one of each", r.ID, pass, fail)
+		}
+	}
+}
+
+// TestRegisterRefusesDuplicates checks the registry's own guard.
+func TestRegisterRefusesDuplicates(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("registering a duplicate ID did not panic")
+		}
+	}()
+	register(&Rule{ID: netpolDefaultDeny.ID, Title: "x", Rationale: "x", Remediation: "X.", Severity: "error", Check: netpolDefaultDeny.Check})
+}

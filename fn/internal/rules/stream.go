@@ -1,0 +1,203 @@
+package rules
+
+import (
+	"encoding/json"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/krm/v1alpha1"
+)
+
+// Object is one manifest of the stream with its typed view.
+type Object[T any] struct {
+	Node *yaml.RNode
+	Ref  finding.Object
+	// Typed is the manifest decoded into its k8s.io/api (or Gateway API) type.
+	Typed T
+}
+
+// Workload is a Deployment, StatefulSet or DaemonSet of the stream.
+type Workload struct {
+	Ref      finding.Object
+	Selector *metav1.LabelSelector
+	Template corev1.PodTemplateSpec
+}
+
+// Key is "namespace/name", the form Violation.Workloads uses.
+func (w *Workload) Key() string { return w.Ref.Namespace + "/" + w.Ref.Name }
+
+// Declaration is what a NetworkIdentity declared for one workload.
+type Declaration struct {
+	// Config is the defaulted NetworkIdentity.
+	Config *v1alpha1.NetworkIdentity
+	// Object is where the config came from.
+	Object finding.Object
+}
+
+// Stream is the whole output (or, for validation, input) of a render, indexed
+// by kind. Rules judge the stream, not the plan, so user-authored objects are
+// judged exactly like generated ones.
+type Stream struct {
+	Namespaces          map[string]*Object[corev1.Namespace]
+	Workloads           []*Workload
+	Services            []*Object[corev1.Service]
+	ServiceAccounts     []*Object[corev1.ServiceAccount]
+	Secrets             []*Object[corev1.Secret]
+	NetworkPolicies     []*Object[networkingv1.NetworkPolicy]
+	Ingresses           []*Object[networkingv1.Ingress]
+	HTTPRoutes          []*Object[gatewayv1.HTTPRoute]
+	Roles               []*Object[rbacv1.Role]
+	ClusterRoles        []*Object[rbacv1.ClusterRole]
+	RoleBindings        []*Object[rbacv1.RoleBinding]
+	ClusterRoleBindings []*Object[rbacv1.ClusterRoleBinding]
+	// PeerAuthentications are Istio security.istio.io PeerAuthentications, untyped.
+	PeerAuthentications []*Object[map[string]any]
+	// Declared maps a governed workload's "namespace/name" to its declaration.
+	Declared map[string]*Declaration
+	// Audit is set when the run's functionConfig says mode: audit.
+	Audit bool
+	// Conflicts are user objects that collide with generated ones, found while
+	// merging (the merged stream no longer shows them).
+	Conflicts []Violation
+}
+
+// NewStream indexes the items. A manifest whose typed view cannot be read is a
+// finding: its kind's rules could not judge it.
+func NewStream(items []*yaml.RNode) (*Stream, finding.List) {
+	s := &Stream{Namespaces: map[string]*Object[corev1.Namespace]{}, Declared: map[string]*Declaration{}}
+	var fs finding.List
+	for _, n := range items {
+		ref := finding.ObjectOf(n)
+		var err error
+		switch gk(n) {
+		case "/Namespace":
+			var o *Object[corev1.Namespace]
+			if o, err = decode[corev1.Namespace](n, ref); err == nil {
+				s.Namespaces[ref.Name] = o
+			}
+		case "apps/Deployment", "apps/StatefulSet", "apps/DaemonSet":
+			var w struct {
+				Spec struct {
+					Selector *metav1.LabelSelector  `json:"selector"`
+					Template corev1.PodTemplateSpec `json:"template"`
+				} `json:"spec"`
+			}
+			if err = decodeInto(n, &w); err == nil {
+				s.Workloads = append(s.Workloads, &Workload{Ref: ref, Selector: w.Spec.Selector, Template: w.Spec.Template})
+			}
+		case "/Service":
+			err = add(&s.Services, n, ref)
+		case "/ServiceAccount":
+			err = add(&s.ServiceAccounts, n, ref)
+		case "/Secret":
+			err = add(&s.Secrets, n, ref)
+		case "networking.k8s.io/NetworkPolicy":
+			err = add(&s.NetworkPolicies, n, ref)
+		case "networking.k8s.io/Ingress":
+			err = add(&s.Ingresses, n, ref)
+		case "gateway.networking.k8s.io/HTTPRoute":
+			err = add(&s.HTTPRoutes, n, ref)
+		case "rbac.authorization.k8s.io/Role":
+			err = add(&s.Roles, n, ref)
+		case "rbac.authorization.k8s.io/ClusterRole":
+			err = add(&s.ClusterRoles, n, ref)
+		case "rbac.authorization.k8s.io/RoleBinding":
+			err = add(&s.RoleBindings, n, ref)
+		case "rbac.authorization.k8s.io/ClusterRoleBinding":
+			err = add(&s.ClusterRoleBindings, n, ref)
+		case "security.istio.io/PeerAuthentication":
+			err = add(&s.PeerAuthentications, n, ref)
+		}
+		if err != nil {
+			fs = append(fs, finding.Configf(ref, "", "cannot read this %s to judge it: %v", ref.Kind, err))
+		}
+	}
+	return s, fs
+}
+
+// Declare records a governed workload's declaration.
+func (s *Stream) Declare(workloadKey string, d *Declaration) { s.Declared[workloadKey] = d }
+
+// WorkloadsSelectedBy returns the workloads in namespace ns whose pod labels a
+// Service-style selector matches (none for an empty selector).
+func (s *Stream) WorkloadsSelectedBy(ns string, selector map[string]string) []*Workload {
+	if len(selector) == 0 {
+		return nil
+	}
+	sel := labels.SelectorFromSet(selector)
+	var out []*Workload
+	for _, w := range s.Workloads {
+		if w.Ref.Namespace == ns && sel.Matches(labels.Set(w.Template.Labels)) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Service finds a Service by namespace and name.
+func (s *Stream) Service(ns, name string) *Object[corev1.Service] {
+	for _, svc := range s.Services {
+		if svc.Ref.Namespace == ns && svc.Ref.Name == name {
+			return svc
+		}
+	}
+	return nil
+}
+
+// OwnerOf attributes a namespaced object to a governed workload through the
+// netid.dev/workload label netid puts on what it generates.
+func (s *Stream) OwnerOf(ns string, meta metav1.ObjectMeta) []string {
+	if w := meta.Labels[v1alpha1.WorkloadLabel]; w != "" {
+		return []string{ns + "/" + w}
+	}
+	return nil
+}
+
+func gk(n *yaml.RNode) string {
+	group := n.GetApiVersion()
+	for i := 0; i < len(group); i++ {
+		if group[i] == '/' {
+			return group[:i] + "/" + n.GetKind()
+		}
+	}
+	return "/" + n.GetKind()
+}
+
+func add[T any](list *[]*Object[T], n *yaml.RNode, ref finding.Object) error {
+	o, err := decode[T](n, ref)
+	if err == nil {
+		*list = append(*list, o)
+	}
+	return err
+}
+
+func decode[T any](n *yaml.RNode, ref finding.Object) (*Object[T], error) {
+	var t T
+	if err := decodeInto(n, &t); err != nil {
+		return nil, err
+	}
+	return &Object[T]{Node: n, Ref: ref, Typed: t}, nil
+}
+
+// decodeInto reads a manifest loosely (the API server owns its schema). The
+// YAML goes to JSON the way kubectl converts it, so non-string map keys, such
+// as the port numbers of an Istio portLevelMtls, become strings.
+func decodeInto(n *yaml.RNode, v any) error {
+	s, err := n.String()
+	if err != nil {
+		return err
+	}
+	data, err := sigsyaml.YAMLToJSON([]byte(s))
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}
