@@ -65,8 +65,10 @@ type Finding struct {
 	Object Object
 	// Field is the path of the offending field, e.g. spec.ingress[0].from.workload.
 	Field string
-	// Message says what is wrong and, where it helps, what to do.
+	// Message says what is wrong.
 	Message string
+	// Remediation says what to do (a rule's remediation), if anything.
+	Remediation string
 }
 
 // Configf is an error about the input.
@@ -77,6 +79,9 @@ func Configf(obj Object, fieldPath, format string, args ...any) Finding {
 // Result is the KRM form.
 func (f Finding) Result() *framework.Result {
 	r := &framework.Result{Message: f.Message, Severity: f.Severity, Tags: map[string]string{"rule": f.Rule}}
+	if f.Remediation != "" {
+		r.Tags["remediation"] = f.Remediation
+	}
 	if f.Object.Kind != "" {
 		r.ResourceRef = &yaml.ResourceIdentifier{
 			TypeMeta: yaml.TypeMeta{APIVersion: f.Object.APIVersion, Kind: f.Object.Kind},
@@ -107,6 +112,9 @@ func (f Finding) String() string {
 		b.WriteString(" (" + f.Object.File + ")")
 	}
 	b.WriteString(": " + f.Message)
+	if f.Remediation != "" {
+		b.WriteString("\n    fix: " + f.Remediation)
+	}
 	return b.String()
 }
 
