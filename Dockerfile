@@ -10,6 +10,8 @@
 # Run it as a KRM function:
 #   kustomize: config.kubernetes.io/function: {container: {image: netid:dev}}
 #   kpt:       kpt fn eval --image netid:dev --image-pull-policy never DIR
+# The e2e test TestKustomizeContainer builds this image and renders the
+# example through it.
 FROM scratch
 
 LABEL org.opencontainers.image.title="netid" \
@@ -18,6 +20,10 @@ LABEL org.opencontainers.image.title="netid" \
       org.opencontainers.image.licenses="Apache-2.0"
 
 COPY bin/netid /netid
+# kustomize runs container functions with `docker run --user nobody`, which
+# needs the user to exist in the image.
+COPY hack/image/passwd /etc/passwd
+COPY hack/image/group /etc/group
 
 # nonroot: the same UID:GID distroless's nonroot user has.
 USER 65532:65532
