@@ -23,6 +23,7 @@ import (
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/krm/v1alpha1"
 )
 
 // Generated-file layout: every generated object gets its own path, so kpt
@@ -35,9 +36,29 @@ const (
 	ReportKey  = "network-identity.md"
 )
 
+// Conflict is a user object that has the identity of a generated one but
+// other content.
+type Conflict struct {
+	// User is the user's object.
+	User finding.Object
+	// Generated is the kind netid generates under that name.
+	Generated string
+	// Workload owns the generated object ("namespace/name"), if one does.
+	Workload string
+}
+
+// Result is what Emit produces.
+type Result struct {
+	// Items are the user's items (owned fields patched), then the generated
+	// objects; a generated object that conflicts with a user one is left out.
+	Items     []*yaml.RNode
+	Conflicts []Conflict
+	Findings  finding.List
+}
+
 // Emit returns the output items: the user's items (owned fields patched), then
 // the generated objects.
-func Emit(m *load.Model, p *plan.Plan, report string) ([]*yaml.RNode, finding.List) {
+func Emit(m *load.Model, p *plan.Plan, report string) Result {
 	e := &emitter{user: map[string]*yaml.RNode{}}
 	for _, n := range m.Items {
 		e.user[idOf(n)] = n
@@ -61,16 +82,14 @@ func Emit(m *load.Model, p *plan.Plan, report string) ([]*yaml.RNode, finding.Li
 		e.object(build.ClusterRoleBinding(w))
 	}
 	e.object(reportConfigMap(report))
-	if e.fs.HasErrors() {
-		return nil, e.fs
-	}
-	return append(append([]*yaml.RNode(nil), m.Items...), e.out...), e.fs
+	return Result{Items: append(append([]*yaml.RNode(nil), m.Items...), e.out...), Conflicts: e.conflicts, Findings: e.fs}
 }
 
 type emitter struct {
-	user map[string]*yaml.RNode
-	out  []*yaml.RNode
-	fs   finding.List
+	user      map[string]*yaml.RNode
+	out       []*yaml.RNode
+	conflicts []Conflict
+	fs        finding.List
 }
 
 func (e *emitter) add(fs finding.List) { e.fs = append(e.fs, fs...) }
@@ -123,8 +142,15 @@ func (e *emitter) object(o runtime.Object) {
 	id := idOf(n)
 	if user, ok := e.user[id]; ok {
 		if !sameContent(user, n) {
-			e.fs = append(e.fs, finding.Configf(finding.ObjectOf(user), "metadata.name",
-				"conflicts with the %s netid generates under this name; remove or rename it (netid owns generated objects)", n.GetKind()))
+			c := Conflict{User: finding.ObjectOf(user), Generated: n.GetKind()}
+			if w := n.GetLabels()[v1alpha1.WorkloadLabel]; w != "" {
+				ns := n.GetNamespace()
+				if ns == "" {
+					ns = n.GetLabels()[v1alpha1.WorkloadNamespaceLabel]
+				}
+				c.Workload = ns + "/" + w
+			}
+			e.conflicts = append(e.conflicts, c)
 		}
 		return
 	}

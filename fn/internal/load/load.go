@@ -70,6 +70,16 @@ type Service struct {
 	Spec   corev1.ServiceSpec
 }
 
+// Run holds the run-wide settings, read from the functionConfig.
+type Run struct {
+	// Audit: the functionConfig says mode: audit, so every rule violation of
+	// the run is a warning.
+	Audit bool
+	// ValidateOnly: the functionConfig carries netid.dev/validate-only: "true";
+	// items pass through unchanged and only results are added.
+	ValidateOnly bool
+}
+
 // Identity is one NetworkIdentity, from the functionConfig or the items.
 type Identity struct {
 	Object finding.Object
@@ -85,6 +95,8 @@ type Model struct {
 	Workloads  []*Workload
 	Services   []*Service
 	Identities []*Identity
+	// Run is how the functionConfig asks this run to behave.
+	Run Run
 	// Unsupported are other objects that run pods (Jobs, CronJobs, bare Pods):
 	// netid does not govern them, but a default-deny in their namespace applies.
 	Unsupported []finding.Object
@@ -137,6 +149,8 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 				v1alpha1.APIVersion, v1alpha1.Kind, functionConfig.GetApiVersion(), functionConfig.GetKind()))
 		} else if id, f := loadIdentity(functionConfig, obj); id != nil {
 			fs = append(fs, mergeFunctionConfig(m, id)...)
+			m.Run = Run{Audit: id.Config.Spec.Mode == v1alpha1.ModeAudit,
+				ValidateOnly: functionConfig.GetAnnotations()[v1alpha1.ValidateOnlyAnnotation] == "true"}
 		} else {
 			fs = append(fs, f...)
 		}

@@ -16,6 +16,7 @@ import (
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/report"
+	"netid.dev/netid/fn/internal/rules"
 )
 
 // Output is the result of one render.
@@ -28,7 +29,9 @@ type Output struct {
 	Findings finding.List
 }
 
-// Render runs the pipeline on the items and functionConfig.
+// Render runs the pipeline on the items and functionConfig: load, plan,
+// build and merge (unless the functionConfig asks for validation only), then
+// judge the whole resulting stream with the rule registry.
 func Render(items []*yaml.RNode, functionConfig *yaml.RNode) Output {
 	m, fs := load.Load(items, functionConfig)
 	if fs.HasErrors() {
@@ -40,12 +43,39 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode) Output {
 		return Output{Findings: fs.Sorted()}
 	}
 	md := report.Markdown(p)
-	out, efs := emit.Emit(m, p, md)
-	fs = append(fs, efs...)
+	out := items
+	var conflicts []emit.Conflict
+	if !m.Run.ValidateOnly {
+		res := emit.Emit(m, p, md)
+		fs = append(fs, res.Findings...)
+		out, conflicts = res.Items, res.Conflicts
+	}
+	if fs.HasErrors() {
+		return Output{Report: md, Findings: fs.Sorted()}
+	}
+	fs = append(fs, judge(out, m, p, conflicts)...)
 	if fs.HasErrors() {
 		return Output{Report: md, Findings: fs.Sorted()}
 	}
 	return Output{Items: out, Report: md, Findings: fs.Sorted()}
+}
+
+// judge runs the rule registry over the stream, with what the configs declared.
+func judge(items []*yaml.RNode, m *load.Model, p *plan.Plan, conflicts []emit.Conflict) finding.List {
+	s, fs := rules.NewStream(items)
+	for _, w := range p.Workloads {
+		s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
+	}
+	s.Audit = m.Run.Audit
+	for _, c := range conflicts {
+		v := rules.Violation{Object: c.User, Field: "metadata.name",
+			Message: fmt.Sprintf("has the identity of the %s netid generates here, with other content", c.Generated)}
+		if c.Workload != "" {
+			v.Workloads = []string{c.Workload}
+		}
+		s.Conflicts = append(s.Conflicts, v)
+	}
+	return append(fs, rules.Check(s)...)
 }
 
 // Run is the KRM function: a ResourceList on in, the rendered ResourceList on

@@ -20,7 +20,10 @@ import (
 type ruleCase struct {
 	name string
 	yaml string
-	want []string
+	// setup adds to the stream what manifests cannot show (e.g. conflicts
+	// found while merging).
+	setup func(*Stream)
+	want  []string
 }
 
 // casesFor collects every rule's table, for the completeness test.
@@ -39,6 +42,9 @@ func runCases(t *testing.T, r *Rule, cases []ruleCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := streamOf(t, c.yaml)
+			if c.setup != nil {
+				c.setup(s)
+			}
 			var got []string
 			for _, v := range r.Check(s) {
 				if v.Message == "" {
