@@ -21,6 +21,8 @@ const usage = `netid renders network and identity policy for Kubernetes workload
 
 Usage:
   netid                      KRM function: ResourceList on stdin, ResourceList on stdout
+  netid validate             KRM validator: judge the ResourceList, change nothing
+                             (also: annotation netid.dev/validate-only: "true" on the config)
   netid report [-o FILE] [PATH...]
                              write network-identity.md for a ResourceList on stdin,
                              or for the manifests under PATH (files or directories)
@@ -35,9 +37,11 @@ var Version = "dev"
 // Main runs the command and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return process.Run(stdin, stdout, stderr)
+		return process.Run(stdin, stdout, stderr, process.Options{})
 	}
 	switch args[0] {
+	case "validate":
+		return process.Run(stdin, stdout, stderr, process.Options{ValidateOnly: true})
 	case "report":
 		return report(args[1:], stdin, stdout, stderr)
 	case "rules":
@@ -80,7 +84,7 @@ func report(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			items = append(items, nodes...)
 		}
 	}
-	res := process.Render(items, fc)
+	res := process.Render(items, fc, process.Options{})
 	for _, f := range res.Findings {
 		fmt.Fprintln(stderr, f.String())
 	}

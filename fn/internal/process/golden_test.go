@@ -28,7 +28,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var stdout, stderr bytes.Buffer
-			code := Run(bytes.NewReader(input), &stdout, &stderr)
+			code := Run(bytes.NewReader(input), &stdout, &stderr, Options{})
 			gotErr := stderr.String() + fmt.Sprintf("exit code: %d\n", code)
 			if os.Getenv("UPDATE_GOLDEN") != "" {
 				write(t, filepath.Join(dir, "output.yaml"), stdout.String())
@@ -43,7 +43,7 @@ func TestGolden(t *testing.T) {
 				return
 			}
 			var again, stderr2 bytes.Buffer
-			if code := Run(bytes.NewReader(stdout.Bytes()), &again, &stderr2); code != 0 {
+			if code := Run(bytes.NewReader(stdout.Bytes()), &again, &stderr2, Options{}); code != 0 {
 				t.Fatalf("rerun on own output failed (exit %d):\n%s", code, stderr2.String())
 			}
 			if again.String() != stdout.String() {

@@ -27,12 +27,21 @@ type Output struct {
 	Report string
 	// Findings, sorted.
 	Findings finding.List
+	// ValidateOnly: the items are the input's, unchanged.
+	ValidateOnly bool
+}
+
+// Options are set on the command line.
+type Options struct {
+	// ValidateOnly passes the items through unchanged and only judges them
+	// (`netid validate`, for kustomize and kpt validators).
+	ValidateOnly bool
 }
 
 // Render runs the pipeline on the items and functionConfig: load, plan,
 // build and merge (unless the functionConfig asks for validation only), then
 // judge the whole resulting stream with the rule registry.
-func Render(items []*yaml.RNode, functionConfig *yaml.RNode) Output {
+func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Output {
 	m, fs := load.Load(items, functionConfig)
 	if fs.HasErrors() {
 		return Output{Findings: fs.Sorted()}
@@ -45,7 +54,8 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode) Output {
 	md := report.Markdown(p)
 	out := items
 	var conflicts []emit.Conflict
-	if !m.Run.ValidateOnly {
+	validateOnly := opts.ValidateOnly || m.Run.ValidateOnly
+	if !validateOnly {
 		res := emit.Emit(m, p, md)
 		fs = append(fs, res.Findings...)
 		out, conflicts = res.Items, res.Conflicts
@@ -57,7 +67,7 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode) Output {
 	if fs.HasErrors() {
 		return Output{Report: md, Findings: fs.Sorted()}
 	}
-	return Output{Items: out, Report: md, Findings: fs.Sorted()}
+	return Output{Items: out, Report: md, Findings: fs.Sorted(), ValidateOnly: validateOnly}
 }
 
 // judge runs the rule registry over the stream, with what the configs declared.
@@ -81,12 +91,18 @@ func judge(items []*yaml.RNode, m *load.Model, p *plan.Plan, conflicts []emit.Co
 // Run is the KRM function: a ResourceList on in, the rendered ResourceList on
 // out, every finding on stderr in human form. It returns the exit code: 0 on
 // success, 1 when any finding is an error (then nothing is written to out).
-func Run(in io.Reader, out, stderr io.Writer) int {
+func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 	rw := &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true}
 	items, err := rw.Read()
 	if err != nil {
 		fmt.Fprintf(stderr, "error[%s]: reading the ResourceList: %v\n", finding.ConfigRule, err)
 		return 1
+	}
+	// A validator must hand its items back exactly as it got them (kustomize
+	// compares the YAML nodes), so keep an untouched copy.
+	original := make([]*yaml.RNode, len(items))
+	for i, n := range items {
+		original[i] = n.Copy()
 	}
 	// kyaml keeps the legacy and the internal path/index/id annotations in
 	// step; snapshot them so generated objects and edits stay consistent.
@@ -95,7 +111,7 @@ func Run(in io.Reader, out, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
 		return 1
 	}
-	res := Render(items, rw.FunctionConfig)
+	res := Render(items, rw.FunctionConfig, opts)
 	for _, f := range res.Findings {
 		fmt.Fprintln(stderr, f.String())
 	}
@@ -103,7 +119,9 @@ func Run(in io.Reader, out, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netid: refused to render: %d error(s)\n", countErrors(res.Findings))
 		return 1
 	}
-	if err := kio.ReconcileInternalAnnotations(res.Items, annos); err != nil {
+	if res.ValidateOnly {
+		res.Items = original
+	} else if err := kio.ReconcileInternalAnnotations(res.Items, annos); err != nil {
 		fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
 		return 1
 	}
