@@ -88,7 +88,7 @@ func DefaultDeny(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 func DNSEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 	p := netpol(plan.DNSPolicy, ns.Name, "")
 	p.Annotations = map[string]string{
-		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", ns.DNS.Namespace, labelString(ns.DNS.PodLabels)),
+		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", ns.DNS.Namespace, plan.LabelString(ns.DNS.PodLabels)),
 		ReasonAnnotation: "name resolution",
 	}
 	peers := []networkingv1.NetworkPolicyPeer{{
@@ -132,7 +132,7 @@ func MeshControlPlaneEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 	}
 	p := netpol(plan.MeshPolicy, ns.Name, "")
 	p.Annotations = map[string]string{
-		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", cp.namespace, labelString(cp.pods)),
+		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", cp.namespace, plan.LabelString(cp.pods)),
 		ReasonAnnotation: string(ns.Mesh) + " sidecars fetch configuration and certificates from the control plane",
 	}
 	var ps []networkingv1.NetworkPolicyPort
@@ -198,9 +198,4 @@ func ports(ps []plan.Port) []networkingv1.NetworkPolicyPort {
 
 func port(proto corev1.Protocol, target intstr.IntOrString) networkingv1.NetworkPolicyPort {
 	return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &target}
-}
-
-func labelString(m map[string]string) string {
-	sel := metav1.LabelSelector{MatchLabels: m}
-	return strings.ReplaceAll(metav1.FormatLabelSelector(&sel), " ", "")
 }

@@ -205,32 +205,28 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 
 // declaredFlows resolves the ingress and egress rules of one workload.
 func (p *planner) declaredFlows(w *Workload) {
-	self := p.endpointOf(w.Source)
 	for i, r := range w.Spec.Ingress {
-		path := fmt.Sprintf("spec.ingress[%d]", i)
-		from, ok := p.peer(w, r.From, path+".from")
-		if !ok {
-			continue
-		}
-		ports, ok := p.ports(w.Identity.Object, self, r.Ports, path+".ports")
-		if !ok {
-			continue
-		}
-		p.addFlow(&Flow{From: from, To: self, Ports: ports, CalleeReason: r.Reason,
-			DeclaredBy: []string{w.Identity.Object.String() + " " + path}})
+		p.declare(w, fmt.Sprintf("spec.ingress[%d]", i), "from", r.From, r.Ports, r.Reason)
 	}
 	for i, r := range w.Spec.Egress {
-		path := fmt.Sprintf("spec.egress[%d]", i)
-		to, ok := p.peer(w, r.To, path+".to")
-		if !ok {
-			continue
-		}
-		ports, ok := p.ports(w.Identity.Object, to, r.Ports, path+".ports")
-		if !ok {
-			continue
-		}
-		p.addFlow(&Flow{From: self, To: to, Ports: ports, CallerReason: r.Reason,
-			DeclaredBy: []string{w.Identity.Object.String() + " " + path}})
+		p.declare(w, fmt.Sprintf("spec.egress[%d]", i), "to", r.To, r.Ports, r.Reason)
+	}
+}
+
+// declare resolves one rule: the peer, then the ports on whichever end is the
+// callee, and records the flow with the reason at the declaring end.
+func (p *planner) declare(w *Workload, path, peerField string, peer v1alpha1.Peer, refs []v1alpha1.PortRef, reason string) {
+	other, ok := p.peer(w, peer, path+"."+peerField)
+	if !ok {
+		return
+	}
+	self := p.endpointOf(w.Source)
+	f := &Flow{From: other, To: self, CalleeReason: reason, DeclaredBy: []string{w.Identity.Object.String() + " " + path}}
+	if peerField == "to" {
+		f = &Flow{From: self, To: other, CallerReason: reason, DeclaredBy: f.DeclaredBy}
+	}
+	if f.Ports, ok = p.ports(w.Identity.Object, f.To, refs, path+".ports"); ok {
+		p.addFlow(f)
 	}
 }
 

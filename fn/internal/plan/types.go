@@ -117,7 +117,7 @@ func (e Endpoint) String() string {
 	case KindWorkload:
 		return e.Namespace + "/" + e.Workload.Name()
 	case KindPods:
-		return e.Namespace + "/{" + labelString(e.Selector.MatchLabels) + "}"
+		return e.Namespace + "/{" + LabelString(e.Selector.MatchLabels) + "}"
 	case KindCIDR:
 		if len(e.Except) > 0 {
 			return e.CIDR + " except " + strings.Join(e.Except, ",")
@@ -191,7 +191,8 @@ func (f *Flow) key() string {
 	return f.From.Key() + " -> " + f.To.Key() + " : " + f.PortsString()
 }
 
-func labelString(m map[string]string) string {
+// LabelString is "k1=v1,k2=v2" with the keys sorted.
+func LabelString(m map[string]string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

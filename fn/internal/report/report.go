@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"netid.dev/netid/fn/internal/build"
@@ -31,7 +30,7 @@ func Markdown(p *plan.Plan) string {
 	for _, ns := range p.Namespaces {
 		dns := "off"
 		if ns.DNS != nil {
-			dns = fmt.Sprintf("%s/{%s} UDP+TCP 53", ns.DNS.Namespace, labels(ns.DNS.PodLabels))
+			dns = fmt.Sprintf("%s/{%s} UDP+TCP 53", ns.DNS.Namespace, plan.LabelString(ns.DNS.PodLabels))
 			if ns.DNS.NodeLocal != "" {
 				dns += ", NodeLocal " + ns.DNS.NodeLocal
 			}
@@ -206,10 +205,10 @@ func handoffs(p *plan.Plan) []string {
 				ns = wl.Namespace()
 			}
 			add("Gateway owners: Gateway %s/%s must allow HTTPRoutes from namespace %s, and its pods must carry {%s} in namespace %s.",
-				ns, e.Gateway.ParentRef.Name, wl.Namespace(), labels(e.Flow.From.Selector.MatchLabels), e.Flow.From.Namespace)
+				ns, e.Gateway.ParentRef.Name, wl.Namespace(), plan.LabelString(e.Flow.From.Selector.MatchLabels), e.Flow.From.Namespace)
 		}
 		if e := wl.Exposure; e != nil && e.Ingress != nil {
-			add("Ingress owners: the %s ingress controller pods must carry {%s} in namespace %s.", e.Ingress.ClassName, labels(e.Flow.From.Selector.MatchLabels), e.Flow.From.Namespace)
+			add("Ingress owners: the %s ingress controller pods must carry {%s} in namespace %s.", e.Ingress.ClassName, plan.LabelString(e.Flow.From.Selector.MatchLabels), e.Flow.From.Namespace)
 		}
 		if m := wl.Spec.Mesh; m != nil && m.Provider == v1alpha1.MeshNone {
 			add("East-west encryption for %s: %s", wlName(wl), m.EastWest)
@@ -272,19 +271,6 @@ func rule(r v1alpha1.Rule) string {
 
 func wlName(w *plan.Workload) string {
 	return fmt.Sprintf("%s/%s (%s)", w.Namespace(), w.Name(), w.Source.Kind())
-}
-
-func labels(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, k+"="+m[k])
-	}
-	return strings.Join(parts, ",")
 }
 
 func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }

@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"netid.dev/netid/fn/internal/finding"
@@ -16,12 +15,7 @@ import (
 // named in the message), or runs in audit mode, or the whole run does.
 func Check(s *Stream) finding.List {
 	var fs finding.List
-	keys := make([]string, 0, len(s.Declared))
-	for k := range s.Declared {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range s.DeclaredKeys() {
 		d := s.Declared[k]
 		for i, e := range d.Config.Spec.Exceptions {
 			if _, ok := Lookup(e.Rule); !ok {

@@ -29,14 +29,9 @@ var meshMTLSStrict = register(&Rule{
 	Severity:    finding.Error,
 	Check: func(s *Stream) []Violation {
 		var out []Violation
-		keys := make([]string, 0, len(s.Declared))
-		for k := range s.Declared {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range s.DeclaredKeys() {
 			d := s.Declared[k]
-			obj, m := meshMTLSDeclObject(k, d), d.Config.Spec.Mesh
+			obj, m := d.Object, d.Config.Spec.Mesh
 			add := func(field, msg string) {
 				out = append(out, Violation{Object: obj, Field: field, Message: msg, Workloads: []string{k}})
 			}
@@ -62,19 +57,6 @@ var meshMTLSStrict = register(&Rule{
 		return out
 	},
 })
-
-// meshMTLSDeclObject is the NetworkIdentity a declaration came from, or, when
-// its origin was not recorded, the one its config names.
-func meshMTLSDeclObject(key string, d *Declaration) finding.Object {
-	if d.Object.Kind != "" {
-		return d.Object
-	}
-	ns := d.Config.Namespace
-	if ns == "" {
-		ns, _, _ = strings.Cut(key, "/")
-	}
-	return finding.Object{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.Kind, Namespace: ns, Name: d.Config.Name}
-}
 
 // meshMTLSPeerAuthentication judges one PeerAuthentication's modes.
 func meshMTLSPeerAuthentication(s *Stream, pa *Object[map[string]any]) []Violation {

@@ -25,13 +25,8 @@ var netpolDefaultDeny = register(&Rule{
 	Severity:    finding.Error,
 	Check: func(s *Stream) []Violation {
 		var out []Violation
-		seen := map[string]bool{}
-		for _, w := range s.Workloads {
+		for _, w := range s.WorkloadNamespaces() {
 			ns := w.Ref.Namespace
-			if seen[ns] {
-				continue
-			}
-			seen[ns] = true
 			in, eg := false, false
 			for _, p := range s.NetworkPolicies {
 				if p.Ref.Namespace != ns || !selectsAll(p.Typed) {

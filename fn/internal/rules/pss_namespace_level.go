@@ -27,13 +27,8 @@ var pssNamespaceLevel = register(&Rule{
 	Severity:    finding.Error,
 	Check: func(s *Stream) []Violation {
 		var out []Violation
-		seen := map[string]bool{}
-		for _, w := range s.Workloads {
+		for _, w := range s.WorkloadNamespaces() {
 			ns := w.Ref.Namespace
-			if seen[ns] {
-				continue
-			}
-			seen[ns] = true
 			owners := s.governedIn(ns)
 			o, ok := s.Namespaces[ns]
 			if !ok {

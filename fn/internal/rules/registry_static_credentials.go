@@ -11,8 +11,6 @@ package rules
 // store or a credential provider, and only referenced here.
 
 import (
-	"sort"
-
 	corev1 "k8s.io/api/core/v1"
 
 	"netid.dev/netid/fn/internal/finding"
@@ -27,17 +25,12 @@ var registryStaticCredentials = register(&Rule{
 	Severity:    finding.Error,
 	Check: func(s *Stream) []Violation {
 		var out []Violation
-		keys := make([]string, 0, len(s.Declared))
-		for k := range s.Declared {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range s.DeclaredKeys() {
 			d := s.Declared[k]
 			if d.Config.Spec.Registry == nil || d.Config.Spec.Registry.Auth != v1alpha1.AuthStatic {
 				continue
 			}
-			out = append(out, Violation{Object: registryDeclarationObject(d), Field: "spec.registry.auth",
+			out = append(out, Violation{Object: d.Object, Field: "spec.registry.auth",
 				Message: "workload " + k + " declares a static registry credential, which never expires", Workloads: []string{k}})
 		}
 		for _, sec := range s.Secrets {
@@ -65,15 +58,6 @@ var registryStaticCredentials = register(&Rule{
 		return out
 	},
 })
-
-// registryDeclarationObject is where a declaration came from; a declaration
-// recorded without its object is named after its NetworkIdentity.
-func registryDeclarationObject(d *Declaration) finding.Object {
-	if d.Object.Kind != "" {
-		return d.Object
-	}
-	return finding.Object{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.Kind, Namespace: d.Config.Namespace, Name: d.Config.Name}
-}
 
 func registryCarriesData(data map[string][]byte) bool {
 	for _, v := range data {

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -121,6 +123,24 @@ func NewStream(items []*yaml.RNode) (*Stream, finding.List) {
 		}
 	}
 	return s, fs
+}
+
+// DeclaredKeys returns the governed workloads' keys, sorted, so rules that
+// walk the declarations report in a stable order.
+func (s *Stream) DeclaredKeys() []string { return slices.Sorted(maps.Keys(s.Declared)) }
+
+// WorkloadNamespaces returns each namespace that holds a workload, with its
+// first workload (in stream order), for rules judged once per namespace.
+func (s *Stream) WorkloadNamespaces() []*Workload {
+	var out []*Workload
+	seen := map[string]bool{}
+	for _, w := range s.Workloads {
+		if !seen[w.Ref.Namespace] {
+			seen[w.Ref.Namespace] = true
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // Declare records a governed workload's declaration.
