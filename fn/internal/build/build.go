@@ -110,40 +110,27 @@ func DNSEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 	return p
 }
 
-// Mesh control planes the injected sidecars must reach: without this egress
-// the namespace's default-deny keeps every injected pod from becoming ready.
-var meshControlPlanes = map[v1alpha1.MeshProvider]struct {
-	namespace string
-	pods      map[string]string
-	ports     []int32
-}{
-	// istiod serves xDS and certificates on 15012.
-	v1alpha1.MeshIstio: {"istio-system", map[string]string{"app": "istiod"}, []int32{15012}},
-	// Linkerd's identity (8080), destination (8086) and policy (8090) controllers.
-	v1alpha1.MeshLinkerd: {"linkerd", map[string]string{"linkerd.io/control-plane-ns": "linkerd"}, []int32{8080, 8086, 8090}},
-}
-
 // MeshControlPlaneEgress lets every pod of a mesh-injected namespace reach the
 // mesh control plane; nil without a mesh.
 func MeshControlPlaneEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
-	cp, ok := meshControlPlanes[ns.Mesh]
+	cp, ok := plan.MeshControlPlanes[ns.Mesh]
 	if !ok {
 		return nil
 	}
 	p := netpol(plan.MeshPolicy, ns.Name, "")
 	p.Annotations = map[string]string{
-		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", cp.namespace, plan.LabelString(cp.pods)),
+		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", cp.Namespace, plan.LabelString(cp.Pods)),
 		ReasonAnnotation: string(ns.Mesh) + " sidecars fetch configuration and certificates from the control plane",
 	}
 	var ps []networkingv1.NetworkPolicyPort
-	for _, n := range cp.ports {
+	for _, n := range cp.Ports {
 		ps = append(ps, port(corev1.ProtocolTCP, intstr.FromInt32(n)))
 	}
 	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
 	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{
 		To: []networkingv1.NetworkPolicyPeer{{
-			NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: cp.namespace}},
-			PodSelector:       &metav1.LabelSelector{MatchLabels: cp.pods},
+			NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: cp.Namespace}},
+			PodSelector:       &metav1.LabelSelector{MatchLabels: cp.Pods},
 		}},
 		Ports: ps,
 	}}

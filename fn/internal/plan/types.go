@@ -204,3 +204,20 @@ func LabelString(m map[string]string) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// ControlPlane is where a mesh's sidecars fetch configuration and
+// certificates: without egress to it, the namespace's default-deny keeps
+// every injected pod from becoming ready.
+type ControlPlane struct {
+	Namespace string
+	Pods      map[string]string
+	Ports     []int32
+}
+
+// MeshControlPlanes are the control planes of the supported meshes.
+var MeshControlPlanes = map[v1alpha1.MeshProvider]ControlPlane{
+	// istiod serves xDS and certificates on 15012.
+	v1alpha1.MeshIstio: {"istio-system", map[string]string{"app": "istiod"}, []int32{15012}},
+	// Linkerd's identity (8080), destination (8086) and policy (8090) controllers.
+	v1alpha1.MeshLinkerd: {"linkerd", map[string]string{"linkerd.io/control-plane-ns": "linkerd"}, []int32{8080, 8086, 8090}},
+}
