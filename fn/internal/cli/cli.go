@@ -4,16 +4,21 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"netid.dev/netid/fn/internal/process"
+	"netid.dev/netid/fn/internal/proof"
+	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/fn/internal/rules"
 )
 
@@ -26,6 +31,11 @@ Usage:
   netid report [-o FILE] [PATH...]
                              write network-identity.md for a ResourceList on stdin,
                              or for the manifests under PATH (files or directories)
+  netid verify [--format table|json] [PATH...]
+                             prove any manifests (a ResourceList or YAML on stdin, or
+                             files/directories): the flow matrix the NetworkPolicies
+                             allow and each ServiceAccount's permissions; with
+                             NetworkIdentity configs among them, against the declaration
   netid rules [--format text|markdown]
                              list the rules netid enforces (markdown: docs/rules.md)
   netid version              print the version
@@ -44,6 +54,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return process.Run(stdin, stdout, stderr, process.Options{ValidateOnly: true})
 	case "report":
 		return report(args[1:], stdin, stdout, stderr)
+	case "verify":
+		return verify(args[1:], stdin, stdout, stderr)
 	case "rules":
 		return listRules(args[1:], stdout, stderr)
 	case "version":
@@ -64,25 +76,10 @@ func report(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	var items []*yaml.RNode
-	var fc *yaml.RNode
-	if fs.NArg() == 0 {
-		rw := &kio.ByteReadWriter{Reader: stdin}
-		var err error
-		if items, err = rw.Read(); err != nil {
-			fmt.Fprintf(stderr, "netid report: reading the ResourceList: %v\n", err)
-			return 1
-		}
-		fc = rw.FunctionConfig
-	} else {
-		for _, p := range fs.Args() {
-			nodes, err := readPath(p)
-			if err != nil {
-				fmt.Fprintf(stderr, "netid report: %v\n", err)
-				return 1
-			}
-			items = append(items, nodes...)
-		}
+	items, fc, err := readInput(fs.Args(), stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "netid report: %v\n", err)
+		return 1
 	}
 	res := process.Render(items, fc, process.Options{})
 	for _, f := range res.Findings {
@@ -97,6 +94,81 @@ func report(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOn(err, stderr)
 	}
 	return exitOn(os.WriteFile(*out, []byte(res.Report), 0o644), stderr)
+}
+
+// readInput reads a ResourceList (or a plain YAML stream) on stdin, or the
+// manifests under paths.
+func readInput(paths []string, stdin io.Reader) ([]*yaml.RNode, *yaml.RNode, error) {
+	if len(paths) == 0 {
+		rw := &kio.ByteReadWriter{Reader: stdin}
+		items, err := rw.Read()
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading stdin: %w", err)
+		}
+		return items, rw.FunctionConfig, nil
+	}
+	var items []*yaml.RNode
+	for _, p := range paths {
+		nodes, err := readPath(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, nodes...)
+	}
+	return items, nil, nil
+}
+
+func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "table", "table or json")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *format != "table" && *format != "json" {
+		fmt.Fprintf(stderr, "netid verify: unknown format %q (table or json)\n", *format)
+		return 2
+	}
+	items, fc, err := readInput(fs.Args(), stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "netid verify: %v\n", err)
+		return 1
+	}
+	v := process.Verify(items, fc)
+	for _, f := range v.Findings {
+		fmt.Fprintln(stderr, f.String())
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			fmt.Fprintf(stderr, "netid verify: %v\n", err)
+			return 1
+		}
+	} else {
+		printVerification(stdout, v)
+	}
+	if v.Failed() {
+		for _, m := range v.Mismatches {
+			fmt.Fprintf(stderr, "error[proof-connectivity]: %s\n", m.Describe())
+		}
+		for _, sa := range slices.Sorted(maps.Keys(v.RBACExcess)) {
+			fmt.Fprintf(stderr, "error[proof-rbac]: ServiceAccount %s can do more than declared:\n%s", sa, rbac.Table(v.RBACExcess[sa]))
+		}
+		return 1
+	}
+	return 0
+}
+
+func printVerification(w io.Writer, v process.Verification) {
+	fmt.Fprintf(w, "Flow matrix (%d endpoints, %d allowed connections", len(v.Endpoints), len(v.Flows))
+	if v.Declared {
+		fmt.Fprintf(w, ", %d differ from the declaration", len(v.Mismatches))
+	}
+	fmt.Fprint(w, "):\n\n", proof.Table(v.Flows))
+	for _, sa := range slices.Sorted(maps.Keys(v.RBAC)) {
+		fmt.Fprintf(w, "\nServiceAccount %s (kubectl auth can-i --list, without the defaults every authenticated user has):\n%s", sa, rbac.Table(v.RBAC[sa]))
+	}
 }
 
 // readPath reads the manifests of a file or a directory tree.

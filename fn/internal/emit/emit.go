@@ -206,6 +206,19 @@ func boolNode(b bool) *yaml.RNode {
 	return n
 }
 
+// SetReport writes the report into the generated report ConfigMap: the report
+// shows the proofs, which judge the merged items, so it comes last.
+func SetReport(items []*yaml.RNode, report string) {
+	for _, n := range items {
+		if n.GetKind() == "ConfigMap" && n.GetName() == ReportName && n.GetAnnotations()[load.GeneratedAnnotation] == "true" {
+			data := mustNode(reportConfigMap(report)).Field("data").Value
+			if err := n.PipeE(yaml.SetField("data", data)); err != nil {
+				panic(fmt.Sprintf("setting the report: %v", err))
+			}
+		}
+	}
+}
+
 func reportConfigMap(report string) *corev1.ConfigMap {
 	return &corev1.ConfigMap{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},

@@ -15,6 +15,7 @@ import (
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/fn/internal/report"
 	"netid.dev/netid/fn/internal/rules"
 )
@@ -51,28 +52,43 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	if fs.HasErrors() {
 		return Output{Findings: fs.Sorted()}
 	}
-	md := report.Markdown(p)
 	out := items
 	var conflicts []emit.Conflict
 	validateOnly := opts.ValidateOnly || m.Run.ValidateOnly
 	if !validateOnly {
-		res := emit.Emit(m, p, md)
+		res := emit.Emit(m, p, "")
 		fs = append(fs, res.Findings...)
 		out, conflicts = res.Items, res.Conflicts
 	}
 	if fs.HasErrors() {
-		return Output{Report: md, Findings: fs.Sorted()}
+		return Output{Findings: fs.Sorted()}
 	}
-	fs = append(fs, judge(out, m, p, conflicts)...)
+	s, jfs := judge(out, m, p, conflicts)
+	fs = append(fs, jfs...)
+	md := report.Markdown(p, Proofs(s))
 	if fs.HasErrors() {
 		return Output{Report: md, Findings: fs.Sorted()}
+	}
+	if !validateOnly {
+		emit.SetReport(out, md)
 	}
 	return Output{Items: out, Report: md, Findings: fs.Sorted(), ValidateOnly: validateOnly}
 }
 
+// Proofs gathers what the report shows of the proofs: the computed flow
+// matrix and each declared ServiceAccount's effective permissions.
+func Proofs(s *rules.Stream) report.Proofs {
+	pr := report.Proofs{Connectivity: s.Connectivity(), RBAC: map[string][]rbac.Rule{}}
+	for _, r := range s.RBACReview() {
+		pr.RBAC[r.Namespace+"/"+r.ServiceAccount] = r.Effective
+	}
+	return pr
+}
+
 // judge runs the rule registry over the stream, with what the configs declared.
-func judge(items []*yaml.RNode, m *load.Model, p *plan.Plan, conflicts []emit.Conflict) finding.List {
+func judge(items []*yaml.RNode, m *load.Model, p *plan.Plan, conflicts []emit.Conflict) (*rules.Stream, finding.List) {
 	s, fs := rules.NewStream(items)
+	s.Plan = p
 	for _, w := range p.Workloads {
 		s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
 	}
@@ -85,7 +101,7 @@ func judge(items []*yaml.RNode, m *load.Model, p *plan.Plan, conflicts []emit.Co
 		}
 		s.Conflicts = append(s.Conflicts, v)
 	}
-	return append(fs, rules.Check(s)...)
+	return s, append(fs, rules.Check(s)...)
 }
 
 // Run is the KRM function: a ResourceList on in, the rendered ResourceList on

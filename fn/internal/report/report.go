@@ -11,12 +11,22 @@ import (
 
 	"netid.dev/netid/fn/internal/build"
 	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/proof"
+	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
-// Markdown renders the report. It depends on the Plan alone, so it is as
-// deterministic as the Plan.
-func Markdown(p *plan.Plan) string {
+// Proofs are the proofs' results the report shows.
+type Proofs struct {
+	// Connectivity is the computed flow matrix.
+	Connectivity *proof.Result
+	// RBAC maps "namespace/serviceaccount" to its effective permissions.
+	RBAC map[string][]rbac.Rule
+}
+
+// Markdown renders the report from the Plan and the proofs; both are
+// deterministic, so the report is.
+func Markdown(p *plan.Plan, pr Proofs) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Network identity report\n\n")
@@ -148,11 +158,48 @@ func Markdown(p *plan.Plan) string {
 		w("| Workload | Rule | ADR | Reason |\n|---|---|---|---|\n%s\n", strings.Join(exc, "\n"))
 	}
 
+	proofs(&b, pr)
+
 	w("\n## Handoffs\n\nWhat this render relies on others to provide:\n\n")
 	for _, h := range handoffs(p) {
 		w("- %s\n", h)
 	}
 	return b.String()
+}
+
+// proofs writes the computed flow matrix and the RBAC review.
+func proofs(b *strings.Builder, pr Proofs) {
+	if c := pr.Connectivity; c != nil {
+		fmt.Fprintf(b, "\n## Connectivity proof\n\nComputed from every NetworkPolicy of the render (yours included) over %d endpoints: the workloads, "+
+			"the declared peers outside the render, and probes (a pod with undeclared labels in each governed namespace, a clone of each workload's labels "+
+			"in namespace %s, DNS, the mesh control plane, an address outside the cluster). %d connections are allowed; ",
+			len(c.Endpoints), proof.ProbeNamespace, len(c.Allowed))
+		if len(c.Mismatches) == 0 {
+			b.WriteString("each is declared, and every declared flow is open.\n\n")
+		} else {
+			fmt.Fprintf(b, "**%d differ from the declaration:**\n\n", len(c.Mismatches))
+			for _, m := range c.Mismatches {
+				fmt.Fprintf(b, "- %s\n", m.Describe())
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("| From | To | Allowed ports |\n|---|---|---|\n")
+		for _, r := range proof.Rows(c.Allowed) {
+			fmt.Fprintf(b, "| %s | %s | %s |\n", cell(r.From), cell(r.To), strings.Join(r.Ports, ", "))
+		}
+	}
+	if len(pr.RBAC) > 0 {
+		b.WriteString("\n## RBAC review\n\nEffective permissions of each ServiceAccount from every Role, ClusterRole and binding of the render, " +
+			"as `kubectl auth can-i --list --as system:serviceaccount:NS:SA -n NS` lists them (without the API server's defaults for every authenticated user).\n")
+		for _, sa := range slices.Sorted(maps.Keys(pr.RBAC)) {
+			fmt.Fprintf(b, "\n### %s\n\n", sa)
+			if len(pr.RBAC[sa]) == 0 {
+				b.WriteString("No permissions.\n")
+				continue
+			}
+			fmt.Fprintf(b, "```\n%s```\n", rbac.Table(pr.RBAC[sa]))
+		}
+	}
 }
 
 // matrix is the caller × callee grid of the allowed ports.
@@ -166,10 +213,10 @@ func matrix(b *strings.Builder, p *plan.Plan) {
 	}
 	callers, callees := slices.Sorted(maps.Keys(callerSet)), slices.Sorted(maps.Keys(calleeSet))
 	if len(p.Flows) == 0 {
-		b.WriteString("\n## Flow matrix\n\nNo flows: every connection is denied.\n")
+		b.WriteString("\n## Declared flow matrix\n\nNo flows: every connection is denied.\n")
 		return
 	}
-	fmt.Fprintf(b, "\n## Flow matrix\n\nRows call columns; a cell lists the allowed ports, `-` means denied.\n\n| from \\ to | %s |\n|---|%s\n",
+	fmt.Fprintf(b, "\n## Declared flow matrix\n\nRows call columns; a cell lists the allowed ports, `-` means denied.\n\n| from \\ to | %s |\n|---|%s\n",
 		strings.Join(callees, " | "), strings.Repeat("---|", len(callees)))
 	for _, c := range callers {
 		row := make([]string, len(callees))

@@ -11,6 +11,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/load"
+	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -71,6 +73,12 @@ func streamOf(t *testing.T, manifests string) *Stream {
 	s, fs := NewStream(nodes)
 	if len(fs) > 0 {
 		t.Fatalf("fixture unreadable: %v", fs)
+	}
+	// With configs that resolve, the proofs get their expectations.
+	if m, fs := load.Load(nodes, nil); !fs.HasErrors() {
+		if p, pfs := plan.Make(m); !pfs.HasErrors() {
+			s.Plan = p
+		}
 	}
 	for _, n := range nodes {
 		if n.GetKind() != v1alpha1.Kind {

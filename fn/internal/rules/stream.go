@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"sort"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -15,6 +16,9 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/proof"
+	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -69,6 +73,89 @@ type Stream struct {
 	// Conflicts are user objects that collide with generated ones, found while
 	// merging (the merged stream no longer shows them).
 	Conflicts []Violation
+	// Plan is what the configs declared, resolved: the proofs' expectations
+	// (nil when the stream carries no NetworkIdentity).
+	Plan *plan.Plan
+
+	connectivity *proof.Result
+}
+
+// Connectivity is the connectivity proof of the stream, computed once.
+func (s *Stream) Connectivity() *proof.Result {
+	if s.connectivity == nil {
+		in := proof.Input{Namespaces: map[string]map[string]string{}, Plan: s.Plan}
+		for name, ns := range s.Namespaces {
+			in.Namespaces[name] = ns.Typed.Labels
+		}
+		for _, p := range s.NetworkPolicies {
+			in.Policies = append(in.Policies, p.Typed)
+		}
+		for _, w := range s.Workloads {
+			var ports []corev1.ContainerPort
+			for _, c := range w.Template.Spec.Containers {
+				ports = append(ports, c.Ports...)
+			}
+			in.Pods = append(in.Pods, proof.Pod{Namespace: w.Ref.Namespace, Name: w.Ref.Name, Labels: w.Template.Labels, Ports: ports})
+		}
+		r := proof.Connectivity(in)
+		s.connectivity = &r
+	}
+	return s.connectivity
+}
+
+// Review is the RBAC review of one ServiceAccount.
+type Review struct {
+	Namespace, ServiceAccount string
+	// Workload is the declared workload it is the identity of ("" without a Plan).
+	Workload string
+	// Effective lists what it can do, as kubectl auth can-i --list would.
+	Effective []rbac.Rule
+	// Excess is what it can do beyond its declaration (nil without a Plan).
+	Excess []rbac.Rule
+}
+
+// RBACReview reviews every declared workload's ServiceAccount or, without a
+// Plan, every ServiceAccount of the stream; sorted by namespace and name.
+func (s *Stream) RBACReview() []Review {
+	set := s.RBAC()
+	var out []Review
+	if s.Plan != nil {
+		for _, w := range s.Plan.Workloads {
+			var declared []rbacv1.PolicyRule
+			for _, r := range append(append([]v1alpha1.Rule(nil), w.Spec.Identity.Rules...), w.Spec.Identity.ClusterRules...) {
+				declared = append(declared, r.PolicyRule)
+			}
+			have := set.Effective(w.Namespace(), w.ServiceAccount)
+			out = append(out, Review{Namespace: w.Namespace(), ServiceAccount: w.ServiceAccount, Workload: w.Namespace() + "/" + w.Name(),
+				Effective: have, Excess: rbac.Exceeds(have, rbac.FromPolicyRules(declared))})
+		}
+	} else {
+		for _, sa := range s.ServiceAccounts {
+			out = append(out, Review{Namespace: sa.Ref.Namespace, ServiceAccount: sa.Ref.Name, Effective: set.Effective(sa.Ref.Namespace, sa.Ref.Name)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Namespace+"/"+out[i].ServiceAccount < out[j].Namespace+"/"+out[j].ServiceAccount
+	})
+	return out
+}
+
+// RBAC is the stream's RBAC objects, for the RBAC review.
+func (s *Stream) RBAC() rbac.Set {
+	var set rbac.Set
+	for _, r := range s.Roles {
+		set.Roles = append(set.Roles, r.Typed)
+	}
+	for _, r := range s.ClusterRoles {
+		set.ClusterRoles = append(set.ClusterRoles, r.Typed)
+	}
+	for _, b := range s.RoleBindings {
+		set.RoleBindings = append(set.RoleBindings, b.Typed)
+	}
+	for _, b := range s.ClusterRoleBindings {
+		set.ClusterRoleBindings = append(set.ClusterRoleBindings, b.Typed)
+	}
+	return set
 }
 
 // NewStream indexes the items. A manifest whose typed view cannot be read is a

@@ -1,0 +1,89 @@
+package process
+
+import (
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/load"
+	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/proof"
+	"netid.dev/netid/fn/internal/proof/rbac"
+	"netid.dev/netid/fn/internal/rules"
+	"netid.dev/netid/krm/v1alpha1"
+)
+
+// Verification is what `netid verify` reports on any manifest stream.
+type Verification struct {
+	// Declared is set when the stream carries NetworkIdentity configs, which
+	// give the proofs their expectations.
+	Declared bool `json:"declared"`
+	// Endpoints the connectivity proof considered.
+	Endpoints []string `json:"endpoints"`
+	// Flows is the computed flow matrix: every allowed, judged connection.
+	Flows []proof.Cell `json:"flows"`
+	// Mismatches are declared flows found blocked and undeclared ones found open.
+	Mismatches []proof.Cell `json:"mismatches"`
+	// RBAC maps "namespace/serviceaccount" to its effective permissions.
+	RBAC map[string][]rbac.Rule `json:"rbac"`
+	// RBACExcess maps a ServiceAccount to what it can do beyond its declaration.
+	RBACExcess map[string][]rbac.Rule `json:"rbacExcess,omitempty"`
+	// BootstrapRBAC are the permissions every authenticated ServiceAccount
+	// also has from the API server's default policy.
+	BootstrapRBAC []rbac.Rule `json:"bootstrapRBAC"`
+	// Findings are config problems with the declarations, if any.
+	Findings finding.List `json:"-"`
+}
+
+// Failed reports whether a proof failed or the declarations could not be read.
+func (v Verification) Failed() bool {
+	return len(v.Mismatches) > 0 || len(v.RBACExcess) > 0 || v.Findings.HasErrors()
+}
+
+// Verify runs both proofs over any stream: a rendered repository, kustomize
+// output, or a ResourceList. NetworkIdentity configs in it (or as the
+// functionConfig) become the expectations; without them the matrix and the
+// permissions are computed and listed, and nothing is expected.
+func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
+	var p *plan.Plan
+	var fs finding.List
+	if hasConfig(items, functionConfig) {
+		m, lfs := load.Load(items, functionConfig)
+		fs = lfs
+		if !fs.HasErrors() {
+			var pfs finding.List
+			p, pfs = plan.Make(m)
+			fs = append(fs, pfs...)
+			if fs.HasErrors() {
+				p = nil
+			}
+		}
+	}
+	s, sfs := rules.NewStream(items)
+	s.Plan = p
+	c := s.Connectivity()
+	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches,
+		RBAC: map[string][]rbac.Rule{}, BootstrapRBAC: rbac.BootstrapRules(), Findings: append(fs, sfs...).Sorted()}
+	for _, r := range s.RBACReview() {
+		key := r.Namespace + "/" + r.ServiceAccount
+		v.RBAC[key] = r.Effective
+		if len(r.Excess) > 0 {
+			if v.RBACExcess == nil {
+				v.RBACExcess = map[string][]rbac.Rule{}
+			}
+			v.RBACExcess[key] = r.Excess
+		}
+	}
+	return v
+}
+
+func hasConfig(items []*yaml.RNode, fc *yaml.RNode) bool {
+	if fc != nil && fc.GetKind() == v1alpha1.Kind {
+		return true
+	}
+	for _, n := range items {
+		if n.GetKind() == v1alpha1.Kind {
+			return true
+		}
+	}
+	return false
+}

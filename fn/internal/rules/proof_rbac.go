@@ -1,0 +1,47 @@
+package rules
+
+// proof-rbac
+//
+// Governs: every ServiceAccount netid generated for a declared workload.
+// Requires: its effective permissions, computed from every Role, ClusterRole
+// (aggregation included), RoleBinding and ClusterRoleBinding of the stream as
+// `kubectl auth can-i --list` would list them, are covered by what its
+// NetworkIdentity declared (identity.rules and identity.clusterRules). A
+// binding elsewhere in the stream that grants it more fails the render.
+
+import (
+	"fmt"
+	"strings"
+
+	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/proof/rbac"
+)
+
+var proofRBAC = register(&Rule{
+	ID:          "proof-rbac",
+	Title:       "Each ServiceAccount can do exactly what its NetworkIdentity declared",
+	Rationale:   "Least privilege is a property of all bindings together: a RoleBinding or ClusterRoleBinding written elsewhere, a group subject or an aggregated ClusterRole can hand a workload's identity permissions its declaration never asked for.",
+	Remediation: "Remove the binding that grants the extra permissions, or declare them (with a reason) in the workload's identity.rules or identity.clusterRules.",
+	Severity:    finding.Error,
+	Check: func(s *Stream) []Violation {
+		if s.Plan == nil {
+			return nil
+		}
+		var out []Violation
+		for _, r := range s.RBACReview() {
+			if len(r.Excess) == 0 {
+				continue
+			}
+			obj := finding.Object{APIVersion: "v1", Kind: "ServiceAccount", Namespace: r.Namespace, Name: r.ServiceAccount}
+			for _, sa := range s.ServiceAccounts {
+				if sa.Ref.Namespace == r.Namespace && sa.Ref.Name == r.ServiceAccount {
+					obj = sa.Ref
+				}
+			}
+			out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: []string{r.Workload},
+				Message: fmt.Sprintf("ServiceAccount %s/%s can do more than its NetworkIdentity declares:\n%s", r.Namespace, r.ServiceAccount,
+					strings.TrimRight(rbac.Table(r.Excess), "\n"))})
+		}
+		return out
+	},
+})
