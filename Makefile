@@ -40,8 +40,9 @@ golden: build ## Regenerate every golden file (review the diff like code).
 docs: ## Regenerate docs/rules.md from the rule registry.
 	go run ./fn rules --format markdown > docs/rules.md
 
-bench: ## Run the benchmarks (no tests).
+bench: ## Run the benchmarks (no tests), then netid against a pass-through function (hack/bench.sh).
 	go test -run '^$$' -bench . -benchmem ./...
+	hack/bench.sh
 
 lint: ## gofmt (must change nothing) and go vet.
 	@unformatted="$$(gofmt -l .)"; if [[ -n "$$unformatted" ]]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
@@ -49,6 +50,10 @@ lint: ## gofmt (must change nothing) and go vet.
 
 image: build ## Build the container image netid:dev from bin/netid.
 	docker build -t netid:dev .
+
+.PHONY: apiserver
+apiserver: ## Build the pinned kube-apiserver, etcd and kubectl into the tools cache
+	hack/apiserver.sh build
 
 clean: ## Remove build output.
 	rm -rf bin/

@@ -23,6 +23,7 @@ import (
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/yamlconv"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -178,19 +179,13 @@ func path(n *yaml.RNode) string {
 // mustNode converts a typed object to YAML, without the empty fields typed
 // objects carry (creationTimestamp, status).
 func mustNode(o runtime.Object) *yaml.RNode {
-	var data []byte
-	var err error
+	var src any = o
 	if u, ok := o.(*unstructured.Unstructured); ok {
-		data, err = sigsyaml.Marshal(u.Object)
-	} else {
-		data, err = sigsyaml.Marshal(o)
+		src = u.Object
 	}
+	n, err := yamlconv.ToNode(src)
 	if err != nil {
-		panic(fmt.Sprintf("marshalling a generated %T: %v", o, err))
-	}
-	n, err := yaml.Parse(string(data))
-	if err != nil {
-		panic(fmt.Sprintf("parsing a generated %T: %v", o, err))
+		panic(fmt.Sprintf("converting a generated %T: %v", o, err))
 	}
 	_ = n.PipeE(yaml.Lookup("metadata"), yaml.Clear("creationTimestamp"))
 	_ = n.PipeE(yaml.Clear("status"))

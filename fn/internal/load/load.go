@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/yamlconv"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -239,16 +240,8 @@ func isWorkload(n *yaml.RNode) bool {
 
 // decodeLoose reads a user object into a typed struct, ignoring unknown
 // fields: the API server, not this function, owns their schema.
-func decodeLoose(n *yaml.RNode, v any) error {
-	data, err := n.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(data, v)
-}
+func decodeLoose(n *yaml.RNode, v any) error { return yamlconv.FromNode(n, v) }
 
-// isEmpty reports a functionConfig that carries nothing: absent, an empty
-// map, or the empty ConfigMap kpt fn eval sends when no config is given.
 func isEmpty(n *yaml.RNode) bool {
 	if n.IsNilOrEmpty() {
 		return true

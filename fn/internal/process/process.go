@@ -18,6 +18,7 @@ import (
 	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/fn/internal/report"
 	"netid.dev/netid/fn/internal/rules"
+	"netid.dev/netid/krm/v1alpha1"
 )
 
 // Output is the result of one render.
@@ -116,9 +117,12 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 	}
 	// A validator must hand its items back exactly as it got them (kustomize
 	// compares the YAML nodes), so keep an untouched copy.
-	original := make([]*yaml.RNode, len(items))
-	for i, n := range items {
-		original[i] = n.Copy()
+	var original []*yaml.RNode
+	if opts.ValidateOnly || rw.FunctionConfig != nil && rw.FunctionConfig.GetAnnotations()[v1alpha1.ValidateOnlyAnnotation] == "true" {
+		original = make([]*yaml.RNode, len(items))
+		for i, n := range items {
+			original[i] = n.Copy()
+		}
 	}
 	// kyaml keeps the legacy and the internal path/index/id annotations in
 	// step; snapshot them so generated objects and edits stay consistent.

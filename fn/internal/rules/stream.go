@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 	"sort"
@@ -13,12 +12,12 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/proof"
 	"netid.dev/netid/fn/internal/proof/rbac"
+	"netid.dev/netid/fn/internal/yamlconv"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -294,17 +293,5 @@ func decode[T any](n *yaml.RNode, ref finding.Object) (*Object[T], error) {
 	return &Object[T]{Node: n, Ref: ref, Typed: t}, nil
 }
 
-// decodeInto reads a manifest loosely (the API server owns its schema). The
-// YAML goes to JSON the way kubectl converts it, so non-string map keys, such
-// as the port numbers of an Istio portLevelMtls, become strings.
-func decodeInto(n *yaml.RNode, v any) error {
-	s, err := n.String()
-	if err != nil {
-		return err
-	}
-	data, err := sigsyaml.YAMLToJSON([]byte(s))
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(data, v)
-}
+// decodeInto reads a manifest loosely (the API server owns its schema).
+func decodeInto(n *yaml.RNode, v any) error { return yamlconv.FromNode(n, v) }

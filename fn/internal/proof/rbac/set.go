@@ -8,10 +8,17 @@ import (
 // and ClusterRoleBinding of the stream, in any order. Only these count: a
 // binding to a ClusterRole the render does not carry (a cluster's built-in
 // "view", say) grants nothing here; Set.Unresolved lists such bindings.
+//
+// Example: Set{Roles: []rbacv1.Role{reader}, RoleBindings:
+// []rbacv1.RoleBinding{readerBinding}}.Effective("shop", "cart").
 type Set struct {
-	Roles               []rbacv1.Role
-	ClusterRoles        []rbacv1.ClusterRole
-	RoleBindings        []rbacv1.RoleBinding
+	// Roles are matched to a RoleBinding's roleRef by namespace and name.
+	Roles []rbacv1.Role
+	// ClusterRoles are matched by name, after aggregation.
+	ClusterRoles []rbacv1.ClusterRole
+	// RoleBindings count in their own namespace only.
+	RoleBindings []rbacv1.RoleBinding
+	// ClusterRoleBindings count in every namespace.
 	ClusterRoleBindings []rbacv1.ClusterRoleBinding
 }
 
@@ -62,6 +69,9 @@ type Binding struct {
 // other than Role and ClusterRole. Effective counts them as granting
 // nothing, which a cluster holding that role would not; a proof that must
 // not under-report should fail on them. Nil when every reference resolves.
+//
+// Example: a RoleBinding shop/cart-view to ClusterRole "view" in a render
+// without that ClusterRole gives [{RoleBinding shop cart-view {ClusterRole view}}].
 func (s Set) Unresolved(ns, sa string) []Binding {
 	var out []Binding
 	s.visit(ns, sa, func(b Binding, _ []rbacv1.PolicyRule, ok bool) {
