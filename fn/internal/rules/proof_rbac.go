@@ -7,7 +7,8 @@ package rules
 // (aggregation included), RoleBinding and ClusterRoleBinding of the stream as
 // `kubectl auth can-i --list` would list them, are covered by what its
 // NetworkIdentity declared (identity.rules and identity.clusterRules). A
-// binding elsewhere in the stream that grants it more fails the render.
+// binding elsewhere in the stream that grants it more fails the render, and so
+// does a binding to a role that is not in the stream (its grant is unknown).
 
 import (
 	"fmt"
@@ -29,18 +30,26 @@ var proofRBAC = register(&Rule{
 		}
 		var out []Violation
 		for _, r := range s.RBACReview() {
-			if len(r.Excess) == 0 {
-				continue
-			}
 			obj := finding.Object{APIVersion: "v1", Kind: "ServiceAccount", Namespace: r.Namespace, Name: r.ServiceAccount}
 			for _, sa := range s.ServiceAccounts {
 				if sa.Ref.Namespace == r.Namespace && sa.Ref.Name == r.ServiceAccount {
 					obj = sa.Ref
 				}
 			}
-			out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: []string{r.Workload},
-				Message: fmt.Sprintf("ServiceAccount %s/%s can do more than its NetworkIdentity declares:\n%s", r.Namespace, r.ServiceAccount,
-					strings.TrimRight(rbac.Table(r.Excess), "\n"))})
+			if len(r.Excess) > 0 {
+				out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: []string{r.Workload},
+					Message: fmt.Sprintf("ServiceAccount %s/%s can do more than its NetworkIdentity declares:\n%s", r.Namespace, r.ServiceAccount,
+						strings.TrimRight(rbac.Table(r.Excess), "\n"))})
+			}
+			for _, b := range r.Unresolved {
+				where := b.Kind + " " + b.Name
+				if b.Namespace != "" {
+					where = b.Kind + " " + b.Namespace + "/" + b.Name
+				}
+				out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: []string{r.Workload},
+					Message: fmt.Sprintf("ServiceAccount %s/%s is bound by %s to %s %s, which is not in the render: what it grants cannot be reviewed",
+						r.Namespace, r.ServiceAccount, where, b.RoleRef.Kind, b.RoleRef.Name)})
+			}
 		}
 		return out
 	},

@@ -99,6 +99,13 @@ metadata: {name: a, namespace: shop}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: a}
 subjects: [{kind: ServiceAccount, name: a, namespace: shop}]
 `, want: []string{"ServiceAccount/shop/a metadata.name"}},
+	{name: "a binding to a role outside the render cannot be reviewed", yaml: rbacApp + `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: a-view, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: a, namespace: shop}]
+`, want: []string{"ServiceAccount/shop/a metadata.name"}},
 })
 
 func TestProofRBAC(t *testing.T) { runCases(t, proofRBAC, proofRBACCases) }

@@ -111,6 +111,9 @@ type Review struct {
 	Effective []rbac.Rule
 	// Excess is what it can do beyond its declaration (nil without a Plan).
 	Excess []rbac.Rule
+	// Unresolved are bindings of it whose role is not in the stream (say, the
+	// cluster's built-in view): what they grant cannot be reviewed.
+	Unresolved []rbac.Binding
 }
 
 // RBACReview reviews every declared workload's ServiceAccount or, without a
@@ -126,7 +129,7 @@ func (s *Stream) RBACReview() []Review {
 			}
 			have := set.Effective(w.Namespace(), w.ServiceAccount)
 			out = append(out, Review{Namespace: w.Namespace(), ServiceAccount: w.ServiceAccount, Workload: w.Namespace() + "/" + w.Name(),
-				Effective: have, Excess: rbac.Exceeds(have, rbac.FromPolicyRules(declared))})
+				Effective: have, Excess: rbac.Exceeds(have, rbac.FromPolicyRules(declared)), Unresolved: set.Unresolved(w.Namespace(), w.ServiceAccount)})
 		}
 	} else {
 		for _, sa := range s.ServiceAccounts {
