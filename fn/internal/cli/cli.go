@@ -155,6 +155,11 @@ func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for _, sa := range slices.Sorted(maps.Keys(v.RBACExcess)) {
 			fmt.Fprintf(stderr, "error[proof-rbac]: ServiceAccount %s can do more than declared:\n%s", sa, rbac.Table(v.RBACExcess[sa]))
 		}
+		for _, sa := range slices.Sorted(maps.Keys(v.RBACUnresolved)) {
+			for _, b := range v.RBACUnresolved[sa] {
+				fmt.Fprintf(stderr, "error[proof-rbac]: ServiceAccount %s is bound by %s %s to %s %s, which is not in the manifests\n", sa, b.Kind, b.Name, b.RoleRef.Kind, b.RoleRef.Name)
+			}
+		}
 		return 1
 	}
 	return 0

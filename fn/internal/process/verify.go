@@ -27,6 +27,9 @@ type Verification struct {
 	RBAC map[string][]rbac.Rule `json:"rbac"`
 	// RBACExcess maps a ServiceAccount to what it can do beyond its declaration.
 	RBACExcess map[string][]rbac.Rule `json:"rbacExcess,omitempty"`
+	// RBACUnresolved maps a ServiceAccount to its bindings whose role is not
+	// in the stream, whose grant therefore cannot be reviewed.
+	RBACUnresolved map[string][]rbac.Binding `json:"rbacUnresolved,omitempty"`
 	// BootstrapRBAC are the permissions every authenticated ServiceAccount
 	// also has from the API server's default policy.
 	BootstrapRBAC []rbac.Rule `json:"bootstrapRBAC"`
@@ -36,7 +39,7 @@ type Verification struct {
 
 // Failed reports whether a proof failed or the declarations could not be read.
 func (v Verification) Failed() bool {
-	return len(v.Mismatches) > 0 || len(v.RBACExcess) > 0 || v.Findings.HasErrors()
+	return len(v.Mismatches) > 0 || len(v.RBACExcess) > 0 || len(v.RBACUnresolved) > 0 || v.Findings.HasErrors()
 }
 
 // Verify runs both proofs over any stream: a rendered repository, kustomize
@@ -71,6 +74,12 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 				v.RBACExcess = map[string][]rbac.Rule{}
 			}
 			v.RBACExcess[key] = r.Excess
+		}
+		if len(r.Unresolved) > 0 {
+			if v.RBACUnresolved == nil {
+				v.RBACUnresolved = map[string][]rbac.Binding{}
+			}
+			v.RBACUnresolved[key] = r.Unresolved
 		}
 	}
 	return v

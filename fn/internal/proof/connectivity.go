@@ -105,6 +105,8 @@ func Connectivity(in Input) Result {
 	p.add(outsideAddr.String()+" (outside the cluster)", netpol.Endpoint{IP: outsideAddr}, false)
 	if in.Plan != nil {
 		p.expectPlan()
+	} else {
+		p.peersOfPolicies()
 	}
 	for i, e := range p.endpoints {
 		p.probe(i, probePort)
@@ -212,6 +214,79 @@ type target struct {
 }
 
 var dnsPorts = []port{{53, corev1.ProtocolUDP}, {53, corev1.ProtocolTCP}}
+
+// peersOfPolicies adds, for a stream without declarations, an endpoint for
+// every peer the policies name outside the stream's workloads: pods selected
+// by namespace name and labels, and a sample address of each ipBlock, so the
+// matrix shows what the policies open towards them.
+func (p *prover) peersOfPolicies() {
+	add := func(policyNS string, peer networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
+		idx := -1
+		switch {
+		case peer.IPBlock != nil:
+			if addr, ok := sampleAddr(peer.IPBlock.CIDR, peer.IPBlock.Except); ok {
+				idx = p.add(addr.String()+" (in "+peer.IPBlock.CIDR+")", netpol.Endpoint{IP: addr}, false)
+			}
+		case peer.PodSelector != nil && len(peer.PodSelector.MatchLabels) > 0 && len(peer.PodSelector.MatchExpressions) == 0:
+			ns := policyNS
+			if sel := peer.NamespaceSelector; sel != nil {
+				name, ok := sel.MatchLabels["kubernetes.io/metadata.name"]
+				if !ok || len(sel.MatchLabels) != 1 || len(sel.MatchExpressions) > 0 {
+					return
+				}
+				ns = name
+			}
+			if p.selectsPod(ns, peer.PodSelector.MatchLabels) {
+				return // a workload of the stream: already an endpoint
+			}
+			idx = p.add(ns+"/{"+plan.LabelString(peer.PodSelector.MatchLabels)+"}", netpol.Endpoint{Namespace: ns, Labels: peer.PodSelector.MatchLabels}, false)
+		}
+		if idx < 0 {
+			return
+		}
+		for _, pt := range ports {
+			if pt.Port != nil && pt.Port.Type == intstr.Int {
+				proto := corev1.ProtocolTCP
+				if pt.Protocol != nil {
+					proto = *pt.Protocol
+				}
+				p.probe(idx, port{pt.Port.IntVal, proto})
+			}
+		}
+	}
+	for _, pol := range p.in.Policies {
+		for _, r := range pol.Spec.Ingress {
+			for _, peer := range r.From {
+				add(pol.Namespace, peer, nil)
+			}
+		}
+		for _, r := range pol.Spec.Egress {
+			for _, peer := range r.To {
+				add(pol.Namespace, peer, r.Ports)
+			}
+		}
+	}
+}
+
+// selectsPod reports whether labels select one of the stream's workloads in ns.
+func (p *prover) selectsPod(ns string, labels map[string]string) bool {
+	for _, pod := range p.in.Pods {
+		if pod.Namespace != ns {
+			continue
+		}
+		match := true
+		for k, v := range labels {
+			if pod.Labels[k] != v {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
 
 // endpoint finds or creates the endpoint of a flow end.
 func (p *prover) endpoint(e plan.Endpoint) int {

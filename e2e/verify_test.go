@@ -1,0 +1,98 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+type verification struct {
+	Declared bool `json:"declared"`
+	Flows    []struct {
+		From, To, Port string
+	} `json:"flows"`
+	Mismatches []json.RawMessage           `json:"mismatches"`
+	RBAC       map[string][]map[string]any `json:"rbac"`
+}
+
+// TestVerifyRenderedOutput runs `netid verify` on kustomize's output, which has
+// no NetworkIdentity left (kustomize drops local-config): it must list the
+// flows the policies open, and nothing else between the workloads.
+func TestVerifyRenderedOutput(t *testing.T) {
+	kustomize := requireKustomize(t)
+	rendered := mustRun(t, repoRoot, nil, nil, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", "examples/kustomize")
+	out := mustRun(t, repoRoot, nil, rendered, netidBin, "verify", "--format", "json")
+	var v verification
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("verify --format json: %v\n%s", err, out)
+	}
+	if v.Declared {
+		t.Error("declared is true for a stream without NetworkIdentity")
+	}
+	var got []string
+	for _, f := range v.Flows {
+		got = append(got, f.From+" -> "+f.To+" "+f.Port)
+	}
+	for _, want := range []string{
+		"shop/frontend -> shop/cartservice 7070/TCP",
+		"shop/checkoutservice -> payments/paymentservice 8080/TCP",
+		"payments/paymentservice -> 203.0.113.0 (in 203.0.113.0/24) 443/TCP",
+		"shop/frontend -> kube-system/{k8s-app=kube-dns} 53/UDP",
+		"gateway-system/{app.kubernetes.io/name=gateway} -> shop/frontend 8080/TCP",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("verify lacks flow %q; it lists:\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+	for _, bad := range []string{"shop/cartservice -> shop/frontend", "shop/frontend -> shop/redis-cart", "netid-probe/"} {
+		for _, g := range got {
+			if strings.HasPrefix(g, bad) {
+				t.Errorf("verify lists a flow the policies must block: %s", g)
+			}
+		}
+	}
+	if rules := v.RBAC["shop/checkoutservice"]; len(rules) != 1 {
+		t.Errorf("RBAC of shop/checkoutservice: %v, want its one Role rule", rules)
+	}
+}
+
+// TestVerifyDeclared runs `netid verify` on the kpt package rendered, with its
+// NetworkIdentities: the declaration holds, so exit 0 and no mismatch; and on
+// the flawed app's configs and policies it fails.
+func TestVerifyDeclared(t *testing.T) {
+	kpt := requireKpt(t)
+	pkg, _ := renderKptCopy(t, kpt)
+	out := mustRun(t, repoRoot, nil, nil, netidBin, "verify", "--format", "json", pkg)
+	var v verification
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("verify --format json: %v\n%s", err, out)
+	}
+	if !v.Declared || len(v.Mismatches) != 0 {
+		t.Errorf("verify of the rendered kpt package: declared=%v mismatches=%s", v.Declared, v.Mismatches)
+	}
+
+	// Break the proof: a policy admitting frontend's labels from any namespace.
+	extra := filepath.Join(pkg, "debug-policy.yaml")
+	writeFile(t, extra, `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: cartservice-debug, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: cartservice}}
+  ingress:
+    - from: [{namespaceSelector: {}, podSelector: {matchLabels: {app.kubernetes.io/name: frontend}}}]
+`)
+	_, err := run(t, repoRoot, nil, nil, netidBin, "verify", pkg)
+	if err == nil || !strings.Contains(err.Error(), "error[proof-connectivity]") {
+		t.Errorf("verify passed a package whose policies open an undeclared flow: %v", err)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
