@@ -191,16 +191,22 @@ func proofs(b *strings.Builder, pr Proofs) {
 	if len(pr.RBAC) > 0 {
 		b.WriteString("\n## RBAC review\n\nEffective permissions of each ServiceAccount from every Role, ClusterRole and binding of the render, " +
 			"as `kubectl auth can-i --list --as system:serviceaccount:NS:SA -n NS` lists them (without the API server's defaults for every authenticated user).\n")
+		var none []string
 		for _, sa := range slices.Sorted(maps.Keys(pr.RBAC)) {
-			fmt.Fprintf(b, "\n### %s\n\n", sa)
 			if len(pr.RBAC[sa]) == 0 {
-				b.WriteString("No permissions.\n")
+				none = append(none, "`"+sa+"`")
 				continue
 			}
-			fmt.Fprintf(b, "```\n%s```\n", rbac.Table(pr.RBAC[sa]))
+			fmt.Fprintf(b, "\n### %s\n\n```\n%s```\n", sa, rbac.Table(pr.RBAC[sa]))
+		}
+		if len(none) > 0 {
+			fmt.Fprintf(b, "\nNo permissions: %s.\n", strings.Join(none, ", "))
 		}
 	}
 }
+
+// maxMatrixColumns bounds the grid: past it a table of flows reads better.
+const maxMatrixColumns = 40
 
 // matrix is the caller × callee grid of the allowed ports.
 func matrix(b *strings.Builder, p *plan.Plan) {
@@ -214,6 +220,10 @@ func matrix(b *strings.Builder, p *plan.Plan) {
 	callers, callees := slices.Sorted(maps.Keys(callerSet)), slices.Sorted(maps.Keys(calleeSet))
 	if len(p.Flows) == 0 {
 		b.WriteString("\n## Declared flow matrix\n\nNo flows: every connection is denied.\n")
+		return
+	}
+	if len(callees) > maxMatrixColumns {
+		fmt.Fprintf(b, "\n## Declared flow matrix\n\n%d callers × %d callees is too wide for a grid; *Allowed flows* above lists every flow.\n", len(callers), len(callees))
 		return
 	}
 	fmt.Fprintf(b, "\n## Declared flow matrix\n\nRows call columns; a cell lists the allowed ports, `-` means denied.\n\n| from \\ to | %s |\n|---|%s\n",
