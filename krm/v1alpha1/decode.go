@@ -13,7 +13,8 @@ import (
 
 	yamlv3 "go.yaml.in/yaml/v3"
 	sigsjson "sigs.k8s.io/json"
-	"sigs.k8s.io/yaml"
+
+	"netid.dev/netid/internal/yamlvalue"
 )
 
 // FieldError is a problem with one field of a NetworkIdentity, e.g.
@@ -42,18 +43,28 @@ var (
 // duplicate fields and wrong types are errors naming the field. It neither
 // defaults nor validates.
 func Decode(data []byte) (*NetworkIdentity, []FieldError) {
-	js, err := yaml.YAMLToJSON(data)
+	var doc yamlv3.Node
+	if err := yamlv3.Unmarshal(data, &doc); err != nil {
+		return nil, []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
+	}
+	return DecodeNode(&doc)
+}
+
+// DecodeNode is Decode for a parsed document (kyaml's yaml.Node is this type),
+// without a text round trip.
+func DecodeNode(node *yamlv3.Node) (*NetworkIdentity, []FieldError) {
+	doc, err := yamlvalue.Of(node)
 	if err != nil {
 		return nil, []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
 	}
-	var doc any
-	if err := json.Unmarshal(js, &doc); err != nil {
+	js, err := json.Marshal(doc)
+	if err != nil {
 		return nil, []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
 	}
 	// YAML-to-JSON conversion keeps the last of duplicate keys silently, and
 	// ports have a custom decoder, which loses the field path of its errors:
 	// judge both here, where the path is known.
-	if errs := duplicateKeys(data); len(errs) > 0 {
+	if errs := duplicateKeys(node); len(errs) > 0 {
 		return nil, errs
 	}
 	if errs := checkPortShapes(doc); len(errs) > 0 {
@@ -158,7 +169,7 @@ func jsonType(v any) string {
 	switch v.(type) {
 	case string:
 		return "string"
-	case float64:
+	case float64, int64:
 		return "number"
 	case bool:
 		return "bool"
@@ -198,14 +209,16 @@ func goTypeName(t string) string {
 func checkPortShapes(doc any) []FieldError {
 	var errs []FieldError
 	number := func(path string, v any) {
-		if f, ok := v.(float64); ok && (f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32) {
-			errs = append(errs, FieldError{Path: path, Message: fmt.Sprintf("got %v, want a whole port number", f)})
+		f, isFloat := v.(float64)
+		i, isInt := v.(int64)
+		if isFloat && (f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32) || isInt && (i < math.MinInt32 || i > math.MaxInt32) {
+			errs = append(errs, FieldError{Path: path, Message: fmt.Sprintf("got %v, want a whole port number", v)})
 		}
 	}
 	check := func(path string, v any) {
 		switch p := v.(type) {
 		case string:
-		case float64:
+		case float64, int64:
 			number(path, p)
 		case map[string]any:
 			for k := range p {
@@ -261,11 +274,7 @@ func article(jsonKind string) string {
 }
 
 // duplicateKeys finds keys given twice in one mapping.
-func duplicateKeys(data []byte) []FieldError {
-	var doc yamlv3.Node
-	if err := yamlv3.Unmarshal(data, &doc); err != nil {
-		return nil // a syntax error is reported by the conversion
-	}
+func duplicateKeys(doc *yamlv3.Node) []FieldError {
 	var errs []FieldError
 	var walk func(n *yamlv3.Node, path string)
 	walk = func(n *yamlv3.Node, path string) {
@@ -294,6 +303,6 @@ func duplicateKeys(data []byte) []FieldError {
 			}
 		}
 	}
-	walk(&doc, "")
+	walk(doc, "")
 	return errs
 }

@@ -184,11 +184,7 @@ func mergeFunctionConfig(m *Model, fc *Identity) finding.List {
 }
 
 func loadIdentity(n *yaml.RNode, obj finding.Object) (*Identity, finding.List) {
-	data, err := n.MarshalJSON()
-	if err != nil {
-		return nil, finding.List{finding.Configf(obj, "", "cannot read: %v", err)}
-	}
-	cfg, errs := v1alpha1.Decode(data)
+	cfg, errs := v1alpha1.DecodeNode(n.YNode())
 	if len(errs) == 0 {
 		cfg.Default()
 		errs = cfg.Validate()

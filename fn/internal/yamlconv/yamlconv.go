@@ -12,6 +12,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"netid.dev/netid/internal/yamlvalue"
 )
 
 // ToNode converts an object (a typed k8s.io/api struct, or a map as in
@@ -78,7 +80,7 @@ func scalar(tag, value string) *yaml.Node {
 // FromNode decodes a YAML node into a typed object, loosely (unknown fields
 // are ignored, as the API server's schema, not netid, owns them).
 func FromNode(n *yaml.RNode, obj any) error {
-	v, err := value(n.YNode())
+	v, err := yamlvalue.Of(n.YNode())
 	if err != nil {
 		return err
 	}
@@ -91,69 +93,4 @@ func FromNode(n *yaml.RNode, obj any) error {
 		return nil
 	}
 	return runtime.DefaultUnstructuredConverter.FromUnstructured(m, obj)
-}
-
-// value is the JSON-compatible value of a node: maps with string keys (a
-// number key such as a port becomes its text), int64, float64, bool, string.
-func value(n *yaml.Node) (any, error) {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return value(n.Content[0])
-	case yaml.AliasNode:
-		return value(n.Alias)
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
-				continue
-			}
-			v, err := value(n.Content[i+1])
-			if err != nil {
-				return nil, err
-			}
-			m[k.Value] = v
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		s := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := value(c)
-			if err != nil {
-				return nil, err
-			}
-			s = append(s, v)
-		}
-		return s, nil
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case yaml.NodeTagNull:
-			return nil, nil
-		case yaml.NodeTagBool:
-			return strconv.ParseBool(boolText(n.Value))
-		case yaml.NodeTagInt:
-			if i, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
-				return i, nil
-			}
-			return n.Value, nil
-		case yaml.NodeTagFloat:
-			if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
-				return f, nil
-			}
-			return n.Value, nil
-		}
-		return n.Value, nil
-	}
-	return nil, fmt.Errorf("unexpected YAML node kind %d", n.Kind)
-}
-
-func boolText(s string) string {
-	switch s {
-	case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y":
-		return "true"
-	}
-	return "false"
 }
