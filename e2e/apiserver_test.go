@@ -100,6 +100,27 @@ func TestAPIServerAcceptsExamples(t *testing.T) {
 				t.Errorf("kubectl reported %d objects applied (server dry run), want %d", n, len(rest))
 			}
 		}},
+		// The example has no mesh; the Istio objects netid generates are
+		// checked against the Istio CRDs with the golden case that adopts it.
+		{"istio", false, func(t *testing.T) {
+			input, err := os.ReadFile(filepath.Join(repoRoot, "fn", "internal", "process", "testdata", "mesh-istio", "input.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mesh []kubeObject
+			for _, o := range decodeObjects(t, mustRun(t, repoRoot, nil, input, netidBin)) {
+				if o.Kind == "PeerAuthentication" || o.Kind == "AuthorizationPolicy" {
+					mesh = append(mesh, o)
+				}
+			}
+			if len(mesh) != 4 {
+				t.Fatalf("netid generated %d Istio objects for the mesh-istio case, want 4", len(mesh))
+			}
+			out, _ := k.must(t, encodeObjects(t, mesh), "apply", "--dry-run=server", "--validate=strict", "-f", "-")
+			if n := strings.Count(out, "(server dry run)"); n != len(mesh) {
+				t.Errorf("kubectl reported %d Istio objects applied (server dry run), want %d:\n%s", n, len(mesh), out)
+			}
+		}},
 		{"rbac", true, func(t *testing.T) {
 			objs := byKind(rbacKinds...)
 			if len(objs) == 0 {

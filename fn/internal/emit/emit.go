@@ -128,6 +128,8 @@ func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 		}
 		e.object(build.EgressPolicy(w, f))
 	}
+	e.object(build.PeerAuthentication(w))
+	e.object(build.AuthorizationPolicy(w))
 	e.object(build.HTTPRoute(w))
 	e.object(build.Ingress(w))
 }
