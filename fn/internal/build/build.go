@@ -57,7 +57,9 @@ func NamespaceLabels(ns *plan.Namespace) map[string]string {
 // NamespaceAnnotations are the annotations the function owns on a governed Namespace.
 func NamespaceAnnotations(ns *plan.Namespace) map[string]string {
 	if ns.Mesh == v1alpha1.MeshLinkerd {
-		return map[string]string{"linkerd.io/inject": "enabled"}
+		// deny: a port no Server and AuthorizationPolicy admit is closed, as
+		// the namespace's default-deny NetworkPolicy closes it.
+		return map[string]string{"linkerd.io/inject": "enabled", "config.linkerd.io/default-inbound-policy": "deny"}
 	}
 	return nil
 }

@@ -130,6 +130,9 @@ func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 	}
 	e.object(build.PeerAuthentication(w))
 	e.object(build.AuthorizationPolicy(w))
+	for _, o := range build.Linkerd(w) {
+		e.object(o)
+	}
 	e.object(build.HTTPRoute(w))
 	e.object(build.Ingress(w))
 }

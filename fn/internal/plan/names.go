@@ -61,10 +61,10 @@ func nameFlowPolicies(p *Plan) {
 		if taken[ns] == nil {
 			taken[ns] = map[string]bool{DefaultDenyPolicy: true, DNSPolicy: true, MeshPolicy: true}
 		}
-		name = fit(name)
+		name = Fit(name)
 		candidate := name
 		for i := 2; taken[ns][candidate]; i++ {
-			candidate = fit(fmt.Sprintf("%s-%d", name, i))
+			candidate = Fit(fmt.Sprintf("%s-%d", name, i))
 		}
 		taken[ns][candidate] = true
 		return candidate
@@ -79,8 +79,8 @@ func nameFlowPolicies(p *Plan) {
 	}
 }
 
-// fit shortens an over-long name, keeping it unique with a hash of the whole.
-func fit(name string) string {
+// Fit shortens an over-long name, keeping it unique with a hash of the whole.
+func Fit(name string) string {
 	if len(name) <= maxName {
 		return name
 	}
