@@ -240,7 +240,8 @@ func checkPortShapes(doc any) []FieldError {
 			errs = append(errs, FieldError{Path: path, Message: "got " + article(jsonType(v)) + ", want a port name, a number or {port, protocol}"})
 		}
 	}
-	spec, _ := doc.(map[string]any)["spec"].(map[string]any)
+	obj, _ := doc.(map[string]any)
+	spec, _ := obj["spec"].(map[string]any)
 	for _, dir := range []string{"ingress", "egress"} {
 		rules, _ := spec[dir].([]any)
 		for i, r := range rules {
