@@ -10,7 +10,8 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 BIN := bin/netid
-GO_BUILD = CGO_ENABLED=0 go build -trimpath -o $(BIN) ./fn
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+GO_BUILD = CGO_ENABLED=0 go build -trimpath -ldflags "-X netid.dev/netid/fn/internal/cli.Version=$(VERSION)" -o $(BIN) ./fn
 # Every target that needs kustomize resolves it at run time, so `make help`
 # and `make build` never install anything.
 KUSTOMIZE = $$(hack/tools.sh kustomize)
