@@ -1,7 +1,7 @@
 // Command netid is the NetworkIdentity KRM function. With no arguments it
 // reads a ResourceList on stdin and writes the rendered ResourceList on stdout
 // (kustomize, kpt and Argo CD run it this way); `netid report` writes
-// network-identity.md.
+// network-identity.md, `netid verify` proves any manifests.
 package main
 
 import (

@@ -153,11 +153,45 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 		}
 		rw.Results = results
 	}
-	if err := rw.Write(res.Items); err != nil {
+	if err := writeResourceList(rw, res.Items); err != nil {
 		fmt.Fprintf(stderr, "error: writing the ResourceList: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// writeResourceList is kio.ByteReadWriter's Write without its defensive deep copy of every
+// node (the render is done with them), which at thousands of workloads
+// doubled the peak memory. Same document: the ResourceList wrapper, the items,
+// functionConfig and results.
+func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode) error {
+	if rw.NoWrap || rw.WrappingKind == "" {
+		return rw.Write(items)
+	}
+	list := &yaml.Node{Kind: yaml.MappingNode, Style: rw.Style}
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	scalar := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: v} }
+	list.Content = append(list.Content, scalar("apiVersion"), scalar(rw.WrappingAPIVersion), scalar("kind"), scalar(rw.WrappingKind), scalar("items"), seq)
+	if rw.FunctionConfig != nil {
+		list.Content = append(list.Content, scalar("functionConfig"), rw.FunctionConfig.YNode())
+	}
+	if rw.Results != nil {
+		list.Content = append(list.Content, scalar("results"), rw.Results.YNode())
+	}
+	for _, n := range items {
+		if err := yaml.ClearEmptyAnnotations(n); err != nil {
+			return err
+		}
+		if rw.Style != 0 {
+			n.YNode().Style = rw.Style
+		}
+		seq.Content = append(seq.Content, n.YNode())
+	}
+	enc := yaml.NewEncoder(rw.Writer)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{list}}); err != nil {
+		return err
+	}
+	return enc.Close()
 }
 
 func toNode(rs framework.Results) (*yaml.RNode, error) {
