@@ -35,5 +35,6 @@ for n in $SIZES; do
   read -r pt pm < <(measure "$work/passthrough" "$work/in.yaml")
   read -r nt nm < <(measure "$work/netid" "$work/in.yaml")
   awk -v n="$n" -v size="$size" -v pt="$pt" -v pm="$pm" -v nt="$nt" -v nm="$nm" 'BEGIN {
-    printf "| %d | %d KiB | %.2f s, %d MiB | %.2f s, %d MiB | %.1f×, %.1f× |\n", n, size, pt, pm/1024, nt, nm/1024, (pt > 0.005 ? nt/pt : 0), nm/pm }'
+    ratio = (pt > 0.005) ? sprintf("%.1f×", nt / pt) : "-"
+    printf "| %d | %d KiB | %.2f s, %d MiB | %.2f s, %d MiB | %s, %.1f× |\n", n, size, pt, pm/1024, nt, nm/1024, ratio, nm/pm }'
 done
