@@ -160,23 +160,32 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 	return 0
 }
 
-// writeResourceList is kio.ByteReadWriter's Write without its defensive deep copy of every
-// node (the render is done with them), which at thousands of workloads
-// doubled the peak memory. Same document: the ResourceList wrapper, the items,
-// functionConfig and results.
+// writeResourceList writes what kio.ByteReadWriter's Write writes, byte for
+// byte, but in pieces: the YAML encoder keeps every event of a document until
+// the document ends, so one document of thousands of objects costs memory and
+// copying out of proportion. The header, each item (as a one-element sequence,
+// which is how it stands under items:) and the trailer are separate documents
+// of fresh encoders, which write no separators. It also skips Write's deep
+// copy of every node: the render is done with them.
 func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode) error {
-	if rw.NoWrap || rw.WrappingKind == "" {
+	if rw.NoWrap || rw.WrappingKind == "" || len(items) == 0 {
 		return rw.Write(items)
 	}
-	list := &yaml.Node{Kind: yaml.MappingNode, Style: rw.Style}
-	seq := &yaml.Node{Kind: yaml.SequenceNode}
 	scalar := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: v} }
-	list.Content = append(list.Content, scalar("apiVersion"), scalar(rw.WrappingAPIVersion), scalar("kind"), scalar(rw.WrappingKind), scalar("items"), seq)
-	if rw.FunctionConfig != nil {
-		list.Content = append(list.Content, scalar("functionConfig"), rw.FunctionConfig.YNode())
+	encode := func(n *yaml.Node) error {
+		enc := yaml.NewEncoder(rw.Writer)
+		if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}}); err != nil {
+			return err
+		}
+		return enc.Close()
 	}
-	if rw.Results != nil {
-		list.Content = append(list.Content, scalar("results"), rw.Results.YNode())
+	header := &yaml.Node{Kind: yaml.MappingNode, Style: rw.Style, Content: []*yaml.Node{
+		scalar("apiVersion"), scalar(rw.WrappingAPIVersion), scalar("kind"), scalar(rw.WrappingKind)}}
+	if err := encode(header); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(rw.Writer, "items:\n"); err != nil {
+		return err
 	}
 	for _, n := range items {
 		if err := yaml.ClearEmptyAnnotations(n); err != nil {
@@ -185,13 +194,21 @@ func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode) error {
 		if rw.Style != 0 {
 			n.YNode().Style = rw.Style
 		}
-		seq.Content = append(seq.Content, n.YNode())
+		if err := encode(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n.YNode()}}); err != nil {
+			return err
+		}
 	}
-	enc := yaml.NewEncoder(rw.Writer)
-	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{list}}); err != nil {
-		return err
+	trailer := &yaml.Node{Kind: yaml.MappingNode, Style: rw.Style}
+	if rw.FunctionConfig != nil {
+		trailer.Content = append(trailer.Content, scalar("functionConfig"), rw.FunctionConfig.YNode())
 	}
-	return enc.Close()
+	if rw.Results != nil {
+		trailer.Content = append(trailer.Content, scalar("results"), rw.Results.YNode())
+	}
+	if len(trailer.Content) == 0 {
+		return nil
+	}
+	return encode(trailer)
 }
 
 func toNode(rs framework.Results) (*yaml.RNode, error) {
