@@ -6,9 +6,11 @@ package process
 import (
 	"fmt"
 	"io"
+	"strconv"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"netid.dev/netid/fn/internal/emit"
@@ -115,21 +117,13 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 		fmt.Fprintf(stderr, "error[%s]: reading the ResourceList: %v\n", finding.ConfigRule, err)
 		return 1
 	}
-	// A validator must hand its items back exactly as it got them (kustomize
-	// compares the YAML nodes), so keep an untouched copy.
-	var original []*yaml.RNode
-	if opts.ValidateOnly || rw.FunctionConfig != nil && rw.FunctionConfig.GetAnnotations()[v1alpha1.ValidateOnlyAnnotation] == "true" {
-		original = make([]*yaml.RNode, len(items))
-		for i, n := range items {
-			original[i] = n.Copy()
-		}
-	}
-	// kyaml keeps the legacy and the internal path/index/id annotations in
-	// step; snapshot them so generated objects and edits stay consistent.
-	annos, err := kio.PreprocessResourcesForInternalAnnotationMigration(items)
-	if err != nil {
-		fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
-		return 1
+	// The path, index and id annotations of the input decide the format of
+	// the generated objects' (internal, legacy or both). User items are not
+	// touched: only generated objects are reconciled below, so a validator
+	// hands its items back exactly as it got them.
+	annos := map[string]map[string]string{}
+	for i, n := range items {
+		annos[strconv.Itoa(i)] = kioutil.GetInternalAnnotations(n)
 	}
 	res := Render(items, rw.FunctionConfig, opts)
 	for _, f := range res.Findings {
@@ -139,9 +133,13 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 		fmt.Fprintf(stderr, "netid: refused to render: %d error(s)\n", countErrors(res.Findings))
 		return 1
 	}
-	if res.ValidateOnly {
-		res.Items = original
-	} else if err := kio.ReconcileInternalAnnotations(res.Items, annos); err != nil {
+	var generated []*yaml.RNode
+	for _, n := range res.Items {
+		if !res.ValidateOnly && n.GetAnnotations()[v1alpha1.GeneratedAnnotation] == "true" {
+			generated = append(generated, n)
+		}
+	}
+	if err := kio.ReconcileInternalAnnotations(generated, annos); err != nil {
 		fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
 		return 1
 	}
