@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -48,18 +49,29 @@ type Conflict struct {
 	Workload string
 }
 
+// Generated is one object the function generates: its typed form (for the
+// rules) and its map form with the ownership and file annotations (for the
+// output, written without building YAML nodes for it).
+type Generated struct {
+	Object runtime.Object
+	Map    map[string]any
+	Ref    finding.Object
+}
+
 // Result is what Emit produces.
 type Result struct {
-	// Items are the user's items (owned fields patched), then the generated
-	// objects; a generated object that conflicts with a user one is left out.
-	Items     []*yaml.RNode
+	// Items are the user's items, owned fields patched.
+	Items []*yaml.RNode
+	// Generated are the generated objects, in output order; one that
+	// conflicts with a user object is left out.
+	Generated []*Generated
 	Conflicts []Conflict
 	Findings  finding.List
 }
 
-// Emit returns the output items: the user's items (owned fields patched), then
-// the generated objects.
-func Emit(m *load.Model, p *plan.Plan, report string) Result {
+// Emit patches the user's items and generates the objects of the plan. The
+// report, which shows the proofs of the result, is added afterwards (Report).
+func Emit(m *load.Model, p *plan.Plan) Result {
 	e := &emitter{user: map[string]*yaml.RNode{}}
 	for _, n := range m.Items {
 		e.user[idOf(n)] = n
@@ -82,13 +94,21 @@ func Emit(m *load.Model, p *plan.Plan, report string) Result {
 		e.object(build.ClusterRole(w))
 		e.object(build.ClusterRoleBinding(w))
 	}
-	e.object(reportConfigMap(report))
-	return Result{Items: append(append([]*yaml.RNode(nil), m.Items...), e.out...), Conflicts: e.conflicts, Findings: e.fs}
+	return Result{Items: m.Items, Generated: e.out, Conflicts: e.conflicts, Findings: e.fs}
+}
+
+// Report is the report ConfigMap, local-config, to append to the output.
+func Report(report string) *Generated {
+	g, err := generated(reportConfigMap(report))
+	if err != nil {
+		panic(fmt.Sprintf("converting the report: %v", err))
+	}
+	return g
 }
 
 type emitter struct {
 	user      map[string]*yaml.RNode
-	out       []*yaml.RNode
+	out       []*Generated
 	conflicts []Conflict
 	fs        finding.List
 }
@@ -97,7 +117,7 @@ func (e *emitter) add(fs finding.List) { e.fs = append(e.fs, fs...) }
 
 func (e *emitter) namespace(ns *plan.Namespace) {
 	o := build.Namespace(ns)
-	if user, ok := e.user[idOf(mustNode(o))]; ok {
+	if user, ok := e.user[typedID(o)]; ok {
 		e.add(setMap(user, []string{"metadata", "labels"}, build.NamespaceLabels(ns)))
 		e.add(setMap(user, []string{"metadata", "annotations"}, build.NamespaceAnnotations(ns)))
 		return
@@ -107,7 +127,7 @@ func (e *emitter) namespace(ns *plan.Namespace) {
 
 func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 	sa := build.ServiceAccount(w)
-	if user, ok := e.user[idOf(mustNode(sa))]; ok {
+	if user, ok := e.user[typedID(sa)]; ok {
 		e.add(setField(user, boolNode(*sa.AutomountServiceAccountToken), "automountServiceAccountToken"))
 	} else {
 		e.object(sa)
@@ -144,9 +164,8 @@ func (e *emitter) object(o runtime.Object) {
 	if o == nil || reflect.ValueOf(o).IsNil() {
 		return
 	}
-	n := mustNode(o)
-	id := idOf(n)
-	if user, ok := e.user[id]; ok {
+	if user, ok := e.user[typedID(o)]; ok {
+		n := mustNode(o)
 		if !sameContent(user, n) {
 			c := Conflict{User: finding.ObjectOf(user), Generated: n.GetKind()}
 			if w := n.GetLabels()[v1alpha1.WorkloadLabel]; w != "" {
@@ -160,25 +179,77 @@ func (e *emitter) object(o runtime.Object) {
 		}
 		return
 	}
-	for _, a := range [][2]string{{load.GeneratedAnnotation, "true"}, {kioutil.PathAnnotation, path(n)}, {kioutil.IndexAnnotation, "0"}} {
-		if err := n.PipeE(yaml.SetAnnotation(a[0], a[1])); err != nil {
-			panic(err)
-		}
+	g, err := generated(o)
+	if err != nil {
+		panic(fmt.Sprintf("converting a generated %T: %v", o, err))
 	}
-	e.out = append(e.out, n)
+	e.out = append(e.out, g)
 }
 
-// path is the generated object's file, e.g. netid/shop/networkpolicy_default-deny.yaml.
-func path(n *yaml.RNode) string {
-	ns := n.GetNamespace()
-	if ns == "" {
-		ns = "_cluster"
+// generated converts a typed object to its output map, with the ownership
+// marker and a file path of its own, and without the empty fields typed
+// objects carry (creationTimestamp, status, an empty spec).
+func generated(o runtime.Object) (*Generated, error) {
+	var m map[string]any
+	if u, ok := o.(*unstructured.Unstructured); ok {
+		m = u.Object
+	} else {
+		var err error
+		if m, err = runtime.DefaultUnstructuredConverter.ToUnstructured(o); err != nil {
+			return nil, err
+		}
 	}
-	name := strings.NewReplacer(":", "-", "/", "-").Replace(n.GetName())
-	if n.GetName() == ReportName {
+	meta, _ := m["metadata"].(map[string]any)
+	if meta == nil {
+		meta = map[string]any{}
+		m["metadata"] = meta
+	}
+	delete(meta, "creationTimestamp")
+	delete(m, "status")
+	if spec, ok := m["spec"].(map[string]any); ok && len(spec) == 0 {
+		delete(m, "spec")
+	}
+	ref := finding.Object{APIVersion: str(m["apiVersion"]), Kind: str(m["kind"]), Namespace: str(meta["namespace"]), Name: str(meta["name"])}
+	ref.File = path(ref.Namespace, ref.Kind, ref.Name)
+	annos, _ := meta["annotations"].(map[string]any)
+	if annos == nil {
+		annos = map[string]any{}
+		meta["annotations"] = annos
+	}
+	annos[load.GeneratedAnnotation] = "true"
+	annos[kioutil.PathAnnotation] = ref.File
+	annos[kioutil.IndexAnnotation] = "0"
+	return &Generated{Object: o, Map: m, Ref: ref}, nil
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// typedID is idOf for a typed object.
+func typedID(o runtime.Object) string {
+	gvk := o.GetObjectKind().GroupVersionKind()
+	if u, ok := o.(*unstructured.Unstructured); ok {
+		gvk = u.GroupVersionKind()
+	}
+	acc, err := apimeta.Accessor(o)
+	if err != nil {
+		panic(fmt.Sprintf("a generated %T has no metadata: %v", o, err))
+	}
+	return gvk.Group + "/" + gvk.Kind + "/" + acc.GetNamespace() + "/" + acc.GetName()
+}
+
+// path is the generated object's file, e.g. netid-generated/shop/networkpolicy_default-deny.yaml.
+func path(namespace, kind, name string) string {
+	if name == ReportName && kind == "ConfigMap" && namespace == "" {
 		return Dir + "/" + ReportName + ".yaml"
 	}
-	return fmt.Sprintf("%s/%s/%s_%s.yaml", Dir, ns, strings.ToLower(n.GetKind()), name)
+	if namespace == "" {
+		namespace = "_cluster"
+	}
+	name = strings.NewReplacer(":", "-", "/", "-").Replace(name)
+	return fmt.Sprintf("%s/%s/%s_%s.yaml", Dir, namespace, strings.ToLower(kind), name)
 }
 
 // mustNode converts a typed object to YAML, without the empty fields typed
@@ -204,19 +275,6 @@ func boolNode(b bool) *yaml.RNode {
 	n := yaml.NewScalarRNode(fmt.Sprint(b))
 	n.YNode().Tag = yaml.NodeTagBool
 	return n
-}
-
-// SetReport writes the report into the generated report ConfigMap: the report
-// shows the proofs, which judge the merged items, so it comes last.
-func SetReport(items []*yaml.RNode, report string) {
-	for _, n := range items {
-		if n.GetKind() == "ConfigMap" && n.GetName() == ReportName && n.GetAnnotations()[load.GeneratedAnnotation] == "true" {
-			data := mustNode(reportConfigMap(report)).Field("data").Value
-			if err := n.PipeE(yaml.SetField("data", data)); err != nil {
-				panic(fmt.Sprintf("setting the report: %v", err))
-			}
-		}
-	}
 }
 
 func reportConfigMap(report string) *corev1.ConfigMap {

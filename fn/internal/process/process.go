@@ -4,9 +4,9 @@
 package process
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -20,13 +20,16 @@ import (
 	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/fn/internal/report"
 	"netid.dev/netid/fn/internal/rules"
-	"netid.dev/netid/krm/v1alpha1"
+	"netid.dev/netid/fn/internal/yamlconv"
 )
 
 // Output is the result of one render.
 type Output struct {
-	// Items are the output items; nil when Findings has an error.
+	// Items are the user's items (owned fields patched); nil when Findings
+	// has an error.
 	Items []*yaml.RNode
+	// Generated are the generated objects, written after the items.
+	Generated []*emit.Generated
 	// Report is network-identity.md ("" when the render failed before planning).
 	Report string
 	// Findings, sorted.
@@ -56,26 +59,27 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 		return Output{Findings: fs.Sorted()}
 	}
 	out := items
+	var generated []*emit.Generated
 	var conflicts []emit.Conflict
 	validateOnly := opts.ValidateOnly || m.Run.ValidateOnly
 	if !validateOnly {
-		res := emit.Emit(m, p, "")
+		res := emit.Emit(m, p)
 		fs = append(fs, res.Findings...)
-		out, conflicts = res.Items, res.Conflicts
+		out, generated, conflicts = res.Items, res.Generated, res.Conflicts
 	}
 	if fs.HasErrors() {
 		return Output{Findings: fs.Sorted()}
 	}
-	s, jfs := judge(out, m, p, conflicts)
+	s, jfs := judge(out, generated, m, p, conflicts)
 	fs = append(fs, jfs...)
 	md := report.Markdown(p, Proofs(s))
 	if fs.HasErrors() {
 		return Output{Report: md, Findings: fs.Sorted()}
 	}
 	if !validateOnly {
-		emit.SetReport(out, md)
+		generated = append(generated, emit.Report(md))
 	}
-	return Output{Items: out, Report: md, Findings: fs.Sorted(), ValidateOnly: validateOnly}
+	return Output{Items: out, Generated: generated, Report: md, Findings: fs.Sorted(), ValidateOnly: validateOnly}
 }
 
 // Proofs gathers what the report shows of the proofs: the computed flow
@@ -89,8 +93,11 @@ func Proofs(s *rules.Stream) report.Proofs {
 }
 
 // judge runs the rule registry over the stream, with what the configs declared.
-func judge(items []*yaml.RNode, m *load.Model, p *plan.Plan, conflicts []emit.Conflict) (*rules.Stream, finding.List) {
+func judge(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *plan.Plan, conflicts []emit.Conflict) (*rules.Stream, finding.List) {
 	s, fs := rules.NewStream(items)
+	for _, g := range generated {
+		s.AddGenerated(g.Object, g.Map, g.Ref)
+	}
 	s.Plan = p
 	for _, w := range p.Workloads {
 		s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
@@ -110,21 +117,27 @@ func judge(items []*yaml.RNode, m *load.Model, p *plan.Plan, conflicts []emit.Co
 // Run is the KRM function: a ResourceList on in, the rendered ResourceList on
 // out, every finding on stderr in human form. It returns the exit code: 0 on
 // success, 1 when any finding is an error (then nothing is written to out).
-func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
-	rw := &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true}
+func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
+	// Input kyaml cannot walk can make it panic: refuse it like any other bad
+	// input. The output is buffered, so a refusal never leaves half of it.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "error[%s]: the input could not be processed: %v\n", finding.ConfigRule, r)
+			code = 1
+		}
+	}()
+	var buf bytes.Buffer
+	rw := &kio.ByteReadWriter{Reader: in, Writer: &buf, KeepReaderAnnotations: true}
 	items, err := rw.Read()
 	if err != nil {
 		fmt.Fprintf(stderr, "error[%s]: reading the ResourceList: %v\n", finding.ConfigRule, err)
 		return 1
 	}
-	// The path, index and id annotations of the input decide the format of
-	// the generated objects' (internal, legacy or both). User items are not
-	// touched: only generated objects are reconciled below, so a validator
-	// hands its items back exactly as it got them.
-	annos := map[string]map[string]string{}
-	for i, n := range items {
-		annos[strconv.Itoa(i)] = kioutil.GetInternalAnnotations(n)
-	}
+	// The input's path and index annotations decide the forms the generated
+	// objects' take (internal, legacy, both or none), as kyaml reconciles
+	// them. The user's items are not touched, so a validator hands them back
+	// exactly as it got them.
+	useInternal, useLegacy := annotationForms(items)
 	res := Render(items, rw.FunctionConfig, opts)
 	for _, f := range res.Findings {
 		fmt.Fprintln(stderr, f.String())
@@ -133,15 +146,8 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 		fmt.Fprintf(stderr, "netid: refused to render: %d error(s)\n", countErrors(res.Findings))
 		return 1
 	}
-	var generated []*yaml.RNode
-	for _, n := range res.Items {
-		if !res.ValidateOnly && n.GetAnnotations()[v1alpha1.GeneratedAnnotation] == "true" {
-			generated = append(generated, n)
-		}
-	}
-	if err := kio.ReconcileInternalAnnotations(generated, annos); err != nil {
-		fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
-		return 1
+	for _, g := range res.Generated {
+		formatAnnotations(g.Map, useInternal, useLegacy)
 	}
 	if len(res.Findings) > 0 {
 		results, err := toNode(res.Findings.Results())
@@ -151,7 +157,11 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 		}
 		rw.Results = results
 	}
-	if err := writeResourceList(rw, res.Items); err != nil {
+	if err := writeResourceList(rw, res.Items, res.Generated); err != nil {
+		fmt.Fprintf(stderr, "error: writing the ResourceList: %v\n", err)
+		return 1
+	}
+	if _, err := buf.WriteTo(out); err != nil {
 		fmt.Fprintf(stderr, "error: writing the ResourceList: %v\n", err)
 		return 1
 	}
@@ -165,8 +175,15 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) int {
 // which is how it stands under items:) and the trailer are separate documents
 // of fresh encoders, which write no separators. It also skips Write's deep
 // copy of every node: the render is done with them.
-func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode) error {
-	if rw.NoWrap || rw.WrappingKind == "" || len(items) == 0 {
+func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode, generated []*emit.Generated) error {
+	if rw.NoWrap || rw.WrappingKind == "" || len(items)+len(generated) == 0 {
+		for _, g := range generated {
+			n, err := yamlconv.ToNode(g.Map)
+			if err != nil {
+				return err
+			}
+			items = append(items, n)
+		}
 		return rw.Write(items)
 	}
 	scalar := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: v} }
@@ -196,6 +213,11 @@ func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode) error {
 			return err
 		}
 	}
+	for _, g := range generated {
+		if err := yamlconv.WriteItem(rw.Writer, g.Map); err != nil {
+			return err
+		}
+	}
 	trailer := &yaml.Node{Kind: yaml.MappingNode, Style: rw.Style}
 	if rw.FunctionConfig != nil {
 		trailer.Content = append(trailer.Content, scalar("functionConfig"), rw.FunctionConfig.YNode())
@@ -207,6 +229,37 @@ func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode) error {
 		return nil
 	}
 	return encode(trailer)
+}
+
+// annotationForms reports whether the input uses kyaml's internal
+// (internal.config.kubernetes.io/path, index) and legacy
+// (config.kubernetes.io/path, index) file annotations.
+func annotationForms(items []*yaml.RNode) (internal, legacy bool) {
+	for _, n := range items {
+		a := n.GetAnnotations()
+		_, p := a[kioutil.PathAnnotation]
+		_, i := a[kioutil.IndexAnnotation]
+		_, lp := a[kioutil.LegacyPathAnnotation]
+		_, li := a[kioutil.LegacyIndexAnnotation]
+		internal = internal || p || i
+		legacy = legacy || lp || li
+	}
+	return internal, legacy
+}
+
+// formatAnnotations gives a generated object's file annotations (set in the
+// internal form) the forms the input uses.
+func formatAnnotations(m map[string]any, useInternal, useLegacy bool) {
+	meta, _ := m["metadata"].(map[string]any)
+	annos, _ := meta["annotations"].(map[string]any)
+	for _, pair := range [][2]string{{kioutil.PathAnnotation, kioutil.LegacyPathAnnotation}, {kioutil.IndexAnnotation, kioutil.LegacyIndexAnnotation}} {
+		if useLegacy {
+			annos[pair[1]] = annos[pair[0]]
+		}
+		if !useInternal {
+			delete(annos, pair[0])
+		}
+	}
 }
 
 func toNode(rs framework.Results) (*yaml.RNode, error) {

@@ -4,12 +4,14 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -230,6 +232,36 @@ func (s *Stream) WorkloadNamespaces() []*Workload {
 		}
 	}
 	return out
+}
+
+// AddGenerated adds an object the function generated, already typed (no
+// YAML to decode). o is its typed form, m its map form (used for the kinds the
+// stream keeps untyped), ref its identity and file.
+func (s *Stream) AddGenerated(o runtime.Object, m map[string]any, ref finding.Object) {
+	switch x := o.(type) {
+	case *corev1.Namespace:
+		s.Namespaces[ref.Name] = &Object[corev1.Namespace]{Ref: ref, Typed: *x}
+	case *corev1.ServiceAccount:
+		s.ServiceAccounts = append(s.ServiceAccounts, &Object[corev1.ServiceAccount]{Ref: ref, Typed: *x})
+	case *networkingv1.NetworkPolicy:
+		s.NetworkPolicies = append(s.NetworkPolicies, &Object[networkingv1.NetworkPolicy]{Ref: ref, Typed: *x})
+	case *networkingv1.Ingress:
+		s.Ingresses = append(s.Ingresses, &Object[networkingv1.Ingress]{Ref: ref, Typed: *x})
+	case *gatewayv1.HTTPRoute:
+		s.HTTPRoutes = append(s.HTTPRoutes, &Object[gatewayv1.HTTPRoute]{Ref: ref, Typed: *x})
+	case *rbacv1.Role:
+		s.Roles = append(s.Roles, &Object[rbacv1.Role]{Ref: ref, Typed: *x})
+	case *rbacv1.ClusterRole:
+		s.ClusterRoles = append(s.ClusterRoles, &Object[rbacv1.ClusterRole]{Ref: ref, Typed: *x})
+	case *rbacv1.RoleBinding:
+		s.RoleBindings = append(s.RoleBindings, &Object[rbacv1.RoleBinding]{Ref: ref, Typed: *x})
+	case *rbacv1.ClusterRoleBinding:
+		s.ClusterRoleBindings = append(s.ClusterRoleBindings, &Object[rbacv1.ClusterRoleBinding]{Ref: ref, Typed: *x})
+	default:
+		if ref.Kind == "PeerAuthentication" && strings.HasPrefix(ref.APIVersion, "security.istio.io/") {
+			s.PeerAuthentications = append(s.PeerAuthentications, &Object[map[string]any]{Ref: ref, Typed: m})
+		}
+	}
 }
 
 // Declare records a governed workload's declaration.
