@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -148,21 +147,41 @@ func literalOK(s string) bool {
 	return true
 }
 
-var (
-	plainSafe = regexp.MustCompile(`^[A-Za-z_/(][A-Za-z0-9_./()@=+ ,:'-]*$`)
-	// YAML 1.1 and 1.2 read these plain scalars as something else than a string.
-	nonString = regexp.MustCompile(`^(?i:y|n|yes|no|on|off|true|false|null|~|[-+]?(\.inf|\.nan)|[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+([eE][-+]?[0-9]+)?|0x[0-9a-f_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)$`)
-)
+// yamlWords are the plain scalars YAML 1.1 or 1.2 reads as booleans or null
+// (numbers, dates and the like cannot occur: a plain scalar here starts with a
+// letter, "_", "/" or "(").
+var yamlWords = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "on": true, "off": true, "true": true, "false": true, "null": true}
 
 // scalarString writes a string plain when that reads back as the same
 // string, double-quoted otherwise.
 func scalarString(s string) string {
-	if s != "" && plainSafe.MatchString(s) && !nonString.MatchString(s) &&
-		!strings.HasSuffix(s, " ") && !strings.HasSuffix(s, ":") &&
-		!strings.Contains(s, ": ") && !strings.Contains(s, " #") && !strings.HasPrefix(s, "-") {
+	if plain(s) {
 		return s
 	}
 	return quote(s)
+}
+
+// plain reports whether s can be written as a plain scalar: it starts with a
+// letter, "_", "/" or "(", holds only letters, digits and _./()@=+ ,:'-, does
+// not end in a blank or ":", contains no ": " or " #", and is not a YAML word.
+func plain(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == '/', c == '(':
+		case i > 0 && (c >= '0' && c <= '9' || strings.IndexByte(".)@=+ ,:'-", c) >= 0):
+		default:
+			return false
+		}
+	}
+	last := s[len(s)-1]
+	if last == ' ' || last == ':' || strings.Contains(s, ": ") || strings.Contains(s, " #") {
+		return false
+	}
+	return len(s) > 5 || !yamlWords[strings.ToLower(s)]
 }
 
 // quote is a YAML double-quoted scalar: JSON's escaping, plus \u escapes for
