@@ -23,12 +23,26 @@ type planner struct {
 	fs    finding.List
 	byWl  map[*load.Workload]*Workload
 	flows map[string]*Flow
+	// byName indexes the workloads by every name they answer to, and
+	// svcByNS the Services by namespace: resolving thousands of configs must
+	// not scan every workload for each.
+	byName  map[string][]*load.Workload
+	svcByNS map[string][]*load.Service
 }
 
 // Make resolves the Model. Findings are config errors: a workload, Service,
 // peer or port that is not there, or configs that contradict each other.
 func Make(m *load.Model) (*Plan, finding.List) {
-	p := &planner{m: m, byWl: map[*load.Workload]*Workload{}, flows: map[string]*Flow{}}
+	p := &planner{m: m, byWl: map[*load.Workload]*Workload{}, flows: map[string]*Flow{},
+		byName: map[string][]*load.Workload{}, svcByNS: map[string][]*load.Service{}}
+	for _, w := range m.Workloads {
+		for _, name := range w.Names {
+			p.byName[name] = append(p.byName[name], w)
+		}
+	}
+	for _, s := range m.Services {
+		p.svcByNS[s.Object.Namespace] = append(p.svcByNS[s.Object.Namespace], s)
+	}
 	plan := &Plan{}
 	for _, id := range m.Identities {
 		if w := p.workload(id); w != nil {
@@ -45,7 +59,11 @@ func Make(m *load.Model) (*Plan, finding.List) {
 	for _, f := range p.flows {
 		plan.Flows = append(plan.Flows, f)
 	}
-	sort.Slice(plan.Flows, func(i, j int) bool { return plan.Flows[i].key() < plan.Flows[j].key() })
+	keys := make(map[*Flow]string, len(plan.Flows))
+	for _, f := range plan.Flows {
+		keys[f] = f.key()
+	}
+	sort.Slice(plan.Flows, func(i, j int) bool { return keys[plan.Flows[i]] < keys[plan.Flows[j]] })
 	for _, f := range plan.Flows {
 		if w := f.From.Planned; w != nil {
 			w.Out = append(w.Out, f)
@@ -62,16 +80,22 @@ func (p *planner) errorf(obj finding.Object, fieldPath, format string, args ...a
 	p.fs = append(p.fs, finding.Configf(obj, fieldPath, format, args...))
 }
 
+// find returns the workloads answering to name in namespace ns ("" for any).
+func (p *planner) find(name, ns string) []*load.Workload {
+	var found []*load.Workload
+	for _, w := range p.byName[name] {
+		if w.Answers(name, ns) && !slices.Contains(found, w) {
+			found = append(found, w)
+		}
+	}
+	return found
+}
+
 // workload resolves one NetworkIdentity to its workload.
 func (p *planner) workload(id *load.Identity) *Workload {
 	spec := &id.Config.Spec
 	ns := id.Config.Namespace
-	var found []*load.Workload
-	for _, w := range p.m.Workloads {
-		if w.Answers(spec.Workload, ns) {
-			found = append(found, w)
-		}
-	}
+	found := p.find(spec.Workload, ns)
 	switch {
 	case len(found) == 0:
 		where := "the render"
@@ -126,10 +150,7 @@ func (p *planner) uniqueIdentities(ws []*Workload) {
 func (p *planner) services(w *load.Workload, named string, cfg finding.Object) []*load.Service {
 	var out []*load.Service
 	podLabels := labels.Set(w.Template.Labels)
-	for _, s := range p.m.Services {
-		if s.Object.Namespace != w.Namespace() {
-			continue
-		}
+	for _, s := range p.svcByNS[w.Namespace()] {
 		if named != "" {
 			if s.Object.Name == named || slices.Contains(previousNames(s), named) {
 				out = append(out, s)
@@ -263,12 +284,7 @@ func (p *planner) peer(self *Workload, peer v1alpha1.Peer, path string) (Endpoin
 		if ns == "" {
 			ns = self.Namespace()
 		}
-		var found []*load.Workload
-		for _, w := range p.m.Workloads {
-			if w.Answers(peer.Workload, ns) {
-				found = append(found, w)
-			}
-		}
+		found := p.find(peer.Workload, ns)
 		if len(found) != 1 {
 			why := "is not in the render; a peer outside the render is named by namespace and podLabels"
 			if len(found) > 1 {
