@@ -18,7 +18,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"netid.dev/netid/fn/internal/build"
 	"netid.dev/netid/fn/internal/finding"
@@ -164,24 +163,24 @@ func (e *emitter) object(o runtime.Object) {
 	if o == nil || reflect.ValueOf(o).IsNil() {
 		return
 	}
+	g, err := generated(o)
+	if err != nil {
+		panic(fmt.Sprintf("converting a generated %T: %v", o, err))
+	}
 	if user, ok := e.user[typedID(o)]; ok {
-		n := mustNode(o)
-		if !sameContent(user, n) {
-			c := Conflict{User: finding.ObjectOf(user), Generated: n.GetKind()}
-			if w := n.GetLabels()[v1alpha1.WorkloadLabel]; w != "" {
-				ns := n.GetNamespace()
+		if !sameContent(user, g.Map) {
+			c := Conflict{User: finding.ObjectOf(user), Generated: g.Ref.Kind}
+			labels, _ := g.Map["metadata"].(map[string]any)["labels"].(map[string]any)
+			if w, _ := labels[v1alpha1.WorkloadLabel].(string); w != "" {
+				ns := g.Ref.Namespace
 				if ns == "" {
-					ns = n.GetLabels()[v1alpha1.WorkloadNamespaceLabel]
+					ns, _ = labels[v1alpha1.WorkloadNamespaceLabel].(string)
 				}
 				c.Workload = ns + "/" + w
 			}
 			e.conflicts = append(e.conflicts, c)
 		}
 		return
-	}
-	g, err := generated(o)
-	if err != nil {
-		panic(fmt.Sprintf("converting a generated %T: %v", o, err))
 	}
 	e.out = append(e.out, g)
 }
@@ -252,25 +251,6 @@ func path(namespace, kind, name string) string {
 	return fmt.Sprintf("%s/%s/%s_%s.yaml", Dir, namespace, strings.ToLower(kind), name)
 }
 
-// mustNode converts a typed object to YAML, without the empty fields typed
-// objects carry (creationTimestamp, status).
-func mustNode(o runtime.Object) *yaml.RNode {
-	var src any = o
-	if u, ok := o.(*unstructured.Unstructured); ok {
-		src = u.Object
-	}
-	n, err := yamlconv.ToNode(src)
-	if err != nil {
-		panic(fmt.Sprintf("converting a generated %T: %v", o, err))
-	}
-	_ = n.PipeE(yaml.Lookup("metadata"), yaml.Clear("creationTimestamp"))
-	_ = n.PipeE(yaml.Clear("status"))
-	if spec := n.Field("spec"); spec != nil && spec.Value.IsNilOrEmpty() {
-		_ = n.PipeE(yaml.Clear("spec"))
-	}
-	return n
-}
-
 func boolNode(b bool) *yaml.RNode {
 	n := yaml.NewScalarRNode(fmt.Sprint(b))
 	n.YNode().Tag = yaml.NodeTagBool
@@ -298,20 +278,23 @@ func idOf(n *yaml.RNode) string {
 	return group + "/" + n.GetKind() + "/" + n.GetNamespace() + "/" + n.GetName()
 }
 
-// sameContent compares everything but metadata and status.
-func sameContent(a, b *yaml.RNode) bool {
-	strip := func(n *yaml.RNode) string {
-		c := n.Copy()
-		_ = c.PipeE(yaml.Clear("metadata"))
-		_ = c.PipeE(yaml.Clear("status"))
-		m, err := c.Map()
-		if err != nil {
-			return c.MustString()
-		}
-		s, _ := sigsyaml.Marshal(m)
-		return string(s)
+// sameContent compares a user object with a generated one, everything but
+// metadata and status.
+func sameContent(user *yaml.RNode, generated map[string]any) bool {
+	var m map[string]any
+	if err := yamlconv.FromNode(user, &m); err != nil {
+		return false
 	}
-	return strip(a) == strip(b)
+	strip := func(m map[string]any) map[string]any {
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			if k != "metadata" && k != "status" {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	return reflect.DeepEqual(strip(m), strip(generated))
 }
 
 func setField(n *yaml.RNode, value *yaml.RNode, path ...string) finding.List {

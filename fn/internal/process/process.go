@@ -34,8 +34,6 @@ type Output struct {
 	Report string
 	// Findings, sorted.
 	Findings finding.List
-	// ValidateOnly: the items are the input's, unchanged.
-	ValidateOnly bool
 }
 
 // Options are set on the command line.
@@ -79,7 +77,7 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	if !validateOnly {
 		generated = append(generated, emit.Report(md))
 	}
-	return Output{Items: out, Generated: generated, Report: md, Findings: fs.Sorted(), ValidateOnly: validateOnly}
+	return Output{Items: out, Generated: generated, Report: md, Findings: fs.Sorted()}
 }
 
 // Proofs gathers what the report shows of the proofs: the computed flow
