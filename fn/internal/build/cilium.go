@@ -27,48 +27,28 @@ func CiliumFQDNPolicy(w *plan.Workload, f *plan.Flow, dnsNamespace string, dnsLa
 	}
 	sel := map[string]any{}
 	if len(w.Selector().MatchLabels) > 0 {
-		ml := map[string]any{}
-		for k, v := range w.Selector().MatchLabels {
-			ml[k] = v
-		}
-		sel["matchLabels"] = ml
+		sel["matchLabels"] = stringMap(w.Selector().MatchLabels)
 	}
 	if len(w.Selector().MatchExpressions) > 0 {
 		var exprs []any
 		for _, e := range w.Selector().MatchExpressions {
-			vals := make([]any, 0, len(e.Values))
-			for _, v := range e.Values {
-				vals = append(vals, v)
-			}
-			exprs = append(exprs, map[string]any{"key": e.Key, "operator": string(e.Operator), "values": vals})
+			exprs = append(exprs, map[string]any{"key": e.Key, "operator": string(e.Operator), "values": stringList(e.Values)})
 		}
 		sel["matchExpressions"] = exprs
 	}
 	meta := Meta(f.EgressPolicy, w.Namespace(), w.Name())
-	labels := map[string]any{}
-	for k, v := range meta.Labels {
-		labels[k] = v
-	}
-	annos := map[string]any{}
-	for k, v := range flowAnnotations(f.To, f.Reason(false)) {
-		annos[k] = v
-	}
-	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "cilium.io/v2",
-		"kind":       "CiliumNetworkPolicy",
-		"metadata":   map[string]any{"name": meta.Name, "namespace": meta.Namespace, "labels": labels, "annotations": annos},
-		"spec": map[string]any{
-			"endpointSelector": sel,
-			"egress": []any{
-				map[string]any{"toFQDNs": []any{match}, "toPorts": []any{map[string]any{"ports": ports}}},
-				map[string]any{
-					"toEndpoints": []any{map[string]any{"matchLabels": dnsEndpoint}},
-					"toPorts": []any{map[string]any{
-						"ports": []any{map[string]any{"port": strconv.Itoa(53), "protocol": "ANY"}},
-						"rules": map[string]any{"dns": []any{map[string]any{"matchPattern": "*"}}},
-					}},
-				},
+	meta.Annotations = flowAnnotations(f.To, f.Reason(false))
+	return unstructuredObject("cilium.io/v2", "CiliumNetworkPolicy", meta, map[string]any{
+		"endpointSelector": sel,
+		"egress": []any{
+			map[string]any{"toFQDNs": []any{match}, "toPorts": []any{map[string]any{"ports": ports}}},
+			map[string]any{
+				"toEndpoints": []any{map[string]any{"matchLabels": dnsEndpoint}},
+				"toPorts": []any{map[string]any{
+					"ports": []any{map[string]any{"port": strconv.Itoa(53), "protocol": "ANY"}},
+					"rules": map[string]any{"dns": []any{map[string]any{"matchPattern": "*"}}},
+				}},
 			},
 		},
-	}}
+	})
 }

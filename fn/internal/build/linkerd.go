@@ -77,16 +77,7 @@ func linkerdAuthentication(e plan.Endpoint) (string, map[string]any) {
 }
 
 func linkerdObject(apiVersion, kind, name string, w *plan.Workload, spec map[string]any) *unstructured.Unstructured {
-	meta := Meta(plan.Fit(name), w.Namespace(), w.Name())
-	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": apiVersion, "kind": kind,
-		"metadata": map[string]any{"name": meta.Name, "namespace": meta.Namespace, "labels": stringMap(meta.Labels)},
-		"spec":     spec,
-	}}
-}
-
-func annotate(o *unstructured.Unstructured, annos map[string]string) {
-	o.Object["metadata"].(map[string]any)["annotations"] = stringMap(annos)
+	return unstructuredObject(apiVersion, kind, Meta(plan.Fit(name), w.Namespace(), w.Name()), spec)
 }
 
 func serverName(w *plan.Workload, port intstr.IntOrString) string {
@@ -100,20 +91,4 @@ func portValue(port intstr.IntOrString) any {
 		return int64(port.IntVal)
 	}
 	return port.StrVal
-}
-
-func stringMap(m map[string]string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-func stringList(s []string) []any {
-	out := make([]any, 0, len(s))
-	for _, v := range s {
-		out = append(out, v)
-	}
-	return out
 }

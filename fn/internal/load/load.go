@@ -68,7 +68,10 @@ func (w *Workload) Answers(name, namespace string) bool {
 type Service struct {
 	Node   *yaml.RNode
 	Object finding.Object
-	Spec   corev1.ServiceSpec
+	// Names are the names the Service answers to: its own, then any earlier
+	// name kustomize recorded.
+	Names []string
+	Spec  corev1.ServiceSpec
 }
 
 // Run holds the run-wide settings, read from the functionConfig.
@@ -130,7 +133,8 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 				fs = append(fs, finding.Configf(obj, "spec", "cannot read Service: %v", err))
 				continue
 			}
-			m.Services = append(m.Services, &Service{Node: n, Object: obj, Spec: svc.Spec})
+			m.Services = append(m.Services, &Service{Node: n, Object: obj, Spec: svc.Spec,
+				Names: unique(obj.Name, splitList(n.GetAnnotations()[previousNames]))})
 		case n.GetKind() == v1alpha1.Kind && strings.HasPrefix(n.GetApiVersion(), v1alpha1.Group+"/"):
 			id, f := loadIdentity(n, obj)
 			fs = append(fs, f...)

@@ -152,7 +152,7 @@ func (p *planner) services(w *load.Workload, named string, cfg finding.Object) [
 	podLabels := labels.Set(w.Template.Labels)
 	for _, s := range p.svcByNS[w.Namespace()] {
 		if named != "" {
-			if s.Object.Name == named || slices.Contains(previousNames(s), named) {
+			if slices.Contains(s.Names, named) {
 				out = append(out, s)
 			}
 			continue
@@ -166,14 +166,6 @@ func (p *planner) services(w *load.Workload, named string, cfg finding.Object) [
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Object.Name < out[j].Object.Name })
 	return out
-}
-
-func previousNames(s *load.Service) []string {
-	v := s.Node.GetAnnotations()["internal.config.kubernetes.io/previousNames"]
-	if v == "" {
-		return nil
-	}
-	return strings.Split(v, ",")
 }
 
 // namespaces groups the workloads and checks that the namespace-wide settings
