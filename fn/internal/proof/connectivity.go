@@ -12,6 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"netid.dev/netid/fn/internal/plan"
@@ -269,19 +270,10 @@ func (p *prover) peersOfPolicies() {
 }
 
 // selectsPod reports whether labels select one of the stream's workloads in ns.
-func (p *prover) selectsPod(ns string, labels map[string]string) bool {
+func (p *prover) selectsPod(ns string, set map[string]string) bool {
+	sel := labels.SelectorFromSet(set)
 	for _, pod := range p.in.Pods {
-		if pod.Namespace != ns {
-			continue
-		}
-		match := true
-		for k, v := range labels {
-			if pod.Labels[k] != v {
-				match = false
-				break
-			}
-		}
-		if match {
+		if pod.Namespace == ns && sel.Matches(labels.Set(pod.Labels)) {
 			return true
 		}
 	}
