@@ -16,7 +16,9 @@ import "strings"
 //   - verb: declared "*" or the same verb;
 //   - group: declared "*" or the same group;
 //   - resource: declared "*", the same resource, or "*/sub" for a
-//     subresource "x/sub";
+//     subresource "x/sub"; "x/*" is no wildcard (the API server compares
+//     it literally), so it covers only itself, and "*/*" covers it as
+//     component-helpers' Covers does;
 //   - name: declared without names, or the same name (have without names
 //     needs declared without names);
 //   - URL: declared "*", the same URL, or a declared "prefix*" the have URL

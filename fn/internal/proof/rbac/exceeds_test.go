@@ -104,6 +104,26 @@ func TestExceeds(t *testing.T) {
 			),
 		},
 		{
+			// ResourceMatches and component-helpers' resourceCoversAll expand
+			// only "*" and "*/sub": "pods/*" is compared literally, so it
+			// grants no pods subresource, and only "*/*" or "*" cover it.
+			name: "subresources: pods/* is no wildcard, */scale is",
+			have: []Rule{r("pods/exec", "create"), r("pods/attach", "get"), r("pods/*", "get"),
+				r("deployments.apps/scale", "update"), r("statefulsets.apps/scale", "update"), r("deployments.apps", "update")},
+			declared: []Rule{r("pods/*", "*"), r("*.apps/scale", "update")},
+			want: table(
+				"Resources          Non-Resource URLs   Resource Names   Verbs",
+				"pods/exec          []                  []               [create]",
+				"pods/attach        []                  []               [get]",
+				"deployments.apps   []                  []               [update]",
+			),
+		},
+		{
+			name:     "subresources: */* covers pods/* as the API server's Covers does",
+			have:     []Rule{r("pods/*", "get")},
+			declared: []Rule{r("*/*", "get")},
+		},
+		{
 			name:     "resourceNames: a named grant covers that name only, an unnamed one every name",
 			have:     []Rule{rn("configmaps", "app", "get"), rn("configmaps", "other", "get"), r("configmaps", "get"), rn("secrets", "tls", "get")},
 			declared: []Rule{rn("configmaps", "app", "get", "watch"), r("secrets", "get")},
