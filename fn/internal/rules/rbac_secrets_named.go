@@ -4,7 +4,9 @@ package rules
 //
 // Governs: every rule of every Role and ClusterRole in the stream that covers
 // core Secrets: apiGroups holds "" or "*", and resources holds "secrets" or
-// "*".
+// "*". ("secrets/*" is not among them: the API server compares it literally
+// and Secrets have no subresource, so it reads no Secret; rbac-no-wildcard
+// refuses it.)
 // Requires: the rule lists resourceNames, and grants none of list, watch,
 // deletecollection or "*". List and watch return (and deletecollection
 // deletes) every Secret of the namespace whatever resourceNames say, and a

@@ -23,6 +23,12 @@ rules:
 - {apiGroups: [""], resources: [configmaps, endpoints], verbs: [get, list, watch]}
 - {apiGroups: [apps], resources: [secrets], verbs: [list]}
 `},
+	{name: "secrets/* reads no Secret (the API server compares it literally; rbac-no-wildcard refuses it)", yaml: `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: cart, namespace: shop}
+rules: [{apiGroups: [""], resources: ["secrets/*"], verbs: [get, list]}]
+`},
 	{name: "get on every Secret", yaml: `
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
