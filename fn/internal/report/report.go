@@ -40,22 +40,22 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 	for _, ns := range p.Namespaces {
 		dns := "off"
 		if ns.DNS != nil {
-			dns = fmt.Sprintf("%s/{%s} UDP+TCP 53", ns.DNS.Namespace, plan.LabelString(ns.DNS.PodLabels))
+			dns = text(fmt.Sprintf("%s/{%s}", ns.DNS.Namespace, plan.LabelString(ns.DNS.PodLabels))) + " UDP+TCP 53"
 			if ns.DNS.NodeLocal != "" {
-				dns += ", NodeLocal " + ns.DNS.NodeLocal
+				dns += ", NodeLocal " + text(ns.DNS.NodeLocal)
 			}
 		}
-		baseline := "`" + plan.DefaultDenyPolicy + "`"
+		baseline := code(plan.DefaultDenyPolicy)
 		if ns.DNS != nil {
-			baseline += ", `" + plan.DNSPolicy + "`"
+			baseline += ", " + code(plan.DNSPolicy)
 		}
 		mesh := "none"
 		if ns.Mesh != "" {
-			mesh = string(ns.Mesh)
-			baseline += ", `" + plan.MeshPolicy + "`"
+			mesh = text(string(ns.Mesh))
+			baseline += ", " + code(plan.MeshPolicy)
 		}
 		ps := ns.PodSecurity
-		w("| %s | %s / %s / %s | %s | %s | %s | %s |\n", ns.Name, ps.Enforce, ps.Audit, ps.Warn, ps.Version, baseline, dns, mesh)
+		b.WriteString(row(text(ns.Name), text(string(ps.Enforce))+" / "+text(string(ps.Audit))+" / "+text(string(ps.Warn)), text(ps.Version), baseline, dns, mesh))
 	}
 
 	w("\n## Allowed flows\n\n")
@@ -67,12 +67,12 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		}
 		var pols []string
 		if f.EgressPolicy != "" {
-			pols = append(pols, "`"+f.EgressPolicy+"`")
+			pols = append(pols, code(f.EgressPolicy))
 		}
 		if f.IngressPolicy != "" {
-			pols = append(pols, "`"+f.IngressPolicy+"`")
+			pols = append(pols, code(f.IngressPolicy))
 		}
-		w("| %s | %s | %s | %s | %s | %s |\n", endpoint(f.From), endpoint(f.To), portsWithVia(f.Ports), cell(reason), strings.Join(pols, ", "), strings.Join(f.DeclaredBy, "; "))
+		b.WriteString(row(endpoint(f.From), endpoint(f.To), portsWithVia(f.Ports), text(reason), strings.Join(pols, ", "), text(strings.Join(f.DeclaredBy, "; "))))
 	}
 
 	matrix(&b, p)
@@ -88,16 +88,16 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		var perms, why []string
 		for _, r := range id.Rules {
 			perms = append(perms, "Role: "+rule(r))
-			why = append(why, orDash(r.Reason))
+			why = append(why, orDash(text(r.Reason)))
 		}
 		for _, r := range id.ClusterRules {
-			perms = append(perms, "ClusterRole `"+build.ClusterRoleName(wl)+"`: "+rule(r))
-			why = append(why, r.Reason)
+			perms = append(perms, "ClusterRole "+code(build.ClusterRoleName(wl))+": "+rule(r))
+			why = append(why, text(r.Reason))
 		}
 		if len(perms) == 0 {
 			perms, why = []string{"none (no Role, no ClusterRole)"}, []string{"no API access declared"}
 		}
-		w("| %s | `%s/%s` | %s | %s | %s |\n", wlName(wl), wl.Namespace(), wl.ServiceAccount, token, strings.Join(perms, "<br>"), cell(strings.Join(why, "<br>")))
+		b.WriteString(row(wlName(wl), code(wl.Namespace()+"/"+wl.ServiceAccount), token, strings.Join(perms, "<br>"), strings.Join(why, "<br>")))
 	}
 
 	w("\n## mTLS posture\n\n| Workload | Mesh | mTLS | East-west decision |\n|---|---|---|---|\n")
@@ -105,11 +105,11 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		m := wl.Spec.Mesh
 		switch {
 		case m == nil:
-			w("| %s | not stated | not stated | not stated |\n", wlName(wl))
+			b.WriteString(row(wlName(wl), "not stated", "not stated", "not stated"))
 		case m.Provider == v1alpha1.MeshNone:
-			w("| %s | none | - | %s |\n", wlName(wl), cell(m.EastWest))
+			b.WriteString(row(wlName(wl), "none", "-", text(m.EastWest)))
 		default:
-			w("| %s | %s | %s | %s |\n", wlName(wl), m.Provider, m.MTLS, orDash(cell(m.EastWest)))
+			b.WriteString(row(wlName(wl), text(string(m.Provider)), text(string(m.MTLS)), orDash(text(m.EastWest))))
 		}
 	}
 
@@ -130,16 +130,17 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 			if ns == "" {
 				ns = wl.Namespace()
 			}
-			via = fmt.Sprintf("HTTPRoute `%s` → Gateway %s/%s", wl.Name(), ns, e.Gateway.ParentRef.Name)
-			hosts = strings.Join(e.Gateway.Hostnames, ", ")
+			via = "HTTPRoute " + code(wl.Name()) + " → Gateway " + text(ns+"/"+e.Gateway.ParentRef.Name)
+			hosts = text(strings.Join(e.Gateway.Hostnames, ", "))
 		} else {
-			via = fmt.Sprintf("Ingress `%s` (class %s)", wl.Name(), e.Ingress.ClassName)
-			hosts = e.Ingress.Host
+			via = "Ingress " + code(wl.Name()) + " (class " + text(e.Ingress.ClassName) + ")"
+			hosts = text(e.Ingress.Host)
 			if e.Ingress.TLSSecret != "" {
-				hosts += " (TLS: " + e.Ingress.TLSSecret + ")"
+				hosts += " (TLS: " + text(e.Ingress.TLSSecret) + ")"
 			}
 		}
-		w("| %s | %s | %s | Service %s port %d | %s on %s |\n", wlName(wl), via, orDash(hosts), e.Service.Object.Name, e.ServicePort.Port, e.Flow.From.String(), e.Flow.PortsString())
+		b.WriteString(row(wlName(wl), via, orDash(hosts), fmt.Sprintf("Service %s port %d", text(e.Service.Object.Name), e.ServicePort.Port),
+			text(e.Flow.From.String())+" on "+text(e.Flow.PortsString())))
 	}
 	if !exposed {
 		w("No workload is exposed outside the cluster.\n")
@@ -149,13 +150,13 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 	var exc []string
 	for _, wl := range p.Workloads {
 		for _, e := range wl.Spec.Exceptions {
-			exc = append(exc, fmt.Sprintf("| %s | `%s` | %s | %s |", wlName(wl), e.Rule, e.ADR, cell(e.Reason)))
+			exc = append(exc, row(wlName(wl), code(e.Rule), text(e.ADR), text(e.Reason)))
 		}
 	}
 	if len(exc) == 0 {
 		w("None.\n")
 	} else {
-		w("| Workload | Rule | ADR | Reason |\n|---|---|---|---|\n%s\n", strings.Join(exc, "\n"))
+		w("| Workload | Rule | ADR | Reason |\n|---|---|---|---|\n%s", strings.Join(exc, ""))
 	}
 
 	proofs(&b, pr)
@@ -179,13 +180,13 @@ func proofs(b *strings.Builder, pr Proofs) {
 		} else {
 			fmt.Fprintf(b, "**%d differ from the declaration:**\n\n", len(c.Mismatches))
 			for _, m := range c.Mismatches {
-				fmt.Fprintf(b, "- %s\n", m.Describe())
+				fmt.Fprintf(b, "- %s\n", text(m.Describe()))
 			}
 			b.WriteString("\n")
 		}
 		b.WriteString("| From | To | Allowed ports |\n|---|---|---|\n")
 		for _, r := range proof.Rows(c.Allowed) {
-			fmt.Fprintf(b, "| %s | %s | %s |\n", cell(r.From), cell(r.To), strings.Join(r.Ports, ", "))
+			b.WriteString(row(text(r.From), text(r.To), text(strings.Join(r.Ports, ", "))))
 		}
 	}
 	if len(pr.RBAC) > 0 {
@@ -194,10 +195,12 @@ func proofs(b *strings.Builder, pr Proofs) {
 		var none []string
 		for _, sa := range slices.Sorted(maps.Keys(pr.RBAC)) {
 			if len(pr.RBAC[sa]) == 0 {
-				none = append(none, "`"+sa+"`")
+				none = append(none, code(sa))
 				continue
 			}
-			fmt.Fprintf(b, "\n### %s\n\n```\n%s```\n", sa, rbac.Table(pr.RBAC[sa]))
+			table := rbac.Table(visibleRules(pr.RBAC[sa]))
+			f := fence(table)
+			fmt.Fprintf(b, "\n### %s\n\n%s\n%s%s\n", text(sa), f, table, f)
 		}
 		if len(none) > 0 {
 			fmt.Fprintf(b, "\nNo permissions: %s.\n", strings.Join(none, ", "))
@@ -215,7 +218,7 @@ func matrix(b *strings.Builder, p *plan.Plan) {
 	for _, f := range p.Flows {
 		from, to := f.From.String(), f.To.String()
 		callerSet[from], calleeSet[to] = true, true
-		cells[[2]string{from, to}] = append(cells[[2]string{from, to}], f.PortsString())
+		cells[[2]string{from, to}] = append(cells[[2]string{from, to}], text(f.PortsString()))
 	}
 	callers, callees := slices.Sorted(maps.Keys(callerSet)), slices.Sorted(maps.Keys(calleeSet))
 	if len(p.Flows) == 0 {
@@ -226,17 +229,22 @@ func matrix(b *strings.Builder, p *plan.Plan) {
 		fmt.Fprintf(b, "\n## Declared flow matrix\n\n%d callers × %d callees is too wide for a grid; *Allowed flows* above lists every flow.\n", len(callers), len(callees))
 		return
 	}
-	fmt.Fprintf(b, "\n## Declared flow matrix\n\nRows call columns; a cell lists the allowed ports, `-` means denied.\n\n| from \\ to | %s |\n|---|%s\n",
-		strings.Join(callees, " | "), strings.Repeat("---|", len(callees)))
+	header := []string{"from \\ to"}
+	for _, d := range callees {
+		header = append(header, text(d))
+	}
+	fmt.Fprintf(b, "\n## Declared flow matrix\n\nRows call columns; a cell lists the allowed ports, `-` means denied.\n\n%s|---|%s\n",
+		row(header...), strings.Repeat("---|", len(callees)))
 	for _, c := range callers {
-		row := make([]string, len(callees))
-		for i, d := range callees {
-			row[i] = "-"
+		cols := []string{"**" + text(c) + "**"}
+		for _, d := range callees {
+			col := "-"
 			if v, ok := cells[[2]string{c, d}]; ok {
-				row[i] = strings.Join(v, ", ")
+				col = strings.Join(v, ", ")
 			}
+			cols = append(cols, col)
 		}
-		fmt.Fprintf(b, "| **%s** | %s |\n", c, strings.Join(row, " | "))
+		b.WriteString(row(cols...))
 	}
 }
 
@@ -254,33 +262,33 @@ func handoffs(p *plan.Plan) []string {
 	add("Cluster networking: the CNI must enforce NetworkPolicy (ingress and egress); without it every policy here is inert.")
 	for _, wl := range p.Workloads {
 		if r := wl.Spec.Registry; r != nil && r.PullSecret != "" {
-			add("Registry: Secret `%s` (type kubernetes.io/dockerconfigjson, %s credentials) must exist in namespace %s; netid only references it.", r.PullSecret, r.Auth, wl.Namespace())
+			add("Registry: Secret %s (type kubernetes.io/dockerconfigjson, %s credentials) must exist in namespace %s; netid only references it.", code(r.PullSecret), text(string(r.Auth)), text(wl.Namespace()))
 		}
 		if e := wl.Exposure; e != nil && e.Gateway != nil {
 			ns := e.Gateway.ParentRef.Namespace
 			if ns == "" {
 				ns = wl.Namespace()
 			}
-			add("Gateway owners: Gateway %s/%s must allow HTTPRoutes from namespace %s, and its pods must carry {%s} in namespace %s.",
-				ns, e.Gateway.ParentRef.Name, wl.Namespace(), plan.LabelString(e.Flow.From.Selector.MatchLabels), e.Flow.From.Namespace)
+			add("Gateway owners: Gateway %s must allow HTTPRoutes from namespace %s, and its pods must carry %s in namespace %s.",
+				text(ns+"/"+e.Gateway.ParentRef.Name), text(wl.Namespace()), text("{"+plan.LabelString(e.Flow.From.Selector.MatchLabels)+"}"), text(e.Flow.From.Namespace))
 		}
 		if e := wl.Exposure; e != nil && e.Ingress != nil {
-			add("Ingress owners: the %s ingress controller pods must carry {%s} in namespace %s.", e.Ingress.ClassName, plan.LabelString(e.Flow.From.Selector.MatchLabels), e.Flow.From.Namespace)
+			add("Ingress owners: the %s ingress controller pods must carry %s in namespace %s.", text(e.Ingress.ClassName), text("{"+plan.LabelString(e.Flow.From.Selector.MatchLabels)+"}"), text(e.Flow.From.Namespace))
 		}
 		if m := wl.Spec.Mesh; m != nil && m.Provider == v1alpha1.MeshNone {
-			add("East-west encryption for %s: %s", wlName(wl), m.EastWest)
+			add("East-west encryption for %s: %s", wlName(wl), text(m.EastWest))
 		}
 	}
 	for _, f := range p.Flows {
 		switch {
 		case f.From.Kind == plan.KindPods && !f.Exposure:
-			add("Owners of %s: their namespace's egress policy must allow the call to %s on %s.", f.From.String(), f.To.String(), f.PortsString())
+			add("Owners of %s: their namespace's egress policy must allow the call to %s on %s.", text(f.From.String()), text(f.To.String()), text(f.PortsString()))
 		case f.To.Kind == plan.KindPods:
-			add("Owners of %s: their namespace's ingress policy must admit %s on %s.", f.To.String(), f.From.String(), f.PortsString())
+			add("Owners of %s: their namespace's ingress policy must admit %s on %s.", text(f.To.String()), text(f.From.String()), text(f.PortsString()))
 		case f.To.Kind == plan.KindCIDR:
-			add("Perimeter: traffic from %s to %s (%s) leaves the cluster; egress firewalls or gateways must allow it.", f.From.String(), f.To.String(), f.PortsString())
+			add("Perimeter: traffic from %s to %s (%s) leaves the cluster; egress firewalls or gateways must allow it.", text(f.From.String()), text(f.To.String()), text(f.PortsString()))
 		case f.To.Kind == plan.KindFQDN:
-			add("Cilium: FQDN egress from %s to %s needs Cilium's DNS proxy (enabled by default).", f.From.String(), f.To.FQDN)
+			add("Cilium: FQDN egress from %s to %s needs Cilium's DNS proxy (enabled by default).", text(f.From.String()), text(f.To.FQDN))
 		}
 	}
 	return out
@@ -288,18 +296,18 @@ func handoffs(p *plan.Plan) []string {
 
 func endpoint(e plan.Endpoint) string {
 	if e.Kind == plan.KindWorkload {
-		return "**" + e.String() + "**"
+		return "**" + text(e.String()) + "**"
 	}
-	return e.String() + " (" + string(e.Kind) + ")"
+	return text(e.String()) + " (" + string(e.Kind) + ")"
 }
 
 func portsWithVia(ps []plan.Port) string {
 	var s []string
 	for _, p := range ps {
 		if p.Via != "" {
-			s = append(s, fmt.Sprintf("%s (Service %s)", p.String(), p.Via))
+			s = append(s, fmt.Sprintf("%s (Service %s)", text(p.String()), text(p.Via)))
 		} else {
-			s = append(s, p.String())
+			s = append(s, text(p.String()))
 		}
 	}
 	return strings.Join(s, ", ")
@@ -323,14 +331,35 @@ func rule(r v1alpha1.Rule) string {
 	if len(r.NonResourceURLs) > 0 {
 		s += strings.Join(r.NonResourceURLs, ",")
 	}
-	return "`" + strings.TrimSpace(s) + "`"
+	return code(strings.TrimSpace(s))
 }
 
 func wlName(w *plan.Workload) string {
-	return fmt.Sprintf("%s/%s (%s)", w.Namespace(), w.Name(), w.Source.Kind())
+	return fmt.Sprintf("%s (%s)", text(w.Namespace()+"/"+w.Name()), text(w.Source.Kind()))
 }
 
-func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }
+// visibleRules passes every string of the rules through visible, for the
+// RBAC review's preformatted table (where Markdown is not interpreted but a
+// line break or a bidirectional control would still deceive).
+func visibleRules(rules []rbac.Rule) []rbac.Rule {
+	out := make([]rbac.Rule, len(rules))
+	for i, r := range rules {
+		out[i] = rbac.Rule{Resources: visibleAll(r.Resources), NonResourceURLs: visibleAll(r.NonResourceURLs),
+			ResourceNames: visibleAll(r.ResourceNames), Verbs: visibleAll(r.Verbs)}
+	}
+	return out
+}
+
+func visibleAll(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = visible(s)
+	}
+	return out
+}
 
 func orDash(s string) string {
 	if s == "" {
