@@ -152,6 +152,9 @@ func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for _, m := range v.Mismatches {
 			fmt.Fprintf(stderr, "error[proof-connectivity]: %s\n", m.Describe())
 		}
+		for _, g := range v.Incomplete {
+			fmt.Fprintf(stderr, "error[proof-connectivity]: incomplete: %s\n", g.Reason)
+		}
 		for _, sa := range slices.Sorted(maps.Keys(v.RBACExcess)) {
 			fmt.Fprintf(stderr, "error[proof-rbac]: ServiceAccount %s can do more than declared:\n%s", sa, rbac.Table(v.RBACExcess[sa]))
 		}

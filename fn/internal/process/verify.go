@@ -23,6 +23,11 @@ type Verification struct {
 	Flows []proof.Cell `json:"flows"`
 	// Mismatches are declared flows found blocked and undeclared ones found open.
 	Mismatches []proof.Cell `json:"mismatches"`
+	// NotJudged names the declared flows the connectivity proof cannot judge.
+	NotJudged []string `json:"notJudged,omitempty"`
+	// Incomplete says where the connectivity proof could not enumerate every
+	// pod; it then claims nothing.
+	Incomplete []proof.Gap `json:"incomplete,omitempty"`
 	// RBAC maps "namespace/serviceaccount" to its effective permissions.
 	RBAC map[string][]rbac.Rule `json:"rbac"`
 	// RBACExcess maps a ServiceAccount to what it can do beyond its declaration.
@@ -39,7 +44,7 @@ type Verification struct {
 
 // Failed reports whether a proof failed or the declarations could not be read.
 func (v Verification) Failed() bool {
-	return len(v.Mismatches) > 0 || len(v.RBACExcess) > 0 || len(v.RBACUnresolved) > 0 || v.Findings.HasErrors()
+	return len(v.Mismatches) > 0 || len(v.Incomplete) > 0 || len(v.RBACExcess) > 0 || len(v.RBACUnresolved) > 0 || v.Findings.HasErrors()
 }
 
 // Verify runs both proofs over any stream: a rendered repository, kustomize
@@ -64,7 +69,7 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	s, sfs := rules.NewStream(items)
 	s.Plan = p
 	c := s.Connectivity()
-	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches,
+	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: c.NotJudged, Incomplete: c.Incomplete,
 		RBAC: map[string][]rbac.Rule{}, BootstrapRBAC: rbac.BootstrapRules(), Findings: append(fs, sfs...).Sorted()}
 	for _, r := range s.RBACReview() {
 		key := r.Namespace + "/" + r.ServiceAccount

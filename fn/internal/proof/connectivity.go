@@ -12,6 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
@@ -46,28 +47,46 @@ type Cell struct {
 	// Allowed is what the rendered policies do; Expected what was declared.
 	Allowed  bool `json:"allowed"`
 	Expected bool `json:"expected"`
+	// Via are the rules that admit an undeclared open flow, e.g.
+	// "shop/allow-web spec.ingress[0]" (set on mismatches only).
+	Via []string `json:"via,omitempty"`
+	// FromWorkload and ToWorkload are the workloads ("ns/name") the ends
+	// stand for, if any.
+	FromWorkload string `json:"-"`
+	ToWorkload   string `json:"-"`
+	// Namespace is the governed namespace the cell is about: the
+	// destination's when it is a pod of one, else the source's.
+	Namespace string `json:"-"`
 }
 
 // Result is the proof's outcome.
 type Result struct {
-	// Endpoints are every endpoint considered: workloads, declared peers
-	// outside the render, and the synthetic probes.
+	// Endpoints are every endpoint considered: the workloads and the
+	// witnesses that stand for every other pod and address (see witnesses).
 	Endpoints []string
 	// Allowed is the flow matrix: every allowed, judged connection, sorted.
 	Allowed []Cell
 	// Mismatches are declared flows found blocked and undeclared flows found
 	// open (empty without a Plan).
 	Mismatches []Cell
+	// NotJudged names the declared flows the proof cannot judge, and why
+	// (FQDN egress).
+	NotJudged []string
+	// Incomplete says why the proof could not consider every endpoint; then
+	// it claims nothing and the render is refused.
+	Incomplete []Gap
 }
 
-// Synthetic probes: an address outside the cluster and a port no one declares.
-var (
-	outsideAddr = netip.MustParseAddr("198.51.100.7")
-	probePort   = port{65000, corev1.ProtocolTCP}
-)
+// Gap is a part of the universe the proof could not enumerate: then it
+// claims nothing about the flows there.
+type Gap struct {
+	// Namespace it concerns ("" for namespaces outside the stream).
+	Namespace string `json:"namespace,omitempty"`
+	Reason    string `json:"reason"`
+}
 
-// ProbeNamespace holds the clones of workloads, with their labels, in a
-// namespace no policy names.
+// ProbeNamespace names the witnesses of namespaces that nothing in the
+// stream names: their pods stand for every pod of such a namespace.
 const ProbeNamespace = "netid-probe"
 
 type port struct {
@@ -77,45 +96,99 @@ type port struct {
 
 func (p port) String() string { return fmt.Sprintf("%d/%s", p.n, p.proto) }
 
+// nsInstance is one namespace as the proof considers it: a namespace of the
+// stream with its labels, or one possible label set of a namespace the stream
+// names but does not hold (key "name#i" for every label set after the first),
+// or a namespace nothing names.
+type nsInstance struct {
+	key, name string
+	labels    labels.Set
+	display   string
+}
+
 type prover struct {
 	in        Input
 	endpoints []netpol.Endpoint
 	index     map[string]int
+	// realNS[i] is endpoint i's namespace name ("" for an address).
+	realNS []string
 	// judged endpoints are pods of governed namespaces: a pair is judged when
 	// either end is one.
 	judged []bool
-	// expected[dst][port] holds the sources declared to reach dst on port.
-	expected map[int]map[port]map[int]bool
-	// ports[dst] are the ports probed at dst.
-	ports map[int]map[port]bool
+	// variantOf[i] is, for a named-port variant, the endpoint (witness or
+	// workload) it is a variant of, else -1. As a source a variant is its
+	// base, so only traffic to it is judged; as a destination it is its base
+	// with one more named port.
+	variantOf []int
+	// workloads is the number of workload endpoints, the first ones.
+	workloads int
+	governed  map[string]bool
+	// declared: the stream has declarations, so every judged flow is
+	// compared with them.
+	declared bool
+
+	policies  []networkingv1.NetworkPolicy
+	decls     []declaration
+	nsSels    map[string]labels.Selector
+	podSels   map[string]map[string]labels.Selector
+	combined  []combinedPeer
+	prefixes  []netip.Prefix
+	mentioned map[string]bool
+	// nsLabels are the labels of each namespace instance by key.
+	nsLabels map[string]labels.Set
+
+	// roles name what a declared side stands for ("DNS"), for witnesses on it.
+	roles []role
+	// expected[dst][port] holds the sources declared to reach dst on port;
+	// permitted those that may reach it without having to.
+	expected, permitted map[int]map[port]map[int]bool
+	result              Result
+}
+
+type combinedPeer struct{ ns, pods labels.Selector }
+
+type role struct {
+	side side
+	name string
 }
 
 // Connectivity runs the proof.
+//
+// The endpoints are the stream's workloads and witnesses derived from every
+// selector and address block of every policy and declaration, so that every
+// pod or address that could exist is judged through one that no policy and no
+// declaration can tell apart from it (see witnesses).
 func Connectivity(in Input) Result {
-	p := &prover{in: in, index: map[string]int{}, expected: map[int]map[port]map[int]bool{}, ports: map[int]map[port]bool{}}
-	governed := p.governedNamespaces()
-	for _, pod := range in.Pods {
-		p.add(pod.Namespace+"/"+pod.Name, netpol.Endpoint{Namespace: pod.Namespace, Labels: pod.Labels, Ports: pod.Ports}, governed[pod.Namespace])
-		// a clone of the workload's labels in a namespace no policy names
-		p.add(ProbeNamespace+"/"+pod.Name+" (clone of "+pod.Namespace+"/"+pod.Name+")",
-			netpol.Endpoint{Namespace: ProbeNamespace, Labels: pod.Labels, Ports: pod.Ports}, false)
-	}
-	for ns := range governed {
-		p.add(ns+"/(probe with undeclared labels)", netpol.Endpoint{Namespace: ns, Labels: map[string]string{"netid.dev/probe": "undeclared"}}, true)
-	}
-	p.add(outsideAddr.String()+" (outside the cluster)", netpol.Endpoint{IP: outsideAddr}, false)
+	p := newProver(in)
 	if in.Plan != nil {
-		p.expectPlan()
-	} else {
-		p.peersOfPolicies()
+		p.declared = true
+		p.declare()
 	}
-	for i, e := range p.endpoints {
-		p.probe(i, probePort)
-		for _, cp := range e.Ports {
-			p.probe(i, port{cp.ContainerPort, protocolOf(cp.Protocol)})
-		}
+	return p.prove()
+}
+
+func newProver(in Input) *prover {
+	p := &prover{in: in, index: map[string]int{}, expected: map[int]map[port]map[int]bool{}, permitted: map[int]map[port]map[int]bool{},
+		nsSels: map[string]labels.Selector{}, podSels: map[string]map[string]labels.Selector{}, mentioned: map[string]bool{}, nsLabels: map[string]labels.Set{}}
+	p.governed = p.governedNamespaces()
+	p.policies = in.Policies
+	return p
+}
+
+// prove derives the witnesses, evaluates and compares with the declarations.
+func (p *prover) prove() Result {
+	p.collect()
+	if gap := p.witnesses(); gap != nil {
+		p.result.Incomplete = append(p.result.Incomplete, *gap)
+		return p.result
 	}
-	return p.run()
+	engine := netpol.New(p.namespaces(), p.policies, p.endpoints)
+	if p.namedPortVariants(engine) {
+		engine = netpol.New(p.namespaces(), p.policies, p.endpoints)
+	}
+	p.expectAll()
+	p.run(engine)
+	return p.result
 }
 
 // governedNamespaces are the namespaces the Plan governs; without a Plan,
@@ -134,275 +207,671 @@ func (p *prover) governedNamespaces() map[string]bool {
 	return out
 }
 
-func (p *prover) add(name string, e netpol.Endpoint, judged bool) int {
+func (p *prover) add(name, realNS string, e netpol.Endpoint) int {
 	if i, ok := p.index[name]; ok {
 		return i
 	}
 	e.Name = name
 	p.index[name] = len(p.endpoints)
 	p.endpoints = append(p.endpoints, e)
-	p.judged = append(p.judged, judged)
+	p.realNS = append(p.realNS, realNS)
+	p.judged = append(p.judged, realNS != "" && p.governed[realNS])
+	p.variantOf = append(p.variantOf, -1)
 	return len(p.endpoints) - 1
 }
 
-func (p *prover) probe(dst int, pt port) {
-	if p.ports[dst] == nil {
-		p.ports[dst] = map[port]bool{}
-	}
-	p.ports[dst][pt] = true
+// side is one end of a declared flow: one workload of the stream, the pods of
+// a namespace that a selector matches, or the addresses of a block outside
+// its excepts.
+type side struct {
+	workload string // "ns/name"
+	ns       string
+	sel      labels.Selector
+	block    netip.Prefix
+	except   []netip.Prefix
 }
 
-func (p *prover) expect(src, dst int, pt port) {
-	p.probe(dst, pt)
-	if p.expected[dst] == nil {
-		p.expected[dst] = map[port]map[int]bool{}
-	}
-	if p.expected[dst][pt] == nil {
-		p.expected[dst][pt] = map[int]bool{}
-	}
-	p.expected[dst][pt][src] = true
+// declaration is a declared flow on one port (a named port resolves on the
+// destination).
+type declaration struct {
+	from, to side
+	port     plan.Port
 }
 
-// expectPlan turns the declarations into expectations: every flow on its
-// ports, and each namespace's DNS and mesh control-plane egress for every pod
-// of the namespace (probes included: those policies select all pods).
-func (p *prover) expectPlan() {
+// declare turns the Plan into declarations: every flow on its ports, and each
+// governed namespace's DNS and mesh control-plane egress from every pod of the
+// namespace (those policies select all pods).
+func (p *prover) declare() {
 	for _, f := range p.in.Plan.Flows {
-		src, dst := p.endpoint(f.From), p.endpoint(f.To)
-		if src < 0 || dst < 0 {
+		from, okFrom := p.sideOf(f.From)
+		to, okTo := p.sideOf(f.To)
+		if !okFrom || !okTo {
+			if f.From.Kind == plan.KindFQDN || f.To.Kind == plan.KindFQDN {
+				p.result.NotJudged = append(p.result.NotJudged, fmt.Sprintf("%s → %s: FQDN egress is enforced by the CNI's DNS-aware policy, which NetworkPolicy semantics cannot express", f.From, f.To))
+			}
 			continue
 		}
 		for _, pt := range f.Ports {
-			p.expect(src, dst, p.resolve(dst, pt))
+			p.decls = append(p.decls, declaration{from, to, pt})
 		}
 	}
 	for _, ns := range p.in.Plan.Namespaces {
-		var targets []target
+		all := side{ns: ns.Name, sel: labels.Everything()}
 		if d := ns.DNS; d != nil {
-			dns := p.add(d.Namespace+"/{"+plan.LabelString(d.PodLabels)+"} (DNS)", netpol.Endpoint{Namespace: d.Namespace, Labels: d.PodLabels}, false)
-			targets = append(targets, target{dns, dnsPorts})
+			dns := side{ns: d.Namespace, sel: labels.SelectorFromSet(d.PodLabels)}
+			p.roles = append(p.roles, role{dns, "DNS"})
+			var nodeLocal side
 			if d.NodeLocal != "" {
 				addr := netip.MustParseAddr(d.NodeLocal)
-				nl := p.add(d.NodeLocal+" (NodeLocal DNS)", netpol.Endpoint{IP: addr}, false)
-				targets = append(targets, target{nl, dnsPorts})
+				nodeLocal = side{block: netip.PrefixFrom(addr, addr.BitLen())}
+				p.roles = append(p.roles, role{nodeLocal, "NodeLocal DNS"})
+			}
+			for _, pt := range dnsPorts {
+				p.decls = append(p.decls, declaration{all, dns, pt})
+				if nodeLocal.block.IsValid() {
+					p.decls = append(p.decls, declaration{all, nodeLocal, pt})
+				}
 			}
 		}
 		if cp, ok := plan.MeshControlPlanes[ns.Mesh]; ok {
-			mesh := p.add(cp.Namespace+"/{"+plan.LabelString(cp.Pods)+"} (mesh control plane)", netpol.Endpoint{Namespace: cp.Namespace, Labels: cp.Pods}, false)
-			var ports []port
+			mesh := side{ns: cp.Namespace, sel: labels.SelectorFromSet(cp.Pods)}
+			p.roles = append(p.roles, role{mesh, "mesh control plane"})
 			for _, n := range cp.Ports {
-				ports = append(ports, port{n, corev1.ProtocolTCP})
-			}
-			targets = append(targets, target{mesh, ports})
-		}
-		for i, e := range p.endpoints {
-			if e.Namespace != ns.Name || !p.judged[i] {
-				continue
-			}
-			for _, t := range targets {
-				for _, pt := range t.ports {
-					p.expect(i, t.dst, pt)
-				}
+				p.decls = append(p.decls, declaration{all, mesh, plan.Port{Protocol: corev1.ProtocolTCP, Target: intstr.FromInt32(n)}})
 			}
 		}
 	}
 }
 
-// target is a namespace-wide egress destination and its ports.
-type target struct {
-	dst   int
-	ports []port
+var dnsPorts = []plan.Port{{Protocol: corev1.ProtocolUDP, Target: intstr.FromInt32(53)}, {Protocol: corev1.ProtocolTCP, Target: intstr.FromInt32(53)}}
+
+func (p *prover) sideOf(e plan.Endpoint) (side, bool) {
+	switch e.Kind {
+	case plan.KindWorkload:
+		return side{workload: e.Namespace + "/" + e.Workload.Name()}, true
+	case plan.KindPods:
+		sel, err := metav1.LabelSelectorAsSelector(e.Selector)
+		if err != nil {
+			return side{}, false
+		}
+		return side{ns: e.Namespace, sel: sel}, true
+	case plan.KindCIDR:
+		block, err := netip.ParsePrefix(e.CIDR)
+		if err != nil {
+			return side{}, false
+		}
+		s := side{block: block.Masked()}
+		for _, x := range e.Except {
+			if pre, err := netip.ParsePrefix(x); err == nil {
+				s.except = append(s.except, pre.Masked())
+			}
+		}
+		return s, true
+	}
+	return side{}, false
 }
 
-var dnsPorts = []port{{53, corev1.ProtocolUDP}, {53, corev1.ProtocolTCP}}
-
-// peersOfPolicies adds, for a stream without declarations, an endpoint for
-// every peer the policies name outside the stream's workloads: pods selected
-// by namespace name and labels, and a sample address of each ipBlock, so the
-// matrix shows what the policies open towards them.
-func (p *prover) peersOfPolicies() {
-	add := func(policyNS string, peer networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
-		idx := -1
-		switch {
-		case peer.IPBlock != nil:
-			if addr, ok := sampleAddr(peer.IPBlock.CIDR, peer.IPBlock.Except); ok {
-				idx = p.add(addr.String()+" (in "+peer.IPBlock.CIDR+")", netpol.Endpoint{IP: addr}, false)
-			}
-		case peer.PodSelector != nil && len(peer.PodSelector.MatchLabels) > 0 && len(peer.PodSelector.MatchExpressions) == 0:
-			ns := policyNS
-			if sel := peer.NamespaceSelector; sel != nil {
-				name, ok := sel.MatchLabels["kubernetes.io/metadata.name"]
-				if !ok || len(sel.MatchLabels) != 1 || len(sel.MatchExpressions) > 0 {
-					return
-				}
-				ns = name
-			}
-			if p.selectsPod(ns, peer.PodSelector.MatchLabels) {
-				return // a workload of the stream: already an endpoint
-			}
-			idx = p.add(ns+"/{"+plan.LabelString(peer.PodSelector.MatchLabels)+"}", netpol.Endpoint{Namespace: ns, Labels: peer.PodSelector.MatchLabels}, false)
+// matches reports whether endpoint i lies on the side.
+func (p *prover) matches(s side, i int) bool {
+	e := &p.endpoints[i]
+	switch {
+	case s.workload != "":
+		if v := p.variantOf[i]; v >= 0 {
+			e = &p.endpoints[v]
 		}
-		if idx < 0 {
-			return
+		return e.Name == s.workload
+	case s.sel != nil:
+		return p.realNS[i] == s.ns && s.sel.Matches(labels.Set(e.Labels))
+	case s.block.IsValid():
+		if !e.IP.IsValid() || e.Namespace != "" || !s.block.Contains(e.IP.Unmap()) {
+			return false
 		}
-		for _, pt := range ports {
-			if pt.Port != nil && pt.Port.Type == intstr.Int {
-				proto := corev1.ProtocolTCP
-				if pt.Protocol != nil {
-					proto = *pt.Protocol
-				}
-				p.probe(idx, port{pt.Port.IntVal, proto})
+		for _, x := range s.except {
+			if x.Contains(e.IP.Unmap()) {
+				return false
 			}
 		}
-	}
-	for _, pol := range p.in.Policies {
-		for _, r := range pol.Spec.Ingress {
-			for _, peer := range r.From {
-				add(pol.Namespace, peer, nil)
-			}
-		}
-		for _, r := range pol.Spec.Egress {
-			for _, peer := range r.To {
-				add(pol.Namespace, peer, r.Ports)
-			}
-		}
-	}
-}
-
-// selectsPod reports whether labels select one of the stream's workloads in ns.
-func (p *prover) selectsPod(ns string, set map[string]string) bool {
-	sel := labels.SelectorFromSet(set)
-	for _, pod := range p.in.Pods {
-		if pod.Namespace == ns && sel.Matches(labels.Set(pod.Labels)) {
-			return true
-		}
+		return true
 	}
 	return false
 }
 
-// endpoint finds or creates the endpoint of a flow end.
-func (p *prover) endpoint(e plan.Endpoint) int {
-	switch e.Kind {
-	case plan.KindWorkload:
-		if i, ok := p.index[e.Namespace+"/"+e.Workload.Name()]; ok {
-			return i
+// collect gathers what can tell endpoints apart: every selector and address
+// block of every policy, and of every declaration.
+func (p *prover) collect() {
+	addPodSel := func(ns string, sel labels.Selector) {
+		if p.podSels[ns] == nil {
+			p.podSels[ns] = map[string]labels.Selector{}
 		}
-		return -1
-	case plan.KindPods:
-		return p.add(e.String(), netpol.Endpoint{Namespace: e.Namespace, Labels: e.Selector.MatchLabels}, false)
-	case plan.KindCIDR:
-		addr, ok := sampleAddr(e.CIDR, e.Except)
-		if !ok {
-			return -1
+		p.podSels[ns][sel.String()] = sel
+		p.mentioned[ns] = true
+	}
+	block := func(b *networkingv1.IPBlock) {
+		if pre, err := netip.ParsePrefix(b.CIDR); err == nil {
+			p.prefixes = append(p.prefixes, pre.Masked())
 		}
-		for _, ex := range e.Except {
-			if pre, err := netip.ParsePrefix(ex); err == nil {
-				p.add(pre.Addr().String()+" (excepted from "+e.CIDR+")", netpol.Endpoint{IP: pre.Addr()}, false)
+		for _, x := range b.Except {
+			if pre, err := netip.ParsePrefix(x); err == nil {
+				p.prefixes = append(p.prefixes, pre.Masked())
 			}
 		}
-		return p.add(addr.String()+" (in "+e.String()+")", netpol.Endpoint{IP: addr}, false)
 	}
-	return -1 // FQDN flows are Cilium policies, outside NetworkPolicy semantics
-}
-
-// resolve turns a planned port into a number: a named target port through the
-// destination's container ports; a name the destination does not declare
-// (pods outside the render) gets a synthetic container port, so the named
-// rule can be probed.
-func (p *prover) resolve(dst int, pt plan.Port) port {
-	proto := protocolOf(pt.Protocol)
-	if pt.Target.Type == intstr.Int {
-		return port{pt.Target.IntVal, proto}
-	}
-	e := &p.endpoints[dst]
-	for _, cp := range e.Ports {
-		if cp.Name == pt.Target.StrVal {
-			return port{cp.ContainerPort, protocolOf(cp.Protocol)}
+	for i := range p.in.Policies {
+		pol := &p.in.Policies[i]
+		ns := pol.Namespace
+		if ns == "" {
+			ns = metav1.NamespaceDefault
+		}
+		if sel, err := metav1.LabelSelectorAsSelector(&pol.Spec.PodSelector); err == nil {
+			addPodSel(ns, sel)
+		}
+		p.mentioned[ns] = true
+		var peers []networkingv1.NetworkPolicyPeer
+		for _, r := range pol.Spec.Ingress {
+			peers = append(peers, r.From...)
+		}
+		for _, r := range pol.Spec.Egress {
+			peers = append(peers, r.To...)
+		}
+		for _, peer := range peers {
+			switch {
+			case peer.IPBlock != nil:
+				block(peer.IPBlock)
+			case peer.NamespaceSelector != nil:
+				nsSel, err := metav1.LabelSelectorAsSelector(peer.NamespaceSelector)
+				if err != nil {
+					continue
+				}
+				p.nsSels[nsSel.String()] = nsSel
+				p.mentionNames(peer.NamespaceSelector)
+				if peer.PodSelector != nil {
+					if podSel, err := metav1.LabelSelectorAsSelector(peer.PodSelector); err == nil {
+						p.combined = append(p.combined, combinedPeer{nsSel, podSel})
+					}
+				}
+			case peer.PodSelector != nil:
+				if sel, err := metav1.LabelSelectorAsSelector(peer.PodSelector); err == nil {
+					addPodSel(ns, sel)
+				}
+			}
 		}
 	}
-	n := int32(30000 + len(e.Ports))
-	e.Ports = append(e.Ports, corev1.ContainerPort{Name: pt.Target.StrVal, ContainerPort: n, Protocol: proto})
-	return port{n, proto}
+	for _, d := range p.decls {
+		for _, s := range []side{d.from, d.to} {
+			switch {
+			case s.sel != nil:
+				addPodSel(s.ns, s.sel)
+			case s.block.IsValid():
+				p.prefixes = append(p.prefixes, s.block)
+				p.prefixes = append(p.prefixes, s.except...)
+			}
+		}
+	}
+	for _, pod := range p.in.Pods {
+		p.mentioned[pod.Namespace] = true
+	}
+	for ns := range p.in.Namespaces {
+		p.mentioned[ns] = true
+	}
+	for ns := range p.governed {
+		p.mentioned[ns] = true
+	}
 }
 
-func (p *prover) run() Result {
-	engine := netpol.New(p.namespaces(), p.in.Policies, p.endpoints)
-	var res Result
+// mentionNames records the namespace names a namespace selector names.
+func (p *prover) mentionNames(sel *metav1.LabelSelector) {
+	if v, ok := sel.MatchLabels[corev1.LabelMetadataName]; ok {
+		p.mentioned[v] = true
+	}
+	for _, r := range sel.MatchExpressions {
+		if r.Key == corev1.LabelMetadataName {
+			for _, v := range r.Values {
+				p.mentioned[v] = true
+			}
+		}
+	}
+}
+
+// witnesses adds the endpoints.
+//
+// Namespaces: a namespace of the stream has its labels; a namespace the
+// stream only names (by a policy in it, a selector naming it, a declaration)
+// may have any labels, so it gets one instance per combination of
+// namespaceSelector verdicts its name allows; every other namespace is one of
+// the instances of namespaces nothing names (ProbeNamespace, -2, …), one per
+// combination of verdicts.
+//
+// Pods: in each namespace instance, one pod per combination of verdicts of
+// the pod selectors that apply there (the policies' spec.podSelector and
+// podSelector peers of that namespace, the podSelector of each peer whose
+// namespaceSelector matches it, the declared peers there), except the
+// combinations a workload of the stream already has.
+//
+// Addresses: one address per combination of the address blocks (ipBlock
+// cidr and except, declared blocks, NodeLocal DNS) containing it, IPv4 and
+// IPv6.
+func (p *prover) witnesses() *Gap {
+	nsList := make([]string, 0, len(p.nsSels))
+	for k := range p.nsSels {
+		nsList = append(nsList, k)
+	}
+	sort.Strings(nsList)
+	nsSels := make([]labels.Selector, len(nsList))
+	for i, k := range nsList {
+		nsSels[i] = p.nsSels[k]
+	}
+
+	var instances []nsInstance
+	names := make([]string, 0, len(p.mentioned))
+	for ns := range p.mentioned {
+		names = append(names, ns)
+	}
+	sort.Strings(names)
+	for _, ns := range names {
+		if l, ok := p.in.Namespaces[ns]; ok {
+			set := labels.Set{corev1.LabelMetadataName: ns}
+			for k, v := range l {
+				set[k] = v
+			}
+			instances = append(instances, nsInstance{key: ns, name: ns, labels: set, display: ns})
+			continue
+		}
+		atoms, err := labelAtoms(nsSels, map[string]string{corev1.LabelMetadataName: ns})
+		if err != nil {
+			return &Gap{Namespace: ns, Reason: "the namespace selectors " + err.Error()}
+		}
+		for i, a := range atoms {
+			inst := nsInstance{key: ns, name: ns, labels: a.Labels, display: ns}
+			if i > 0 {
+				inst.key = fmt.Sprintf("%s#%d", ns, i+1)
+				inst.display = ns + "{" + nsLabelString(a.Labels) + "}"
+				p.copyPolicies(ns, inst.key)
+			}
+			instances = append(instances, inst)
+		}
+	}
+	fresh := ProbeNamespace
+	for i := 2; p.mentioned[fresh]; i++ {
+		fresh = fmt.Sprintf("%s-%d", ProbeNamespace, i)
+	}
+	atoms, err := labelAtoms(nsSels, map[string]string{corev1.LabelMetadataName: fresh})
+	if err != nil {
+		return &Gap{Reason: "the namespace selectors " + err.Error()}
+	}
+	for i, a := range atoms {
+		key := fresh
+		if i > 0 {
+			key = fmt.Sprintf("%s-%d", fresh, i+1)
+		}
+		a.Labels[corev1.LabelMetadataName] = key
+		display := key
+		if l := nsLabelString(a.Labels); l != "" {
+			display += "{" + l + "}"
+		}
+		instances = append(instances, nsInstance{key: key, name: key, labels: a.Labels, display: display})
+	}
+
+	for _, inst := range instances {
+		p.nsLabels[inst.key] = inst.labels
+	}
+	workloads := map[string][]Pod{}
+	for _, pod := range p.in.Pods {
+		workloads[pod.Namespace] = append(workloads[pod.Namespace], pod)
+		p.add(pod.Namespace+"/"+pod.Name, pod.Namespace, netpol.Endpoint{Namespace: pod.Namespace, Labels: pod.Labels, Ports: pod.Ports})
+	}
+	p.workloads = len(p.endpoints)
+	for _, inst := range instances {
+		sels := p.podSelectorsIn(inst)
+		atoms, err := labelAtoms(sels, nil)
+		if err != nil {
+			return &Gap{Namespace: inst.name, Reason: "the pod selectors of namespace " + inst.display + " " + err.Error()}
+		}
+		have := map[string]bool{}
+		if inst.key == inst.name {
+			for _, pod := range workloads[inst.name] {
+				have[verdictKey(verdicts(sels, pod.Labels))] = true
+			}
+		}
+		for _, a := range atoms {
+			if have[verdictKey(a.Matches)] {
+				continue
+			}
+			i := p.add(inst.display+"/{"+plan.LabelString(a.Labels)+"}", inst.name, netpol.Endpoint{Namespace: inst.key, Labels: a.Labels})
+			p.nameRoles(i)
+		}
+	}
+
+	for _, a := range addrAtoms(p.prefixes) {
+		name := a.Addr.String() + " (outside the cluster)"
+		if len(a.In) > 0 {
+			smallest := p.prefixes[a.In[0]]
+			for _, i := range a.In[1:] {
+				if p.prefixes[i].Bits() > smallest.Bits() {
+					smallest = p.prefixes[i]
+				}
+			}
+			name = a.Addr.String() + " (in " + smallest.String() + ")"
+		}
+		p.nameRoles(p.add(name, "", netpol.Endpoint{IP: a.Addr}))
+	}
+	return nil
+}
+
+// nameRoles appends to a witness's name what it stands for, e.g. " (DNS)".
+func (p *prover) nameRoles(i int) {
+	e := &p.endpoints[i]
+	for _, r := range p.roles {
+		if p.matches(r.side, i) && !strings.HasSuffix(e.Name, " ("+r.name+")") {
+			delete(p.index, e.Name)
+			e.Name += " (" + r.name + ")"
+			p.index[e.Name] = i
+		}
+	}
+}
+
+// podSelectorsIn are the pod selectors that apply to pods of a namespace
+// instance, in a deterministic order.
+func (p *prover) podSelectorsIn(inst nsInstance) []labels.Selector {
+	set := map[string]labels.Selector{}
+	for k, s := range p.podSels[inst.name] {
+		set[k] = s
+	}
+	for _, c := range p.combined {
+		if c.ns.Matches(inst.labels) {
+			set[c.pods.String()] = c.pods
+		}
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]labels.Selector, len(keys))
+	for i, k := range keys {
+		out[i] = set[k]
+	}
+	return out
+}
+
+// copyPolicies gives a further instance of namespace ns the policies of ns.
+func (p *prover) copyPolicies(ns, key string) {
+	if len(p.policies) == len(p.in.Policies) {
+		p.policies = append([]networkingv1.NetworkPolicy(nil), p.in.Policies...)
+	}
+	for _, pol := range p.in.Policies {
+		if pol.Namespace == ns || (pol.Namespace == "" && ns == metav1.NamespaceDefault) {
+			c := *pol.DeepCopy()
+			c.Namespace = key
+			p.policies = append(p.policies, c)
+		}
+	}
+}
+
+// nsLabelString is a namespace's labels without its name.
+func nsLabelString(l labels.Set) string {
+	m := map[string]string{}
+	for k, v := range l {
+		if k != corev1.LabelMetadataName {
+			m[k] = v
+		}
+	}
+	return plan.LabelString(m)
+}
+
+// namedPortVariants adds, for each witness pod that a rule with a named port
+// can admit traffic to, one pod per (name, class of the numeric ports that
+// apply to it) carrying that name on a port of that class: a pod of the
+// universe may name any of its ports, and a port that is both named and in a
+// numeric range is admitted by the rules of both. It reports whether it added
+// any.
+func (p *prover) namedPortVariants(engine *netpol.Engine) bool {
+	added := false
+	n := len(p.endpoints)
+	for i := 0; i < n; i++ {
+		e := p.endpoints[i]
+		if e.Namespace == "" {
+			continue
+		}
+		var ranges []portRange
+		type named struct {
+			name  string
+			proto corev1.Protocol
+		}
+		var names []named
+		seen := map[named]bool{}
+		for _, pe := range engine.PortEntries(i) {
+			if pe.Name == "" {
+				ranges = append(ranges, portRange{pe.Proto, pe.Lo, pe.Hi})
+				continue
+			}
+			if nm := (named{pe.Name, pe.Proto}); !seen[nm] {
+				seen[nm] = true
+				names = append(names, nm)
+			}
+		}
+		for _, d := range p.decls {
+			if d.port.Target.Type == intstr.String && p.matches(d.to, i) {
+				if nm := (named{d.port.Target.StrVal, protocolOf(d.port.Protocol)}); !seen[nm] {
+					seen[nm] = true
+					names = append(names, nm)
+				}
+			}
+		}
+		sort.Slice(names, func(a, b int) bool {
+			if names[a].name != names[b].name {
+				return names[a].name < names[b].name
+			}
+			return names[a].proto < names[b].proto
+		})
+		for _, nm := range names {
+			for _, pt := range portClasses(ranges, nm.proto) {
+				v := e
+				v.Ports = []corev1.ContainerPort{{Name: nm.name, ContainerPort: pt.n, Protocol: nm.proto}}
+				name := e.Name
+				if p.isWorkload(i) {
+					name = fmt.Sprintf("%s/{%s} (labels of %s)", e.Namespace, plan.LabelString(e.Labels), e.Name)
+				}
+				j := p.add(fmt.Sprintf("%s with port %s=%s", name, nm.name, pt), p.realNS[i], v)
+				p.variantOf[j] = i
+				added = true
+			}
+		}
+	}
+	return added
+}
+
+// isWorkload reports whether endpoint i is a workload of the stream (they
+// are added first).
+func (p *prover) isWorkload(i int) bool { return i < p.workloads }
+
+// expectAll turns the declarations into expected (source, destination, port)
+// triples over the endpoints.
+func (p *prover) expectAll() {
+	byNS := map[string][]int{}
+	// variants["ns/name"]: a workload's endpoint and its named-port variants.
+	variants := map[string][]int{}
+	var addrs []int
+	for i, e := range p.endpoints {
+		if base := p.variantOf[i]; base >= 0 && base < p.workloads {
+			variants[p.endpoints[base].Name] = append(variants[p.endpoints[base].Name], i)
+		} else if i < p.workloads {
+			variants[e.Name] = append(variants[e.Name], i)
+		}
+		if e.Namespace == "" {
+			addrs = append(addrs, i)
+		} else {
+			byNS[p.realNS[i]] = append(byNS[p.realNS[i]], i)
+		}
+	}
+	candidates := func(s side) []int {
+		switch {
+		case s.workload != "":
+			return variants[s.workload]
+		case s.sel != nil:
+			return byNS[s.ns]
+		}
+		return addrs
+	}
+	for _, d := range p.decls {
+		var srcs []int
+		for _, i := range candidates(d.from) {
+			if p.matches(d.from, i) && p.variantOf[i] < 0 {
+				srcs = append(srcs, i)
+			}
+		}
+		for _, dst := range candidates(d.to) {
+			if !p.matches(d.to, dst) {
+				continue
+			}
+			pt, ok := p.resolve(dst, d.port)
+			if !ok {
+				continue
+			}
+			// A workload's variant is a pod with its labels and other ports:
+			// a flow declared to the workload may reach it, but need not.
+			m := p.expected
+			if d.to.workload != "" && p.variantOf[dst] >= 0 {
+				m = p.permitted
+			}
+			for _, src := range srcs {
+				if m[dst] == nil {
+					m[dst] = map[port]map[int]bool{}
+				}
+				if m[dst][pt] == nil {
+					m[dst][pt] = map[int]bool{}
+				}
+				m[dst][pt][src] = true
+			}
+		}
+	}
+}
+
+// resolve turns a planned port into a number: a named target port through
+// the destination's container ports (a pod without that name cannot receive
+// the flow).
+func (p *prover) resolve(dst int, pt plan.Port) (port, bool) {
+	proto := protocolOf(pt.Protocol)
+	if pt.Target.Type == intstr.Int {
+		return port{pt.Target.IntVal, proto}, true
+	}
+	for _, cp := range p.endpoints[dst].Ports {
+		if cp.Name == pt.Target.StrVal && protocolOf(cp.Protocol) == proto {
+			return port{cp.ContainerPort, proto}, true
+		}
+	}
+	return port{}, false
+}
+
+// probes are the ports judged at dst: one per class of the ports that the
+// rules reaching dst and the declarations tell apart.
+func (p *prover) probes(engine *netpol.Engine, dst int) []port {
+	var ranges []portRange
+	for _, pe := range engine.PortEntries(dst) {
+		if pe.Name == "" {
+			ranges = append(ranges, portRange{pe.Proto, pe.Lo, pe.Hi})
+			continue
+		}
+		for _, cp := range p.endpoints[dst].Ports {
+			if cp.Name == pe.Name && protocolOf(cp.Protocol) == pe.Proto {
+				ranges = append(ranges, portRange{pe.Proto, cp.ContainerPort, cp.ContainerPort})
+			}
+		}
+	}
+	for _, m := range []map[port]map[int]bool{p.expected[dst], p.permitted[dst]} {
+		for pt := range m {
+			ranges = append(ranges, portRange{pt.proto, pt.n, pt.n})
+		}
+	}
+	// The pod's own ports, so the matrix names them even where every port is open.
+	for _, cp := range p.endpoints[dst].Ports {
+		ranges = append(ranges, portRange{protocolOf(cp.Protocol), cp.ContainerPort, cp.ContainerPort})
+	}
+	return portClasses(ranges)
+}
+
+func (p *prover) run(engine *netpol.Engine) {
+	res := &p.result
 	for _, e := range p.endpoints {
 		res.Endpoints = append(res.Endpoints, e.Name)
 	}
 	for dst := range p.endpoints {
-		for pt := range p.ports[dst] {
+		for _, pt := range p.probes(engine, dst) {
 			exp := p.expected[dst][pt]
 			allowed := map[int]bool{}
 			for _, src := range engine.Sources(dst, pt.n, pt.proto) {
-				if src == dst || !(p.judged[src] || p.judged[dst]) {
+				// src == dst is traffic between two pods of one kind (two
+				// replicas of a workload): one endpoint stands for all of them.
+				if p.variantOf[src] >= 0 || !(p.judged[src] || p.judged[dst]) {
 					continue
 				}
 				allowed[src] = true
-				c := Cell{From: p.endpoints[src].Name, To: p.endpoints[dst].Name, Port: pt.String(), Allowed: true, Expected: exp[src]}
-				res.Allowed = append(res.Allowed, c)
-				if p.in.Plan != nil && !c.Expected {
+				c := p.cell(src, dst, pt)
+				c.Allowed, c.Expected = true, exp[src] || p.permitted[dst][pt][src]
+				if p.variantOf[dst] < 0 {
+					// A variant's open flows are its base's, on one more
+					// port: the matrix lists the base's only.
+					res.Allowed = append(res.Allowed, c)
+				}
+				// A variant adds only what its named port opens: what its
+				// base also admits on that port is the base's finding.
+				if base := p.variantOf[dst]; base >= 0 && engine.Allowed(src, base, pt.n, pt.proto) {
+					continue
+				}
+				if p.declared && !c.Expected {
+					c.Via = engine.Admitting(src, dst, pt.n, pt.proto)
 					res.Mismatches = append(res.Mismatches, c)
 				}
 			}
 			for src := range exp {
-				if !allowed[src] && src != dst {
-					res.Mismatches = append(res.Mismatches, Cell{From: p.endpoints[src].Name, To: p.endpoints[dst].Name, Port: pt.String(), Expected: true})
+				if !allowed[src] {
+					c := p.cell(src, dst, pt)
+					c.Expected = true
+					res.Mismatches = append(res.Mismatches, c)
 				}
 			}
 		}
 	}
 	sortCells(res.Allowed)
 	sortCells(res.Mismatches)
-	return res
 }
 
-// namespaces are the stream's Namespaces plus every namespace an endpoint
-// lives in, each with the immutable kubernetes.io/metadata.name label.
+func (p *prover) cell(src, dst int, pt port) Cell {
+	ns := p.realNS[dst]
+	if !p.judged[dst] {
+		ns = p.realNS[src]
+	}
+	return Cell{From: p.endpoints[src].Name, To: p.endpoints[dst].Name, Port: pt.String(), Namespace: ns,
+		FromWorkload: p.workloadOf(src), ToWorkload: p.workloadOf(dst)}
+}
+
+// workloadOf is "ns/name" of the workload endpoint i is or is a variant of.
+func (p *prover) workloadOf(i int) string {
+	if v := p.variantOf[i]; v >= 0 {
+		i = v
+	}
+	if p.isWorkload(i) {
+		return p.endpoints[i].Name
+	}
+	return ""
+}
+
+// namespaces are the stream's Namespaces plus every namespace instance an
+// endpoint lives in, each with the immutable kubernetes.io/metadata.name
+// label (a further instance of a namespace carries the namespace's name).
 func (p *prover) namespaces() map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for ns, l := range p.in.Namespaces {
 		out[ns] = l
 	}
-	for _, e := range p.endpoints {
-		if e.Namespace != "" && out[e.Namespace] == nil {
-			out[e.Namespace] = map[string]string{}
-		}
+	for key, l := range p.nsLabels {
+		out[key] = l
 	}
-	for ns, l := range out {
-		c := map[string]string{"kubernetes.io/metadata.name": ns}
-		for k, v := range l {
-			c[k] = v
+	for i, e := range p.endpoints {
+		if e.Namespace != "" && out[e.Namespace] == nil {
+			out[e.Namespace] = map[string]string{corev1.LabelMetadataName: p.realNS[i]}
 		}
-		out[ns] = c
 	}
 	return out
-}
-
-// sampleAddr is the first address of the block outside every except.
-func sampleAddr(cidr string, except []string) (netip.Addr, bool) {
-	block, err := netip.ParsePrefix(cidr)
-	if err != nil {
-		return netip.Addr{}, false
-	}
-	var ex []netip.Prefix
-	for _, e := range except {
-		if pre, err := netip.ParsePrefix(e); err == nil {
-			ex = append(ex, pre)
-		}
-	}
-	a := block.Masked().Addr()
-	for i := 0; i < 1024 && block.Contains(a); i, a = i+1, a.Next() {
-		excluded := false
-		for _, pre := range ex {
-			excluded = excluded || pre.Contains(a)
-		}
-		if !excluded {
-			return a, true
-		}
-	}
-	return netip.Addr{}, false
 }
 
 func protocolOf(p corev1.Protocol) corev1.Protocol {
@@ -427,10 +896,24 @@ func sortCells(cs []Cell) {
 
 // Describe is a mismatch in words.
 func (c Cell) Describe() string {
+	if c.From == c.To {
+		if c.Expected {
+			return fmt.Sprintf("declared flow between two pods of %s on %s is blocked by the rendered policies", c.From, c.Port)
+		}
+		msg := fmt.Sprintf("undeclared flow between two pods of %s (replicas, or pods with the same labels) on %s is allowed by the rendered policies", c.From, c.Port)
+		if len(c.Via) > 0 {
+			msg += " (admitted by " + strings.Join(c.Via, ", ") + ")"
+		}
+		return msg
+	}
 	if c.Expected {
 		return fmt.Sprintf("declared flow %s → %s on %s is blocked by the rendered policies", c.From, c.To, c.Port)
 	}
-	return fmt.Sprintf("undeclared flow %s → %s on %s is allowed by the rendered policies", c.From, c.To, c.Port)
+	msg := fmt.Sprintf("undeclared flow %s → %s on %s is allowed by the rendered policies", c.From, c.To, c.Port)
+	if len(c.Via) > 0 {
+		msg += " (admitted by " + strings.Join(c.Via, ", ") + ")"
+	}
+	return msg
 }
 
 // Row is one (source, destination) pair of the matrix with its ports.

@@ -172,15 +172,26 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 func proofs(b *strings.Builder, pr Proofs) {
 	if c := pr.Connectivity; c != nil {
 		fmt.Fprintf(b, "\n## Connectivity proof\n\nComputed from every NetworkPolicy of the render (yours included) over %d endpoints: the workloads, "+
-			"the declared peers outside the render, and probes (a pod with undeclared labels in each governed namespace, a clone of each workload's labels "+
-			"in namespace %s, DNS, the mesh control plane, an address outside the cluster). %d connections are allowed; ",
+			"and witnesses derived from every selector and address block of the policies and the declarations, so that every other pod (in any namespace, "+
+			"with any labels and ports) and every address behaves like one of them (namespaces nothing names are %s…). "+
+			"Each destination is probed on one port of every class of ports its rules tell apart. %d connections are allowed; ",
 			len(c.Endpoints), proof.ProbeNamespace, len(c.Allowed))
+		for _, g := range c.Incomplete {
+			fmt.Fprintf(b, "**incomplete: %s; nothing is claimed.** ", g.Reason)
+		}
 		if len(c.Mismatches) == 0 {
 			b.WriteString("each is declared, and every declared flow is open.\n\n")
 		} else {
 			fmt.Fprintf(b, "**%d differ from the declaration:**\n\n", len(c.Mismatches))
 			for _, m := range c.Mismatches {
 				fmt.Fprintf(b, "- %s\n", text(m.Describe()))
+			}
+			b.WriteString("\n")
+		}
+		if len(c.NotJudged) > 0 {
+			b.WriteString("Not judged:\n\n")
+			for _, n := range c.NotJudged {
+				fmt.Fprintf(b, "- %s\n", n)
 			}
 			b.WriteString("\n")
 		}

@@ -5,18 +5,18 @@ package rules
 // Governs: the whole stream's NetworkPolicies (generated and user-authored),
 // judged against the declared flows.
 // Requires: the flow matrix the policies actually allow, computed with the
-// full networking.k8s.io/v1 semantics between every workload, the declared
-// peers outside the render and synthetic probes (a pod of each governed
-// namespace with undeclared labels, a clone of each workload's labels in
-// another namespace, the DNS pods, the mesh control plane, an address outside
-// the cluster), equals the declaration: every declared flow open on exactly
-// its ports (plus each namespace's DNS and mesh control-plane egress), every
-// other judged flow closed. A pair is judged when either end is a pod of a
-// governed namespace.
+// full networking.k8s.io/v1 semantics between every workload and witnesses
+// derived from every selector and address block of the policies and the
+// declarations (one pod or address for every combination of verdicts they
+// can have, so that every pod or address that could exist is judged through
+// one nothing can tell apart from it), equals the declaration: every declared
+// flow open on exactly its ports (plus each namespace's DNS and mesh
+// control-plane egress), every other judged flow closed. A pair is judged when
+// either end is a pod of a governed namespace. Where the witnesses cannot be
+// enumerated (past the proof's bound), the rule fails rather than judge a
+// sample.
 
 import (
-	"strings"
-
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -34,7 +34,7 @@ var proofConnectivity = register(&Rule{
 		for _, c := range s.Connectivity().Mismatches {
 			v := Violation{Message: c.Describe(), Field: "spec"}
 			// Attribute to the governed workloads at either end.
-			for _, name := range []string{c.To, c.From} {
+			for _, name := range []string{c.ToWorkload, c.FromWorkload} {
 				if w := s.workloadNamed(name); w != nil {
 					if v.Object.Kind == "" {
 						v.Object = w.Ref
@@ -45,9 +45,13 @@ var proofConnectivity = register(&Rule{
 				}
 			}
 			if v.Object.Kind == "" {
-				v.Object = finding.Object{Kind: "Namespace", Name: strings.SplitN(c.To, "/", 2)[0]}
+				v.Object = finding.Object{Kind: "Namespace", Name: c.Namespace}
 			}
 			out = append(out, v)
+		}
+		for _, g := range s.Connectivity().Incomplete {
+			out = append(out, Violation{Object: finding.Object{Kind: "Namespace", Name: g.Namespace}, Field: "spec",
+				Message: "the connectivity proof cannot judge every pod: " + g.Reason + "; it claims nothing, so the render is refused"})
 		}
 		return out
 	},

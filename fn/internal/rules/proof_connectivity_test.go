@@ -1,6 +1,9 @@
 package rules
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // proofApp is two declared workloads, a calls b on its http port, with DNS
 // off so only the flow itself is expected.
@@ -95,7 +98,7 @@ spec:
   podSelector: {}
   policyTypes: [Egress]
   egress: [{to: [{podSelector: {matchLabels: {app: b}}}], ports: [{port: 8080}]}]
-`, want: []string{"Deployment/shop/b spec"}}, // the probe with undeclared labels reaches b
+`, want: []string{"Deployment/shop/b spec", "Deployment/shop/b spec"}}, // a pod with undeclared labels reaches b, and so does another replica of b
 	{name: "an admitting policy alone is not enough: the probe may not leave its namespace", yaml: proofApp + proofAllowAB + proofAdmitA + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -132,4 +135,62 @@ spec:
 
 func TestProofConnectivity(t *testing.T) {
 	runCases(t, proofConnectivity, proofConnectivityCases)
+}
+
+// userPolicy is a NetworkPolicy of the user's in shop selecting b (ingress)
+// or a (egress) with one rule.
+func userPolicy(name, spec string) string {
+	return "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " + name + ", namespace: shop}\nspec:\n" + spec
+}
+
+// Flows a user policy opens to endpoints that neither the declaration nor the
+// stream's workloads name: the proof derives a witness from the policy's own
+// peers, so each is judged (and each was missed by a proof over a fixed
+// sample of endpoints).
+var proofCompletenessCases = []struct {
+	name, yaml, want string
+}{
+	{"ingress from every pod of namespace attacker", userPolicy("from-attacker", `
+  podSelector: {matchLabels: {app: b}}
+  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: attacker}}}], ports: [{port: 8080}]}]
+`), "undeclared flow attacker/{} → shop/b on 8080/TCP"},
+	{"egress to 8.8.8.0/24", userPolicy("to-google", `
+  podSelector: {matchLabels: {app: a}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 8.8.8.0/24}}]}]
+`), "undeclared flow shop/a → 8.8.8.0 (in 8.8.8.0/24) on 65000/TCP"},
+	{"ingress from 0.0.0.0/1", userPolicy("from-half", `
+  podSelector: {matchLabels: {app: b}}
+  ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/1}}], ports: [{port: 8080}]}]
+`), "undeclared flow 0.0.0.0 (in 0.0.0.0/1) → shop/b on 8080/TCP"},
+	{"ingress from any namespace labelled team=x", userPolicy("from-team-x", `
+  podSelector: {matchLabels: {app: b}}
+  ingress: [{from: [{namespaceSelector: {matchLabels: {team: x}}}], ports: [{port: 8080}]}]
+`), "undeclared flow netid-probe-2{team=x}/{} → shop/b on 8080/TCP"},
+	{"egress to the API server's service address on 443", userPolicy("to-apiserver", `
+  podSelector: {matchLabels: {app: a}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 10.96.0.1/32}}], ports: [{port: 443}]}]
+`), "undeclared flow shop/a → 10.96.0.1 (in 10.96.0.1/32) on 443/TCP"},
+}
+
+func TestProofConnectivityJudgesWhatPoliciesOpen(t *testing.T) {
+	for _, c := range proofCompletenessCases {
+		t.Run(c.name, func(t *testing.T) {
+			// Without the policy: exactly the declaration, nothing refused.
+			if vs := proofConnectivity.Check(streamOf(t, proofApp+proofAllowAB+proofAdmitA)); len(vs) != 0 {
+				t.Fatalf("the declared app alone is refused: %v", vs)
+			}
+			var msgs []string
+			for _, v := range proofConnectivity.Check(streamOf(t, proofApp+proofAllowAB+proofAdmitA+c.yaml)) {
+				msgs = append(msgs, v.Message)
+			}
+			for _, m := range msgs {
+				if strings.HasPrefix(m, c.want) {
+					return
+				}
+			}
+			t.Errorf("want a violation starting %q, got %q", c.want, msgs)
+		})
+	}
 }

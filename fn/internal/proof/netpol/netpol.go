@@ -746,3 +746,88 @@ func (b *builder) finish() *Engine {
 	sort.Strings(e.warnings)
 	return e
 }
+
+// PortEntry is one entry of a rule's ports, as the engine reads it: a
+// protocol and an inclusive range (1..65535 for an entry without a port), or
+// a port name resolved on the destination.
+type PortEntry struct {
+	Proto  corev1.Protocol
+	Lo, Hi int32
+	// Name is a named port ("" for numbers); Lo and Hi are then unset.
+	Name string
+}
+
+// PortEntries lists the port entries of every rule that can admit traffic to
+// dst on some port: the ingress rules of the policies isolating dst, and the
+// egress rules whose peers include dst. Traffic to dst on two ports that lie
+// in exactly the same entries (named entries resolved on dst's container
+// ports) is admitted from exactly the same sources, so one port of each such
+// class judges the class. Rules without ports admit every port and add
+// nothing here; entries the API server would reject are left out.
+func (e *Engine) PortEntries(dst int) []PortEntry {
+	e.check(dst)
+	var out []PortEntry
+	add := func(r *rule) {
+		for _, pm := range r.ports {
+			if pm.never {
+				continue
+			}
+			if pm.name != "" {
+				out = append(out, PortEntry{Proto: pm.proto, Name: pm.name})
+				continue
+			}
+			out = append(out, PortEntry{Proto: pm.proto, Lo: max(pm.lo, 1), Hi: min(pm.hi, 65535)})
+		}
+	}
+	if e.ingressIsolated.has(dst) {
+		for _, pi := range e.ingressOf[dst] {
+			for _, ri := range e.policies[pi].ingress {
+				add(&e.rules[ri])
+			}
+		}
+	}
+	for _, list := range [2][]int32{e.egressTo[dst], e.egressToAll} {
+		for _, ri := range list {
+			add(&e.rules[ri])
+		}
+	}
+	return out
+}
+
+// Admitting names the rules that let src reach dst on port/proto, e.g.
+// "shop/allow-web spec.ingress[0]": the ingress rules of dst's policies and
+// the egress rules of src's policies that admit the connection. A side that
+// no policy isolates admits it without a rule and adds nothing.
+func (e *Engine) Admitting(src, dst int, port int32, proto corev1.Protocol) []string {
+	e.check(src)
+	e.check(dst)
+	proto = defaultProtocol(proto)
+	var out []string
+	name := func(pi int32, dir string, list []int32, ri int32) string {
+		for i, r := range list {
+			if r == ri {
+				return fmt.Sprintf("%s spec.%s[%d]", e.policies[pi].name, dir, i)
+			}
+		}
+		return e.policies[pi].name
+	}
+	if e.egressIsolated.has(src) {
+		for _, pi := range e.egressOf[src] {
+			for _, ri := range e.policies[pi].egress {
+				if r := &e.rules[ri]; r.peers.has(dst) && e.portAllowed(r, port, proto, dst) {
+					out = append(out, name(pi, "egress", e.policies[pi].egress, ri))
+				}
+			}
+		}
+	}
+	if e.ingressIsolated.has(dst) {
+		for _, pi := range e.ingressOf[dst] {
+			for _, ri := range e.policies[pi].ingress {
+				if r := &e.rules[ri]; r.peers.has(src) && e.portAllowed(r, port, proto, dst) {
+					out = append(out, name(pi, "ingress", e.policies[pi].ingress, ri))
+				}
+			}
+		}
+	}
+	return out
+}
