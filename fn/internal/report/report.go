@@ -177,7 +177,7 @@ func proofs(b *strings.Builder, pr Proofs) {
 			"Each destination is probed on one port of every class of ports its rules tell apart. %d connections are allowed; ",
 			len(c.Endpoints), proof.ProbeNamespace, len(c.Allowed))
 		for _, g := range c.Incomplete {
-			fmt.Fprintf(b, "**incomplete: %s; nothing is claimed.** ", g.Reason)
+			fmt.Fprintf(b, "**incomplete: %s; nothing is claimed.** ", text(g.Reason))
 		}
 		if len(c.Mismatches) == 0 {
 			b.WriteString("each is declared, and every declared flow is open.\n\n")
@@ -191,7 +191,7 @@ func proofs(b *strings.Builder, pr Proofs) {
 		if len(c.NotJudged) > 0 {
 			b.WriteString("Not judged:\n\n")
 			for _, n := range c.NotJudged {
-				fmt.Fprintf(b, "- %s\n", n)
+				fmt.Fprintf(b, "- %s\n", text(n))
 			}
 			b.WriteString("\n")
 		}
