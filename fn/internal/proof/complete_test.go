@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"net/netip"
 	"os"
+	"sort"
 	"strconv"
 	"testing"
 
@@ -50,12 +51,7 @@ func (g gen) keyOf(m map[string][]string) string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	// deterministic for a seed
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
+	sort.Strings(keys) // deterministic for a seed
 	return keys[g.r.Intn(len(keys))]
 }
 
