@@ -64,6 +64,7 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	if !validateOnly {
 		res := emit.Emit(m, p)
 		fs = append(fs, res.Findings...)
+		fs = append(fs, checkGeneratedAnnotations(res.Generated)...)
 		out, generated, conflicts = res.Items, res.Generated, res.Conflicts
 	}
 	if fs.HasErrors() {
