@@ -24,9 +24,14 @@ import (
 // namespace such as "../../x", out of the package as a kpt file path).
 
 // checkWorkload validates what netid reads of a Deployment, StatefulSet or
-// DaemonSet: its name and namespace, selector, pod labels and container ports.
+// DaemonSet: its name (a DNS subdomain; a StatefulSet's, a DNS label, as its
+// pods' hostnames) and namespace, selector, pod labels and container ports.
 func checkWorkload(obj finding.Object, selector *metav1.LabelSelector, template *corev1.PodTemplateSpec) finding.List {
-	errs := checkMeta(obj, apivalidation.NameIsDNSSubdomain)
+	nameFn := apivalidation.NameIsDNSSubdomain
+	if obj.Kind == "StatefulSet" {
+		nameFn = apivalidation.NameIsDNSLabel
+	}
+	errs := checkMeta(obj, nameFn)
 	spec := field.NewPath("spec")
 	if selector != nil {
 		errs = append(errs, labels(spec.Child("selector", "matchLabels"), selector.MatchLabels)...)
