@@ -12,7 +12,8 @@ const (
 	PeerAnnotation = "netid.dev/peer"
 	// ReasonAnnotation is the declared reason of a flow (or of cluster rules).
 	ReasonAnnotation = "netid.dev/reason"
-	// WorkloadLabel names the workload a generated object belongs to.
+	// WorkloadLabel names the workload a generated object belongs to; its
+	// value is WorkloadLabelValue(the workload's name).
 	WorkloadLabel = "netid.dev/workload"
 	// WorkloadNamespaceLabel is that workload's namespace, on cluster-scoped
 	// objects (ClusterRole, ClusterRoleBinding).
