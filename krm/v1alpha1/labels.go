@@ -1,5 +1,7 @@
 package v1alpha1
 
+import "netid.dev/netid/internal/names"
+
 // Labels and annotations netid writes on what it generates. They are part of
 // the contract: other tools (and netid's own checks) read them.
 const (
@@ -10,7 +12,8 @@ const (
 	PeerAnnotation = "netid.dev/peer"
 	// ReasonAnnotation is the declared reason of a flow (or of cluster rules).
 	ReasonAnnotation = "netid.dev/reason"
-	// WorkloadLabel names the workload a generated object belongs to.
+	// WorkloadLabel names the workload a generated object belongs to; its
+	// value is WorkloadLabelValue(the workload's name).
 	WorkloadLabel = "netid.dev/workload"
 	// WorkloadNamespaceLabel is that workload's namespace, on cluster-scoped
 	// objects (ClusterRole, ClusterRoleBinding).
@@ -25,3 +28,12 @@ const (
 	// as kustomize validators and kpt validators require.
 	ValidateOnlyAnnotation = "netid.dev/validate-only"
 )
+
+// MaxLabelValue is the longest label value the API server accepts.
+const MaxLabelValue = 63
+
+// WorkloadLabelValue is the value of WorkloadLabel for a workload: its name
+// when that has at most 63 characters (every label value's limit), else its
+// first 54 characters, "-" and 8 hex digits of the SHA-256 of the whole name.
+// Example: "checkoutservice" → "checkoutservice".
+func WorkloadLabelValue(workload string) string { return names.Shorten(workload, MaxLabelValue) }

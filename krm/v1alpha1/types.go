@@ -112,7 +112,9 @@ type IngressRule struct {
 	// Ports are this workload's Service port names or numbers (default: all of
 	// its Service ports). Example: [grpc, 9090].
 	Ports []PortRef `json:"ports,omitempty"`
-	// Reason says why the flow exists; it is annotated on the generated policy.
+	// Reason says why the flow exists; it is annotated on the generated
+	// policy. Free text: one line of at most MaxText (1,024) characters,
+	// without control or bidirectional formatting characters.
 	Reason string `json:"reason"`
 }
 
@@ -123,7 +125,9 @@ type EgressRule struct {
 	// Ports are the callee's Service port names or numbers (default, for a
 	// workload in the render: all of its Service ports; required otherwise).
 	Ports []PortRef `json:"ports,omitempty"`
-	// Reason says why the flow exists; it is annotated on the generated policy.
+	// Reason says why the flow exists; it is annotated on the generated
+	// policy. Free text: one line of at most MaxText (1,024) characters,
+	// without control or bidirectional formatting characters.
 	Reason string `json:"reason"`
 }
 
@@ -175,7 +179,8 @@ type Identity struct {
 	// Rules are the namespaced Role's rules (rbac/v1 PolicyRules, each with an
 	// optional reason for the report).
 	Rules []Rule `json:"rules,omitempty"`
-	// ClusterRules are ClusterRole rules; each needs a reason.
+	// ClusterRules are ClusterRole rules (at most MaxClusterRules, 32); each
+	// needs a reason.
 	ClusterRules []Rule `json:"clusterRules,omitempty"`
 }
 
@@ -183,6 +188,7 @@ type Identity struct {
 type Rule struct {
 	rbacv1.PolicyRule `json:",inline"`
 	// Reason says why the permission is needed. Required for clusterRules.
+	// Free text, like a flow's reason.
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -223,7 +229,8 @@ type Mesh struct {
 	Provider MeshProvider `json:"provider,omitempty"`
 	// MTLS is STRICT or PERMISSIVE (default STRICT for istio and linkerd).
 	MTLS string `json:"mtls,omitempty"`
-	// EastWest, with provider none, states the east-west encryption decision.
+	// EastWest, with provider none, states the east-west encryption decision
+	// (free text, like a flow's reason).
 	// Example: "WireGuard node-to-node encryption by the CNI".
 	EastWest string `json:"eastWest,omitempty"`
 }
@@ -297,8 +304,9 @@ type Controller struct {
 type Exception struct {
 	// Rule is the rule ID. Example: rbac-no-wildcard.
 	Rule string `json:"rule"`
-	// ADR names the architecture decision record. Example: ADR-0042.
+	// ADR names the architecture decision record (free text, like a flow's
+	// reason). Example: ADR-0042.
 	ADR string `json:"adr"`
-	// Reason summarises the decision.
+	// Reason summarises the decision (free text, like a flow's reason).
 	Reason string `json:"reason"`
 }

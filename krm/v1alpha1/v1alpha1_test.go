@@ -427,6 +427,17 @@ func TestValidate(t *testing.T) {
 	}
 	num := func(n int32) v1alpha1.PortRef { return v1alpha1.PortRef{Port: intstr.FromInt32(n)} }
 	name := func(s string) v1alpha1.PortRef { return v1alpha1.PortRef{Port: intstr.FromString(s)} }
+	podsEgress := func(port v1alpha1.PortRef) v1alpha1.EgressRule {
+		return v1alpha1.EgressRule{To: v1alpha1.Peer{Namespace: "monitoring", PodLabels: map[string]string{"app": "collector"}},
+			Ports: []v1alpha1.PortRef{port}, Reason: "traces"}
+	}
+	clusterRules := func(n int) []v1alpha1.Rule {
+		var out []v1alpha1.Rule
+		for range n {
+			out = append(out, v1alpha1.Rule{PolicyRule: rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"nodes"}, Verbs: []string{"get"}}, Reason: "r"})
+		}
+		return out
+	}
 	tests := []struct {
 		name   string
 		mutate func(n *v1alpha1.NetworkIdentity)
@@ -438,7 +449,20 @@ func TestValidate(t *testing.T) {
 		{name: "the base document is valid", mutate: func(*v1alpha1.NetworkIdentity) {}},
 		{name: "a minimal config is valid", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec = v1alpha1.Spec{} }},
 
+		// metadata
+		{name: "metadata.name must be a DNS name", mutate: func(n *v1alpha1.NetworkIdentity) { n.Name, n.Spec.Workload = "Cart", "cart" },
+			want: []string{"metadata.name"}},
+		{name: "metadata.namespace of 63 characters is valid", mutate: func(n *v1alpha1.NetworkIdentity) { n.Namespace = strings.Repeat("n", 63) }},
+		{name: "metadata.namespace of 70 characters", mutate: func(n *v1alpha1.NetworkIdentity) { n.Namespace = strings.Repeat("n", 70) },
+			want: []string{"metadata.namespace"}, msg: "no more than 63"},
+		{name: "metadata.namespace with upper case", mutate: func(n *v1alpha1.NetworkIdentity) { n.Namespace = "Shop" }, want: []string{"metadata.namespace"}},
+		{name: "metadata.namespace with a path", mutate: func(n *v1alpha1.NetworkIdentity) { n.Namespace = "../../x" }, want: []string{"metadata.namespace"}},
+		{name: "metadata.namespace with a newline", mutate: func(n *v1alpha1.NetworkIdentity) { n.Namespace = "shop\nx" },
+			want: []string{"metadata.namespace"}, msg: `"shop\nx"`},
+
 		// top-level fields
+		{name: "service must be a DNS-1035 label (a Service name starts with a letter)", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Service = "1cart" },
+			want: []string{"spec.service"}},
 		{name: "workload must be a DNS name", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Workload = "Cart_Service" }, want: []string{"spec.workload"}},
 		{name: "service must be a DNS label", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Service = "cart.svc" }, want: []string{"spec.service"}},
 		{name: "tier is critical or standard", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Tier = "gold" }, want: []string{"spec.tier"}, msg: "critical"},
@@ -475,6 +499,12 @@ func TestValidate(t *testing.T) {
 		}},
 		{name: "peer: fqdn needs cilium", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Egress = append(n.Spec.Egress, fqdn("api.example.com")) },
 			want: []string{"spec.egress[4].to.fqdn"}, msg: "cilium"},
+		{name: "peer: fqdn with a label over 63 characters", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.CNI = v1alpha1.CNICilium
+			n.Spec.Egress = append(n.Spec.Egress, fqdn(strings.Repeat("a", 64)+".example.com"))
+		}, want: []string{"spec.egress[4].to.fqdn"}},
+		{name: "peer: namespace of 70 characters", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Egress[0].To.Namespace = strings.Repeat("p", 70) },
+			want: []string{"spec.egress[0].to.namespace"}},
 		{name: "peer: fqdn must be a DNS name", mutate: func(n *v1alpha1.NetworkIdentity) {
 			n.Spec.CNI = v1alpha1.CNICilium
 			n.Spec.Egress = append(n.Spec.Egress, fqdn("https://api.example.com/"))
@@ -490,7 +520,18 @@ func TestValidate(t *testing.T) {
 		{name: "port 0", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Ingress[0].Ports[1] = num(0) }, want: []string{"spec.ingress[0].ports[1]"}},
 		{name: "port 65536", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Egress[2].Ports[0] = num(65536) }, want: []string{"spec.egress[2].ports[0]"}},
 		{name: "port 65535 is valid", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Egress[2].Ports[0] = num(65535) }},
-		{name: "port name too long", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Ingress[0].Ports[0] = name("a-very-long-port") }, want: []string{"spec.ingress[0].ports[0]"}},
+		{name: "a Service port name of 16 characters is valid (Service port names are DNS labels)", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Ingress[0].Ports[0] = name("a-very-long-port")
+			n.Spec.Egress[0].Ports[0] = name(strings.Repeat("g", 63))
+		}},
+		{name: "a Service port name of 64 characters", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Ingress[0].Ports[0] = name(strings.Repeat("h", 64)) },
+			want: []string{"spec.ingress[0].ports[0]"}, msg: "no more than 63"},
+		{name: "a port name of 15 characters for pods outside the render is valid", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Egress = append(n.Spec.Egress, podsEgress(name("fifteen-chars-x")))
+		}},
+		{name: "a port name of 16 characters for pods outside the render (copied into the policy)", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Egress = append(n.Spec.Egress, podsEgress(name("a-very-long-port")))
+		}, want: []string{"spec.egress[4].ports[0]"}, msg: "no more than 15"},
 		{name: "port name with upper case", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Egress[0].Ports[0] = name("GRPC") }, want: []string{"spec.egress[0].ports[0]"}},
 		{name: "protocol must be TCP, UDP or SCTP", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Ingress[0].Ports[2].Protocol = "HTTP" }, want: []string{"spec.ingress[0].ports[2].protocol"}},
 		{name: "UDP and SCTP are valid", mutate: func(n *v1alpha1.NetworkIdentity) {
@@ -545,6 +586,9 @@ func TestValidate(t *testing.T) {
 		}, want: []string{"spec.identity.rules[1].nonResourceURLs"}},
 		{name: "identity: clusterRule without reason", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Identity.ClusterRules[1].Reason = "" },
 			want: []string{"spec.identity.clusterRules[1].reason"}},
+		{name: "identity: 32 clusterRules are valid", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Identity.ClusterRules = clusterRules(32) }},
+		{name: "identity: 33 clusterRules are too many", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Identity.ClusterRules = clusterRules(33) },
+			want: []string{"spec.identity.clusterRules"}, msg: "at most 32"},
 		{name: "identity: clusterRule without verbs", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Identity.ClusterRules[0].Verbs = nil },
 			want: []string{"spec.identity.clusterRules[0].verbs"}},
 
@@ -559,6 +603,11 @@ func TestValidate(t *testing.T) {
 		}},
 		{name: "podSecurity: version without v", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.PodSecurity.Version = "1.30" }, want: []string{"spec.podSecurity.version"}},
 		{name: "podSecurity: version v2.0", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.PodSecurity.Version = "v2.0" }, want: []string{"spec.podSecurity.version"}},
+		{name: "podSecurity: version with a leading zero (PodSecurity refuses it)", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.PodSecurity.Version = "v1.030" },
+			want: []string{"spec.podSecurity.version"}},
+		{name: "podSecurity: version past any int (and past a label value's 63 characters)", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.PodSecurity.Version = "v1." + strings.Repeat("9", 61)
+		}, want: []string{"spec.podSecurity.version"}},
 		{name: "podSecurity: version latest", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.PodSecurity.Version = "latest" }},
 
 		// registry
@@ -593,6 +642,29 @@ func TestValidate(t *testing.T) {
 		{name: "exposure: gateway needs a parentRef name", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.ParentRef.Name = "" }, want: []string{"spec.exposure.gateway.parentRef.name"}},
 		{name: "exposure: invalid hostname", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Hostnames[1] = "shop example" }, want: []string{"spec.exposure.gateway.hostnames[1]"}},
 		{name: "exposure: path must start with /", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "shop" }, want: []string{"spec.exposure.gateway.path"}},
+		{name: "exposure: sectionName must be a DNS name", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.ParentRef.SectionName = "HTTPS_1" },
+			want: []string{"spec.exposure.gateway.parentRef.sectionName"}},
+		{name: "exposure: sectionName https is valid", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.ParentRef.SectionName = "https" }},
+		{name: "exposure: an IP address is no hostname", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Hostnames[0] = "203.0.113.10" },
+			want: []string{"spec.exposure.gateway.hostnames[0]"}, msg: "not an IP address"},
+		{name: "exposure: a path with escapes and sub-delimiters is valid", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "/api/v1/caf%C3%A9;x=1" }},
+		{name: "exposure: path with //", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "/api//v1" },
+			want: []string{"spec.exposure.gateway.path"}, msg: `"//"`},
+		{name: "exposure: path with /../", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "/api/../admin" },
+			want: []string{"spec.exposure.gateway.path"}},
+		{name: "exposure: path ending in /.", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "/api/." },
+			want: []string{"spec.exposure.gateway.path"}},
+		{name: "exposure: path with an escaped slash", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "/a%2Fb" },
+			want: []string{"spec.exposure.gateway.path"}},
+		{name: "exposure: path with a space", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "/a b" },
+			want: []string{"spec.exposure.gateway.path"}, msg: "only letters"},
+		{name: "exposure: path of 1024 characters is valid", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "/" + strings.Repeat("p", 1023) }},
+		{name: "exposure: path of 1025 characters", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Path = "/" + strings.Repeat("p", 1024) },
+			want: []string{"spec.exposure.gateway.path"}, msg: "1024"},
+		{name: "exposure: ingress path is checked alike", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.Gateway = nil
+			n.Spec.Exposure.Ingress = &v1alpha1.IngressExposure{ClassName: "nginx", Host: "shop.example.com", Path: "/shop/./cart", Port: name("http")}
+		}, want: []string{"spec.exposure.ingress.path"}},
 		{name: "exposure: gateway port 0", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Port = num(0) }, want: []string{"spec.exposure.gateway.port"}},
 		{name: "exposure: a valid ingress", mutate: func(n *v1alpha1.NetworkIdentity) {
 			n.Spec.Exposure.Gateway = nil
@@ -646,5 +718,83 @@ func TestValidateUndefaulted(t *testing.T) {
 	want := []string{"spec.cni", "spec.mode", "spec.tier", "spec.workload"}
 	if !slices.Equal(got, want) {
 		t.Errorf("paths = %q, want %q", got, want)
+	}
+}
+
+// TestValidateFreeText: every free-text field (reasons, ADRs, eastWest) has
+// at most MaxText characters on one line of plain text; the error names the
+// field and the code point, and never echoes the offending character.
+func TestValidateFreeText(t *testing.T) {
+	fields := []struct {
+		path string
+		set  func(n *v1alpha1.NetworkIdentity, v string)
+	}{
+		{"spec.ingress[0].reason", func(n *v1alpha1.NetworkIdentity, v string) { n.Spec.Ingress[0].Reason = v }},
+		{"spec.egress[2].reason", func(n *v1alpha1.NetworkIdentity, v string) { n.Spec.Egress[2].Reason = v }},
+		{"spec.identity.rules[0].reason", func(n *v1alpha1.NetworkIdentity, v string) { n.Spec.Identity.Rules[0].Reason = v }},
+		{"spec.identity.clusterRules[1].reason", func(n *v1alpha1.NetworkIdentity, v string) { n.Spec.Identity.ClusterRules[1].Reason = v }},
+		{"spec.exceptions[0].reason", func(n *v1alpha1.NetworkIdentity, v string) { n.Spec.Exceptions[0].Reason = v }},
+		{"spec.exceptions[0].adr", func(n *v1alpha1.NetworkIdentity, v string) { n.Spec.Exceptions[0].ADR = v }},
+		{"spec.mesh.eastWest", func(n *v1alpha1.NetworkIdentity, v string) {
+			n.Spec.Mesh = &v1alpha1.Mesh{Provider: v1alpha1.MeshNone, EastWest: v}
+		}},
+	}
+	tests := []struct {
+		name  string
+		value string
+		// msg is the expected message ("" for valid); bad is the raw
+		// character the message must not contain.
+		msg string
+		bad string
+	}{
+		{name: "plain ASCII", value: "frontend places orders"},
+		{name: "non-ASCII text", value: "Zahlungsabwicklung für Kunden — 注文 ✓"},
+		{name: "1024 characters", value: strings.Repeat("r", 1024)},
+		{name: "1024 four-byte characters", value: strings.Repeat("𝄞", 1024)},
+		{name: "1025 characters", value: strings.Repeat("r", 1025), msg: "may not be more than 1024 characters"},
+		{name: "270 KB", value: strings.Repeat("r", 270*1024), msg: "may not be more than 1024 characters"},
+		{name: "newline", value: "line one\nline two", msg: "contains U+000A (a control character) at character 9", bad: "\n"},
+		{name: "tab", value: "a\tb", msg: "contains U+0009 (a control character) at character 2", bad: "\t"},
+		{name: "NUL", value: "a\x00", msg: "U+0000 (a control character)", bad: "\x00"},
+		{name: "escape", value: "\x1b[31mred", msg: "U+001B (a control character) at character 1", bad: "\x1b"},
+		{name: "DEL", value: "a\x7f", msg: "U+007F (a control character)", bad: "\x7f"},
+		{name: "C1 next line", value: "a\u0085b", msg: "U+0085 (a control character)", bad: "\u0085"},
+		{name: "right-to-left override", value: "pay \u202Eredro\u202C", msg: "contains U+202E RIGHT-TO-LEFT OVERRIDE (a bidirectional formatting character) at character 5", bad: "\u202E"},
+		{name: "left-to-right embedding", value: "\u202Ax", msg: "U+202A LEFT-TO-RIGHT EMBEDDING", bad: "\u202A"},
+		{name: "pop directional formatting", value: "x\u202C", msg: "U+202C POP DIRECTIONAL FORMATTING", bad: "\u202C"},
+		{name: "left-to-right isolate", value: "x\u2066y", msg: "U+2066 LEFT-TO-RIGHT ISOLATE", bad: "\u2066"},
+		{name: "pop directional isolate", value: "x\u2069", msg: "U+2069 POP DIRECTIONAL ISOLATE", bad: "\u2069"},
+		{name: "left-to-right mark", value: "x\u200E", msg: "U+200E LEFT-TO-RIGHT MARK", bad: "\u200E"},
+		{name: "right-to-left mark", value: "x\u200F", msg: "U+200F RIGHT-TO-LEFT MARK", bad: "\u200F"},
+		{name: "arabic letter mark", value: "x\u061C", msg: "U+061C ARABIC LETTER MARK", bad: "\u061C"},
+		{name: "line separator", value: "x\u2028y", msg: "U+2028 LINE SEPARATOR", bad: "\u2028"},
+	}
+	for _, f := range fields {
+		for _, tt := range tests {
+			t.Run(f.path+"/"+tt.name, func(t *testing.T) {
+				n := decodeValid(t)
+				f.set(n, tt.value)
+				n.Default()
+				errs := n.Validate()
+				if tt.msg == "" {
+					if len(errs) > 0 {
+						t.Fatalf("want valid, got %v", errs)
+					}
+					return
+				}
+				if got := paths(errs); !slices.Equal(got, []string{f.path}) {
+					t.Fatalf("error paths = %q, want [%q]\nerrors: %v", got, f.path, errs)
+				}
+				if !strings.Contains(errs[0].Message, tt.msg) {
+					t.Errorf("message %q does not contain %q", errs[0].Message, tt.msg)
+				}
+				if tt.bad != "" && strings.Contains(errs[0].Message, tt.bad) {
+					t.Errorf("message echoes the offending character: %q", errs[0].Message)
+				}
+				if len(errs[0].Message) > 300 {
+					t.Errorf("message of %d bytes echoes the value: %.100q…", len(errs[0].Message), errs[0].Message)
+				}
+			})
+		}
 	}
 }

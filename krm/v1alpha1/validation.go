@@ -7,16 +7,40 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	psaapi "k8s.io/pod-security-admission/api"
+)
+
+// Limits on the free text of a NetworkIdentity (reasons, ADRs, eastWest),
+// which netid copies into annotations of the objects it generates and into
+// the report. See docs/config.md.
+const (
+	// MaxText is the most characters (Unicode code points) one free-text
+	// field may have: a reason is a sentence or two, not a document. With
+	// MaxClusterRules, the largest annotation netid writes (a ClusterRole's
+	// netid.dev/reason, every cluster rule's reason) stays under 129 KiB
+	// even in 4-byte characters (33 KiB in ASCII), about half the API
+	// server's 256 KiB limit on all of an object's annotations.
+	MaxText = 1024
+	// MaxClusterRules is the most spec.identity.clusterRules one config may
+	// declare; each reason is annotated on the one ClusterRole.
+	MaxClusterRules = 32
+	// MaxPath is the longest exposure path (Gateway API's limit on an
+	// HTTPRoute path match).
+	MaxPath = 1024
 )
 
 var (
-	pssVersion = regexp.MustCompile(`^(latest|v1\.[0-9]+)$`)
-	fqdnRe     = regexp.MustCompile(`^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?\.?$`)
+	fqdnRe = regexp.MustCompile(`^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?\.?$`)
+	// pathRe is the character set Gateway API allows in a PathPrefix match
+	// (its HTTPRoute CRD's CEL rule), which an Ingress path accepts too.
+	pathRe = regexp.MustCompile(`^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$`)
 )
 
 // Validate checks everything that can be judged from the NetworkIdentity alone
@@ -34,9 +58,16 @@ func (n *NetworkIdentity) validate() field.ErrorList {
 	var errs field.ErrorList
 	spec := field.NewPath("spec")
 	s := &n.Spec
+	meta := field.NewPath("metadata")
+	if n.Name != "" {
+		errs = append(errs, objectName(meta.Child("name"), n.Name)...)
+	}
+	if n.Namespace != "" {
+		errs = append(errs, namespaceName(meta.Child("namespace"), n.Namespace)...)
+	}
 	errs = append(errs, dnsName(spec.Child("workload"), s.Workload)...)
 	if s.Service != "" {
-		errs = append(errs, dnsLabel(spec.Child("service"), s.Service)...)
+		errs = append(errs, serviceName(spec.Child("service"), s.Service)...)
 	}
 	errs = append(errs, oneOf(spec.Child("tier"), string(s.Tier), TierCritical, TierStandard)...)
 	errs = append(errs, oneOf(spec.Child("mode"), string(s.Mode), ModeEnforce, ModeAudit)...)
@@ -44,14 +75,21 @@ func (n *NetworkIdentity) validate() field.ErrorList {
 	for i, r := range s.Ingress {
 		p := spec.Child("ingress").Index(i)
 		errs = append(errs, validatePeer(p.Child("from"), r.From, s.CNI, false)...)
-		errs = append(errs, validatePorts(p.Child("ports"), r.Ports)...)
-		errs = append(errs, required(p.Child("reason"), r.Reason)...)
+		errs = append(errs, validatePorts(p.Child("ports"), r.Ports, servicePortName)...)
+		errs = append(errs, requiredText(p.Child("reason"), r.Reason)...)
 	}
 	for i, r := range s.Egress {
 		p := spec.Child("egress").Index(i)
 		errs = append(errs, validatePeer(p.Child("to"), r.To, s.CNI, true)...)
-		errs = append(errs, validatePorts(p.Child("ports"), r.Ports)...)
-		errs = append(errs, required(p.Child("reason"), r.Reason)...)
+		// A workload's port names resolve through its Services (whose port
+		// names are DNS labels) to the pod's target port; any other callee's
+		// port name is copied into the policy, which takes an IANA_SVC_NAME.
+		portName := podPortName
+		if r.To.Workload != "" {
+			portName = servicePortName
+		}
+		errs = append(errs, validatePorts(p.Child("ports"), r.Ports, portName)...)
+		errs = append(errs, requiredText(p.Child("reason"), r.Reason)...)
 		if r.To.Workload == "" && len(r.Ports) == 0 {
 			errs = append(errs, field.Required(p.Child("ports"), "ports are required for a callee outside the render"))
 		}
@@ -70,7 +108,7 @@ func (n *NetworkIdentity) validate() field.ErrorList {
 		for _, l := range []struct{ name, v string }{{"enforce", ps.Enforce}, {"audit", ps.Audit}, {"warn", ps.Warn}} {
 			errs = append(errs, oneOf(p.Child(l.name), l.v, "privileged", "baseline", "restricted")...)
 		}
-		if !pssVersion.MatchString(ps.Version) {
+		if _, err := psaapi.ParseVersion(ps.Version); err != nil {
 			errs = append(errs, field.Invalid(p.Child("version"), ps.Version, `must be "latest" or "v1.N"`))
 		}
 	}
@@ -89,7 +127,7 @@ func (n *NetworkIdentity) validate() field.ErrorList {
 			if m.MTLS != "" {
 				errs = append(errs, field.Forbidden(p.Child("mtls"), "mtls needs a mesh provider; state the decision in eastWest"))
 			}
-			errs = append(errs, required(p.Child("eastWest"), m.EastWest)...)
+			errs = append(errs, requiredText(p.Child("eastWest"), m.EastWest)...)
 		case MeshIstio, MeshLinkerd:
 			errs = append(errs, oneOf(p.Child("mtls"), m.MTLS, "STRICT", "PERMISSIVE")...)
 		}
@@ -98,8 +136,8 @@ func (n *NetworkIdentity) validate() field.ErrorList {
 	for i, e := range s.Exceptions {
 		p := spec.Child("exceptions").Index(i)
 		errs = append(errs, required(p.Child("rule"), e.Rule)...)
-		errs = append(errs, required(p.Child("adr"), e.ADR)...)
-		errs = append(errs, required(p.Child("reason"), e.Reason)...)
+		errs = append(errs, requiredText(p.Child("adr"), e.ADR)...)
+		errs = append(errs, requiredText(p.Child("reason"), e.Reason)...)
 	}
 	return errs
 }
@@ -129,6 +167,8 @@ func validatePeer(p *field.Path, peer Peer, cni CNI, egress bool) field.ErrorLis
 		}
 		if !fqdnRe.MatchString(peer.FQDN) {
 			errs = append(errs, field.Invalid(p.Child("fqdn"), peer.FQDN, "must be a DNS name, optionally starting with *."))
+		} else {
+			errs = append(errs, dnsNameLabels(p.Child("fqdn"), strings.TrimSuffix(strings.TrimPrefix(peer.FQDN, "*."), "."))...)
 		}
 		if cni != CNICilium {
 			errs = append(errs, field.Forbidden(p.Child("fqdn"), fmt.Sprintf("FQDN peers need cni: cilium (spec.cni is %q)", cni)))
@@ -143,7 +183,7 @@ func validatePeer(p *field.Path, peer Peer, cni CNI, egress bool) field.ErrorLis
 		errs = append(errs, field.Invalid(p, peerString(peer), "exactly one of workload, namespace+podLabels, cidr or fqdn"))
 	}
 	if peer.Namespace != "" {
-		errs = append(errs, dnsLabel(p.Child("namespace"), peer.Namespace)...)
+		errs = append(errs, namespaceName(p.Child("namespace"), peer.Namespace)...)
 		if peer.CIDR != "" || peer.FQDN != "" {
 			errs = append(errs, field.Forbidden(p.Child("namespace"), "a CIDR or FQDN peer has no namespace"))
 		}
@@ -181,22 +221,35 @@ func validateCIDR(p *field.Path, peer Peer) field.ErrorList {
 	return errs
 }
 
-func validatePorts(p *field.Path, ports []PortRef) field.ErrorList {
+// portNameRule says which names a port reference may have.
+type portNameRule func(string) []string
+
+var (
+	// servicePortName: a name resolved through the callee's Services (a
+	// Service port name is a DNS label of up to 63 characters) and, failing
+	// that, its container ports (IANA_SVC_NAMEs, a subset).
+	servicePortName portNameRule = validation.IsDNS1123Label
+	// podPortName: a name copied as it is into a NetworkPolicy port, which
+	// takes an IANA_SVC_NAME (at most 15 characters, a letter among them).
+	podPortName portNameRule = validation.IsValidPortName
+)
+
+func validatePorts(p *field.Path, ports []PortRef, name portNameRule) field.ErrorList {
 	var errs field.ErrorList
 	for i, port := range ports {
-		errs = append(errs, validatePort(p.Index(i), port)...)
+		errs = append(errs, validatePort(p.Index(i), port, name)...)
 	}
 	return errs
 }
 
-func validatePort(p *field.Path, port PortRef) field.ErrorList {
+func validatePort(p *field.Path, port PortRef, name portNameRule) field.ErrorList {
 	var errs field.ErrorList
 	if port.Port.Type == intstr.Int {
 		for _, msg := range validation.IsValidPortNum(int(port.Port.IntVal)) {
 			errs = append(errs, field.Invalid(p, port.String(), msg))
 		}
 	} else {
-		for _, msg := range validation.IsValidPortName(port.Port.StrVal) {
+		for _, msg := range name(port.Port.StrVal) {
 			errs = append(errs, field.Invalid(p, port.String(), msg))
 		}
 	}
@@ -211,7 +264,7 @@ func validateDNS(p *field.Path, d *DNS) field.ErrorList {
 	if d == nil || d.Enabled == nil || !*d.Enabled {
 		return nil
 	}
-	errs = append(errs, dnsLabel(p.Child("namespace"), d.Namespace)...)
+	errs = append(errs, namespaceName(p.Child("namespace"), d.Namespace)...)
 	errs = append(errs, labels(p.Child("podLabels"), d.PodLabels)...)
 	if d.NodeLocal != "" {
 		if _, err := netip.ParseAddr(d.NodeLocal); err != nil {
@@ -232,14 +285,18 @@ func validateIdentity(p *field.Path, id *Identity) field.ErrorList {
 	for i, r := range id.Rules {
 		rp := p.Child("rules").Index(i)
 		errs = append(errs, validateRule(rp, r)...)
+		errs = append(errs, text(rp.Child("reason"), r.Reason)...)
 		if len(r.NonResourceURLs) > 0 {
 			errs = append(errs, field.Forbidden(rp.Child("nonResourceURLs"), "a namespaced Role cannot grant nonResourceURLs; use clusterRules"))
 		}
 	}
+	if len(id.ClusterRules) > MaxClusterRules {
+		errs = append(errs, field.TooMany(p.Child("clusterRules"), len(id.ClusterRules), MaxClusterRules))
+	}
 	for i, r := range id.ClusterRules {
 		rp := p.Child("clusterRules").Index(i)
 		errs = append(errs, validateRule(rp, r)...)
-		errs = append(errs, required(rp.Child("reason"), r.Reason)...)
+		errs = append(errs, requiredText(rp.Child("reason"), r.Reason)...)
 	}
 	return errs
 }
@@ -273,13 +330,16 @@ func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
 		gp := p.Child("gateway")
 		errs = append(errs, dnsName(gp.Child("parentRef", "name"), g.ParentRef.Name)...)
 		if g.ParentRef.Namespace != "" {
-			errs = append(errs, dnsLabel(gp.Child("parentRef", "namespace"), g.ParentRef.Namespace)...)
+			errs = append(errs, namespaceName(gp.Child("parentRef", "namespace"), g.ParentRef.Namespace)...)
+		}
+		if g.ParentRef.SectionName != "" {
+			errs = append(errs, dnsName(gp.Child("parentRef", "sectionName"), g.ParentRef.SectionName)...)
 		}
 		for i, h := range g.Hostnames {
 			errs = append(errs, hostname(gp.Child("hostnames").Index(i), h)...)
 		}
 		errs = append(errs, validatePath(gp.Child("path"), g.Path)...)
-		errs = append(errs, validatePort(gp.Child("port"), g.Port)...)
+		errs = append(errs, validatePort(gp.Child("port"), g.Port, servicePortName)...)
 	}
 	if in := e.Ingress; in != nil {
 		ip := p.Child("ingress")
@@ -289,13 +349,13 @@ func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
 			errs = append(errs, dnsName(ip.Child("tlsSecret"), in.TLSSecret)...)
 		}
 		errs = append(errs, validatePath(ip.Child("path"), in.Path)...)
-		errs = append(errs, validatePort(ip.Child("port"), in.Port)...)
+		errs = append(errs, validatePort(ip.Child("port"), in.Port, servicePortName)...)
 	}
 	cp := p.Child("controller")
 	if e.Controller == nil {
 		errs = append(errs, field.Required(cp, "name the controller pods (namespace and podLabels) that the NetworkPolicy lets in"))
 	} else {
-		errs = append(errs, dnsLabel(cp.Child("namespace"), e.Controller.Namespace)...)
+		errs = append(errs, namespaceName(cp.Child("namespace"), e.Controller.Namespace)...)
 		if len(e.Controller.PodLabels) == 0 {
 			errs = append(errs, field.Required(cp.Child("podLabels"), "select the controller pods; an empty selector would admit every pod of the namespace"))
 		}
@@ -304,18 +364,41 @@ func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
 	return errs
 }
 
+// validatePath accepts the prefix paths that both an HTTPRoute (Gateway
+// API's CEL rules on a PathPrefix match) and an Ingress (pathType Prefix)
+// accept.
 func validatePath(p *field.Path, v string) field.ErrorList {
-	if !strings.HasPrefix(v, "/") {
+	switch {
+	case len(v) > MaxPath:
+		return field.ErrorList{field.TooLong(p, v, MaxPath)}
+	case !strings.HasPrefix(v, "/"):
 		return field.ErrorList{field.Invalid(p, v, `must start with "/"`)}
+	case !pathRe.MatchString(v):
+		return field.ErrorList{field.Invalid(p, v, `may contain only letters, digits, "-._~!$&'()*+,;=:@/" and %-escapes`)}
+	}
+	for _, bad := range []string{"//", "/./", "/../", "%2f", "%2F"} {
+		if strings.Contains(v, bad) {
+			return field.ErrorList{field.Invalid(p, v, fmt.Sprintf("must not contain %q", bad))}
+		}
+	}
+	for _, bad := range []string{"/..", "/."} {
+		if strings.HasSuffix(v, bad) {
+			return field.ErrorList{field.Invalid(p, v, fmt.Sprintf("must not end with %q", bad))}
+		}
 	}
 	return nil
 }
 
+// hostname is a DNS name, optionally starting with "*.", and not an IP
+// address (which neither an Ingress nor an HTTPRoute accepts).
 func hostname(p *field.Path, v string) field.ErrorList {
 	var errs field.ErrorList
 	name := strings.TrimPrefix(v, "*.")
 	for _, msg := range validation.IsDNS1123Subdomain(name) {
 		errs = append(errs, field.Invalid(p, v, msg))
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
+		errs = append(errs, field.Invalid(p, v, "must be a DNS name, not an IP address"))
 	}
 	return errs
 }
@@ -325,6 +408,70 @@ func required(p *field.Path, v string) field.ErrorList {
 		return field.ErrorList{field.Required(p, "")}
 	}
 	return nil
+}
+
+// requiredText is a free-text field that must be given: see text.
+func requiredText(p *field.Path, v string) field.ErrorList {
+	if errs := required(p, v); len(errs) > 0 {
+		return errs
+	}
+	return text(p, v)
+}
+
+// text checks a free-text field (a reason, an ADR, eastWest), which netid
+// copies into annotations and into the report's tables: at most MaxText
+// characters on one line, with no control character (C0, DEL, C1: no
+// newline or tab either), no Unicode line or paragraph separator and no
+// bidirectional formatting character, which would let the text display in
+// another order than it is stored (CVE-2021-42574, "Trojan Source"). The
+// error names the first offending code point and never echoes it.
+func text(p *field.Path, v string) field.ErrorList {
+	var errs field.ErrorList
+	if n := utf8.RuneCountInString(v); n > MaxText {
+		errs = append(errs, field.TooLongCharacters(p, v, MaxText))
+	}
+	i := 0
+	for _, r := range v {
+		i++
+		if what := forbiddenInText(r); what != "" {
+			errs = append(errs, field.Invalid(p, field.OmitValueType{},
+				fmt.Sprintf("contains %U %s at character %d; free text is one line of plain text", r, what, i)))
+			break
+		}
+	}
+	return errs
+}
+
+// bidiFormatting are the Unicode bidirectional formatting characters, by name.
+var bidiFormatting = map[rune]string{
+	'\u061C': "ARABIC LETTER MARK",
+	'\u200E': "LEFT-TO-RIGHT MARK",
+	'\u200F': "RIGHT-TO-LEFT MARK",
+	'\u202A': "LEFT-TO-RIGHT EMBEDDING",
+	'\u202B': "RIGHT-TO-LEFT EMBEDDING",
+	'\u202C': "POP DIRECTIONAL FORMATTING",
+	'\u202D': "LEFT-TO-RIGHT OVERRIDE",
+	'\u202E': "RIGHT-TO-LEFT OVERRIDE",
+	'\u2066': "LEFT-TO-RIGHT ISOLATE",
+	'\u2067': "RIGHT-TO-LEFT ISOLATE",
+	'\u2068': "FIRST STRONG ISOLATE",
+	'\u2069': "POP DIRECTIONAL ISOLATE",
+}
+
+// forbiddenInText describes r if free text may not hold it, else "".
+func forbiddenInText(r rune) string {
+	switch {
+	case r < 0x20 || r == 0x7F || r >= 0x80 && r <= 0x9F:
+		return "(a control character)"
+	case r == '\u2028':
+		return "LINE SEPARATOR (a line break)"
+	case r == '\u2029':
+		return "PARAGRAPH SEPARATOR (a line break)"
+	}
+	if name, ok := bidiFormatting[r]; ok {
+		return name + " (a bidirectional formatting character)"
+	}
+	return ""
 }
 
 func oneOf[T ~string](p *field.Path, v string, allowed ...T) field.ErrorList {
@@ -349,12 +496,49 @@ func dnsName(p *field.Path, v string) field.ErrorList {
 	return errs
 }
 
-func dnsLabel(p *field.Path, v string) field.ErrorList {
+// dnsNameLabels checks a DNS name's length (253) and each of its labels' (63).
+func dnsNameLabels(p *field.Path, v string) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Subdomain(v) {
+		errs = append(errs, field.Invalid(p, v, msg))
+	}
+	for _, label := range strings.Split(v, ".") {
+		if len(label) > validation.DNS1123LabelMaxLength {
+			errs = append(errs, field.Invalid(p, v, fmt.Sprintf("each label (between dots) must be no more than %d characters", validation.DNS1123LabelMaxLength)))
+			break
+		}
+	}
+	return errs
+}
+
+// objectName is an object's name as the API server validates most kinds' (a
+// DNS subdomain).
+func objectName(p *field.Path, v string) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range apivalidation.NameIsDNSSubdomain(v, false) {
+		errs = append(errs, field.Invalid(p, v, msg))
+	}
+	return errs
+}
+
+// namespaceName is a namespace's name as the API server validates it (a DNS
+// label): required.
+func namespaceName(p *field.Path, v string) field.ErrorList {
 	if v == "" {
 		return field.ErrorList{field.Required(p, "")}
 	}
 	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Label(v) {
+	for _, msg := range apivalidation.ValidateNamespaceName(v, false) {
+		errs = append(errs, field.Invalid(p, v, msg))
+	}
+	return errs
+}
+
+// serviceName is a Service's name as the API server validates it (a DNS-1035
+// label: it starts with a letter).
+func serviceName(p *field.Path, v string) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range apivalidation.NameIsDNS1035Label(v, false) {
 		errs = append(errs, field.Invalid(p, v, msg))
 	}
 	return errs

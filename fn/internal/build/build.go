@@ -31,11 +31,13 @@ const (
 	pssPrefix = "pod-security.kubernetes.io/"
 )
 
-// Meta returns the metadata of a generated object.
+// Meta returns the metadata of a generated object. The workload label holds
+// v1alpha1.WorkloadLabelValue(workload): the name, shortened with a hash past
+// the 63 characters a label value may have.
 func Meta(name, namespace, workload string) metav1.ObjectMeta {
 	m := metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{v1alpha1.ManagedByLabel: v1alpha1.ManagedByValue}}
 	if workload != "" {
-		m.Labels[WorkloadLabel] = workload
+		m.Labels[WorkloadLabel] = v1alpha1.WorkloadLabelValue(workload)
 	}
 	return m
 }

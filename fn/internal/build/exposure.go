@@ -3,6 +3,7 @@ package build
 import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"netid.dev/netid/fn/internal/plan"
@@ -58,7 +59,9 @@ func Ingress(w *plan.Workload) *networkingv1.Ingress {
 	class := in.ClassName
 	pathType := networkingv1.PathTypePrefix
 	backend := networkingv1.IngressServiceBackend{Name: e.Service.Object.Name}
-	if e.ServicePort.Name != "" {
+	// An Ingress names a Service port by an IANA_SVC_NAME (at most 15
+	// characters), a Service port name may have 63: past 15, use its number.
+	if e.ServicePort.Name != "" && len(validation.IsValidPortName(e.ServicePort.Name)) == 0 {
 		backend.Port.Name = e.ServicePort.Name
 	} else {
 		backend.Port.Number = e.ServicePort.Port

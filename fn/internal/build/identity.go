@@ -48,9 +48,10 @@ func RoleBinding(w *plan.Workload) *rbacv1.RoleBinding {
 }
 
 // ClusterRoleName is the name of a workload's ClusterRole and its binding,
-// e.g. "netid:shop:checkoutservice".
+// e.g. "netid:shop:checkoutservice", shortened with a hash past 253
+// characters (a 253-character ServiceAccount name would make it longer).
 func ClusterRoleName(w *plan.Workload) string {
-	return "netid:" + w.Namespace() + ":" + w.ServiceAccount
+	return plan.Fit("netid:" + w.Namespace() + ":" + w.ServiceAccount)
 }
 
 // ClusterRole holds the declared cluster rules (each with its reason); nil when none.

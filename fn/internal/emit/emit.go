@@ -24,6 +24,7 @@ import (
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/yamlconv"
+	"netid.dev/netid/internal/names"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -248,8 +249,14 @@ func path(namespace, kind, name string) string {
 		namespace = "_cluster"
 	}
 	name = strings.NewReplacer(":", "-", "/", "-").Replace(name)
-	return fmt.Sprintf("%s/%s/%s_%s.yaml", Dir, namespace, strings.ToLower(kind), name)
+	// A file name has at most 255 bytes (NAME_MAX), where kpt writes it; a
+	// 253-character name after the kind would not fit.
+	base := names.Shorten(strings.ToLower(kind)+"_"+name, maxFileName-len(".yaml"))
+	return fmt.Sprintf("%s/%s/%s.yaml", Dir, namespace, base)
 }
+
+// maxFileName is the longest file name (not path) most file systems accept.
+const maxFileName = 255
 
 func boolNode(b bool) *yaml.RNode {
 	n := yaml.NewScalarRNode(fmt.Sprint(b))

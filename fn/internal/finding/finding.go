@@ -5,6 +5,7 @@ package finding
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -103,13 +104,13 @@ func (f Finding) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s[%s]", f.Severity, f.Rule)
 	if f.Object.Kind != "" {
-		b.WriteString(" " + f.Object.String())
+		b.WriteString(" " + printable(f.Object.String()))
 	}
 	if f.Field != "" {
-		b.WriteString(" " + f.Field)
+		b.WriteString(" " + printable(f.Field))
 	}
 	if f.Object.File != "" {
-		b.WriteString(" (" + f.Object.File + ")")
+		b.WriteString(" (" + printable(f.Object.File) + ")")
 	}
 	b.WriteString(": " + f.Message)
 	if f.Remediation != "" {
@@ -159,4 +160,17 @@ func (l List) Results() framework.Results {
 		rs = append(rs, f.Result())
 	}
 	return rs
+}
+
+// printable quotes s, Go-style, when it holds a character that is not
+// printable (a newline, a control or bidirectional formatting character):
+// an invalid name or label key in the input is reported on one line, and
+// can neither forge other lines on stderr nor reorder how they display.
+func printable(s string) string {
+	for _, r := range s {
+		if !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }

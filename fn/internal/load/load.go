@@ -133,8 +133,11 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 				fs = append(fs, finding.Configf(obj, "spec", "cannot read Service: %v", err))
 				continue
 			}
+			fs = append(fs, checkService(obj, &svc.Spec)...)
 			m.Services = append(m.Services, &Service{Node: n, Object: obj, Spec: svc.Spec,
 				Names: unique(obj.Name, splitList(n.GetAnnotations()[previousNames]))})
+		case n.GetApiVersion() == "v1" && n.GetKind() == "Namespace":
+			fs = append(fs, checkNamespace(obj, n.GetLabels())...)
 		case n.GetKind() == v1alpha1.Kind && strings.HasPrefix(n.GetApiVersion(), v1alpha1.Group+"/"):
 			id, f := loadIdentity(n, obj)
 			fs = append(fs, f...)
@@ -217,6 +220,9 @@ func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, finding.List) {
 	}
 	if w.Spec.Selector == nil || (len(w.Spec.Selector.MatchLabels) == 0 && len(w.Spec.Selector.MatchExpressions) == 0) {
 		return nil, finding.List{finding.Configf(obj, "spec.selector", "%s has no selector; apps/v1 requires one", obj.Kind)}
+	}
+	if fs := checkWorkload(obj, w.Spec.Selector, &w.Spec.Template); len(fs) > 0 {
+		return nil, fs
 	}
 	annos := n.GetAnnotations()
 	return &Workload{

@@ -1,12 +1,12 @@
 package plan
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
+
+	"netid.dev/netid/internal/names"
 )
 
 // Names of the per-namespace baseline policies.
@@ -79,11 +79,7 @@ func nameFlowPolicies(p *Plan) {
 	}
 }
 
-// Fit shortens an over-long name, keeping it unique with a hash of the whole.
-func Fit(name string) string {
-	if len(name) <= maxName {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	return strings.TrimRight(name[:maxName-9], "-") + "-" + hex.EncodeToString(sum[:4])
-}
+// Fit shortens a name over 253 characters to 253, keeping it unique with a
+// hash of the whole (names.Shorten): every generated name that joins or
+// extends user names goes through it.
+func Fit(name string) string { return names.Shorten(name, maxName) }

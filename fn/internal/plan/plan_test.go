@@ -579,10 +579,13 @@ func TestPolicyNames(t *testing.T) {
 		}
 	})
 	long := func(c string, n int) string { return strings.Repeat(c, n) }
+	// A name over 63 characters cannot be a label value: these workloads
+	// select their pods by a short app label.
+	longDep := func(name, app, ports string) string { return deploy("Deployment", name, "shop", app, ports, "") }
 	t.Run("long names are shortened to 253 with a hash, and stay unique", func(t *testing.T) {
 		caller := long("a", 200)
-		p := mustPlan(t, dep(caller, "shop", ""),
-			dep(long("b", 150)+"-one", "shop", `[{containerPort: 80}]`), dep(long("b", 150)+"-two", "shop", `[{containerPort: 80}]`),
+		p := mustPlan(t, longDep(caller, "caller", ""),
+			longDep(long("b", 150)+"-one", "one", `[{containerPort: 80}]`), longDep(long("b", 150)+"-two", "two", `[{containerPort: 80}]`),
 			ni(caller, "shop", "  egress:\n  - to: {workload: "+long("b", 150)+"-one}\n    reason: r\n  - to: {workload: "+long("b", 150)+"-two}\n    reason: r\n"),
 			ni(long("b", 150)+"-one", "shop", ""), ni(long("b", 150)+"-two", "shop", ""))
 		seen := map[string]bool{}
@@ -604,8 +607,8 @@ func TestPolicyNames(t *testing.T) {
 			}
 		}
 		// stable across runs
-		again := mustPlan(t, dep(caller, "shop", ""),
-			dep(long("b", 150)+"-one", "shop", `[{containerPort: 80}]`), dep(long("b", 150)+"-two", "shop", `[{containerPort: 80}]`),
+		again := mustPlan(t, longDep(caller, "caller", ""),
+			longDep(long("b", 150)+"-one", "one", `[{containerPort: 80}]`), longDep(long("b", 150)+"-two", "two", `[{containerPort: 80}]`),
 			ni(caller, "shop", "  egress:\n  - to: {workload: "+long("b", 150)+"-one}\n    reason: r\n  - to: {workload: "+long("b", 150)+"-two}\n    reason: r\n"),
 			ni(long("b", 150)+"-one", "shop", ""), ni(long("b", 150)+"-two", "shop", ""))
 		for i, f := range again.Flows {
@@ -617,7 +620,7 @@ func TestPolicyNames(t *testing.T) {
 	t.Run("a long name with a collision suffix", func(t *testing.T) {
 		caller := long("a", 120)
 		callee := long("c", 130)
-		p := mustPlan(t, dep(caller, "shop", ""), dep(callee, "shop", `[{containerPort: 80}, {containerPort: 81}]`),
+		p := mustPlan(t, longDep(caller, "caller", ""), longDep(callee, "callee", `[{containerPort: 80}, {containerPort: 81}]`),
 			ni(caller, "shop", "  egress:\n  - to: {workload: "+callee+"}\n    ports: [80]\n    reason: r\n  - to: {workload: "+callee+"}\n    ports: [81]\n    reason: r\n"),
 			ni(callee, "shop", ""))
 		if len(p.Flows) != 2 {
@@ -631,7 +634,7 @@ func TestPolicyNames(t *testing.T) {
 	t.Run("a name of exactly 253 is kept", func(t *testing.T) {
 		// caller + "-egress-to-" + callee = 253
 		caller, callee := long("a", 121), long("c", 121)
-		p := mustPlan(t, dep(caller, "shop", ""), dep(callee, "shop", `[{containerPort: 80}]`),
+		p := mustPlan(t, longDep(caller, "caller", ""), longDep(callee, "callee", `[{containerPort: 80}]`),
 			ni(caller, "shop", "  egress:\n  - to: {workload: "+callee+"}\n    reason: r\n"), ni(callee, "shop", ""))
 		if got, want := p.Flows[0].EgressPolicy, caller+"-egress-to-"+callee; got != want || len(got) != 253 {
 			t.Errorf("name = %q (%d), want the unshortened %d-character name", got, len(got), len(want))

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -63,6 +64,7 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	if !validateOnly {
 		res := emit.Emit(m, p)
 		fs = append(fs, res.Findings...)
+		fs = append(fs, checkGeneratedAnnotations(res.Generated)...)
 		out, generated, conflicts = res.Items, res.Generated, res.Conflicts
 	}
 	if fs.HasErrors() {
@@ -105,7 +107,10 @@ func judge(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *p
 		v := rules.Violation{Object: c.User, Field: "metadata.name",
 			Message: fmt.Sprintf("has the identity of the %s netid generates here, with other content", c.Generated)}
 		if c.Workload != "" {
-			v.Workloads = []string{c.Workload}
+			// c.Workload carries the workload label's value, shortened for
+			// names over 63 characters.
+			ns, label, _ := strings.Cut(c.Workload, "/")
+			v.Workloads = []string{s.LabelledWorkload(ns, label)}
 		}
 		s.Conflicts = append(s.Conflicts, v)
 	}

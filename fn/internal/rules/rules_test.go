@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"netid.dev/netid/fn/internal/finding"
@@ -134,4 +135,25 @@ func TestRegisterRefusesDuplicates(t *testing.T) {
 		}
 	}()
 	register(&Rule{ID: netpolDefaultDeny.ID, Title: "x", Rationale: "x", Remediation: "X.", Severity: "error", Check: netpolDefaultDeny.Check})
+}
+
+// A generated object's netid.dev/workload label holds the workload's name,
+// shortened with a hash past 63 characters; OwnerOf maps it back to the
+// declared workload, so exceptions and audit mode still apply to it.
+func TestOwnerOfShortenedLabel(t *testing.T) {
+	long := strings.Repeat("w", 200)
+	s := &Stream{Declared: map[string]*Declaration{}}
+	s.Declare("shop/"+long, &Declaration{})
+	s.Declare("shop/cart", &Declaration{})
+	for _, tt := range []struct{ ns, label, want string }{
+		{"shop", v1alpha1.WorkloadLabelValue(long), "shop/" + long},
+		{"shop", "cart", "shop/cart"},
+		{"other", v1alpha1.WorkloadLabelValue(long), "other/" + v1alpha1.WorkloadLabelValue(long)},
+		{"shop", "undeclared", "shop/undeclared"},
+	} {
+		got := s.OwnerOf(tt.ns, metav1.ObjectMeta{Labels: map[string]string{v1alpha1.WorkloadLabel: tt.label}})
+		if !slices.Equal(got, []string{tt.want}) {
+			t.Errorf("OwnerOf(%s, %s) = %q, want %q", tt.ns, tt.label, got, tt.want)
+		}
+	}
 }

@@ -79,6 +79,10 @@ type Stream struct {
 	Plan *plan.Plan
 
 	connectivity *proof.Result
+	// labelled maps "namespace/<netid.dev/workload label value>" to the
+	// declared workload's "namespace/name" where the two differ (names over
+	// 63 characters, whose label value is shortened).
+	labelled map[string]string
 }
 
 // Connectivity is the connectivity proof of the stream, computed once.
@@ -265,7 +269,16 @@ func (s *Stream) AddGenerated(o runtime.Object, m map[string]any, ref finding.Ob
 }
 
 // Declare records a governed workload's declaration.
-func (s *Stream) Declare(workloadKey string, d *Declaration) { s.Declared[workloadKey] = d }
+func (s *Stream) Declare(workloadKey string, d *Declaration) {
+	s.Declared[workloadKey] = d
+	ns, name, _ := strings.Cut(workloadKey, "/")
+	if label := v1alpha1.WorkloadLabelValue(name); label != name {
+		if s.labelled == nil {
+			s.labelled = map[string]string{}
+		}
+		s.labelled[ns+"/"+label] = workloadKey
+	}
+}
 
 // WorkloadsSelectedBy returns the workloads in namespace ns whose pod labels a
 // Service-style selector matches (none for an empty selector).
@@ -297,9 +310,20 @@ func (s *Stream) Service(ns, name string) *Object[corev1.Service] {
 // netid.dev/workload label netid puts on what it generates.
 func (s *Stream) OwnerOf(ns string, meta metav1.ObjectMeta) []string {
 	if w := meta.Labels[v1alpha1.WorkloadLabel]; w != "" {
-		return []string{ns + "/" + w}
+		return []string{s.LabelledWorkload(ns, w)}
 	}
 	return nil
+}
+
+// LabelledWorkload is the "namespace/name" of the declared workload whose
+// netid.dev/workload label value is label (v1alpha1.WorkloadLabelValue: the
+// name, shortened past 63 characters); "namespace/label" when none is declared.
+func (s *Stream) LabelledWorkload(ns, label string) string {
+	key := ns + "/" + label
+	if w, ok := s.labelled[key]; ok && s.Declared[key] == nil {
+		return w
+	}
+	return key
 }
 
 func gk(n *yaml.RNode) string {

@@ -1,0 +1,142 @@
+package load
+
+import (
+	"maps"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"netid.dev/netid/fn/internal/finding"
+)
+
+// The user objects netid reads lend their names, namespaces, labels and
+// ports to what it generates (a ServiceAccount named after the workload, a
+// policy selecting its pod labels on a Service's target port, a path
+// annotation under the namespace). Whatever the API server would refuse in
+// them is refused here, with the field, by apimachinery's own validation:
+// otherwise the generated objects would carry it to the server (or, for a
+// namespace such as "../../x", out of the package as a kpt file path).
+
+// checkWorkload validates what netid reads of a Deployment, StatefulSet or
+// DaemonSet: its name (a DNS subdomain; a StatefulSet's, a DNS label, as its
+// pods' hostnames) and namespace, selector, pod labels and container ports.
+func checkWorkload(obj finding.Object, selector *metav1.LabelSelector, template *corev1.PodTemplateSpec) finding.List {
+	nameFn := apivalidation.NameIsDNSSubdomain
+	if obj.Kind == "StatefulSet" {
+		nameFn = apivalidation.NameIsDNSLabel
+	}
+	errs := checkMeta(obj, nameFn)
+	spec := field.NewPath("spec")
+	if selector != nil {
+		errs = append(errs, labels(spec.Child("selector", "matchLabels"), selector.MatchLabels)...)
+		for i, r := range selector.MatchExpressions {
+			errs = append(errs, metav1validation.ValidateLabelSelectorRequirement(r, metav1validation.LabelSelectorValidationOptions{},
+				spec.Child("selector", "matchExpressions").Index(i))...)
+		}
+	}
+	tmpl := spec.Child("template")
+	errs = append(errs, labels(tmpl.Child("metadata", "labels"), template.Labels)...)
+	for i, c := range template.Spec.Containers {
+		for j, p := range c.Ports {
+			pp := tmpl.Child("spec", "containers").Index(i).Child("ports").Index(j)
+			if p.Name != "" {
+				errs = append(errs, msgs(pp.Child("name"), p.Name, validation.IsValidPortName(p.Name))...)
+			}
+			errs = append(errs, msgs(pp.Child("containerPort"), p.ContainerPort, validation.IsValidPortNum(int(p.ContainerPort)))...)
+			errs = append(errs, protocol(pp.Child("protocol"), p.Protocol)...)
+		}
+	}
+	return findings(obj, errs)
+}
+
+// checkService validates what netid reads of a Service: its name (a DNS-1035
+// label) and namespace, selector, and ports (names are DNS labels, target
+// ports numbers or IANA_SVC_NAMEs, as the NetworkPolicy takes them).
+func checkService(obj finding.Object, spec *corev1.ServiceSpec) finding.List {
+	errs := checkMeta(obj, apivalidation.NameIsDNS1035Label)
+	sp := field.NewPath("spec")
+	errs = append(errs, labels(sp.Child("selector"), spec.Selector)...)
+	for i, p := range spec.Ports {
+		pp := sp.Child("ports").Index(i)
+		if p.Name != "" {
+			errs = append(errs, msgs(pp.Child("name"), p.Name, validation.IsDNS1123Label(p.Name))...)
+		}
+		errs = append(errs, msgs(pp.Child("port"), p.Port, validation.IsValidPortNum(int(p.Port)))...)
+		switch t := p.TargetPort; {
+		case t.Type == intstr.String && t.StrVal != "":
+			errs = append(errs, msgs(pp.Child("targetPort"), t.StrVal, validation.IsValidPortName(t.StrVal))...)
+		case t.Type == intstr.Int && t.IntVal != 0:
+			errs = append(errs, msgs(pp.Child("targetPort"), t.IntVal, validation.IsValidPortNum(int(t.IntVal)))...)
+		}
+		errs = append(errs, protocol(pp.Child("protocol"), p.Protocol)...)
+	}
+	return findings(obj, errs)
+}
+
+// checkNamespace validates a Namespace of the items, whose labels netid
+// completes and judges: its name (a DNS label) and labels.
+func checkNamespace(obj finding.Object, nsLabels map[string]string) finding.List {
+	var errs field.ErrorList
+	for _, msg := range apivalidation.ValidateNamespaceName(obj.Name, false) {
+		errs = append(errs, field.Invalid(field.NewPath("metadata", "name"), obj.Name, msg))
+	}
+	errs = append(errs, labels(field.NewPath("metadata", "labels"), nsLabels)...)
+	return findings(obj, errs)
+}
+
+// checkMeta validates a namespaced object's name with nameFn, and its
+// namespace when set (a workload without one is refused later, if governed).
+func checkMeta(obj finding.Object, nameFn apivalidation.ValidateNameFunc) field.ErrorList {
+	var errs field.ErrorList
+	meta := field.NewPath("metadata")
+	for _, msg := range nameFn(obj.Name, false) {
+		errs = append(errs, field.Invalid(meta.Child("name"), obj.Name, msg))
+	}
+	if obj.Namespace != "" {
+		for _, msg := range apivalidation.ValidateNamespaceName(obj.Namespace, false) {
+			errs = append(errs, field.Invalid(meta.Child("namespace"), obj.Namespace, msg))
+		}
+	}
+	return errs
+}
+
+// labels validates label keys and values as metav1validation.ValidateLabels
+// does, in key order and with the key in the path.
+func labels(p *field.Path, m map[string]string) field.ErrorList {
+	var errs field.ErrorList
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		errs = append(errs, msgs(p.Key(k), k, validation.IsQualifiedName(k))...)
+		errs = append(errs, msgs(p.Key(k), m[k], validation.IsValidLabelValue(m[k]))...)
+	}
+	return errs
+}
+
+func protocol(p *field.Path, v corev1.Protocol) field.ErrorList {
+	switch v {
+	case "", corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
+		return nil
+	}
+	return field.ErrorList{field.NotSupported(p, v, []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP})}
+}
+
+func msgs(p *field.Path, value any, ms []string) field.ErrorList {
+	var errs field.ErrorList
+	for _, m := range ms {
+		errs = append(errs, field.Invalid(p, value, m))
+	}
+	return errs
+}
+
+func findings(obj finding.Object, errs field.ErrorList) finding.List {
+	var fs finding.List
+	for _, e := range errs {
+		fs = append(fs, finding.Configf(obj, e.Field, "%s", e.ErrorBody()))
+	}
+	return fs
+}
