@@ -82,9 +82,7 @@ func report(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	res := process.Render(items, fc, process.Options{})
-	for _, f := range res.Findings {
-		fmt.Fprintln(stderr, f.String())
-	}
+	res.Findings.Write(stderr)
 	if res.Findings.HasErrors() {
 		fmt.Fprintln(stderr, "netid report: refused to render; no report written")
 		return 1
@@ -135,9 +133,7 @@ func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	v := process.Verify(items, fc)
-	for _, f := range v.Findings {
-		fmt.Fprintln(stderr, f.String())
-	}
+	v.Findings.Write(stderr)
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -4,6 +4,7 @@ package finding
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,4 +174,46 @@ func printable(s string) string {
 		}
 	}
 	return s
+}
+
+// linesPerGroup is how many findings of one rule about one object the human
+// summary prints before it counts the rest.
+const linesPerGroup = 10
+
+// Write prints the findings for people: the findings of the rules that
+// explain a refusal first and the proofs' after them (a proof finding is
+// usually the consequence of a rule finding about the same policy), each
+// rule's remediation once, and past linesPerGroup findings of one rule about
+// one object, a count. The KRM results keep every finding.
+func (l List) Write(w io.Writer) {
+	ordered := make(List, 0, len(l))
+	for _, proofs := range []bool{false, true} {
+		for _, f := range l {
+			if strings.HasPrefix(f.Rule, "proof-") == proofs {
+				ordered = append(ordered, f)
+			}
+		}
+	}
+	type group struct{ severity, rule, object string }
+	count := map[group]int{}
+	for _, f := range ordered {
+		count[group{string(f.Severity), f.Rule, f.Object.String()}]++
+	}
+	printed := map[group]int{}
+	fixed := map[string]bool{}
+	for _, f := range ordered {
+		g := group{string(f.Severity), f.Rule, f.Object.String()}
+		printed[g]++
+		switch n := printed[g]; {
+		case n <= linesPerGroup:
+			line := f
+			if fixed[f.Rule+"\x00"+f.Remediation] {
+				line.Remediation = ""
+			}
+			fixed[f.Rule+"\x00"+f.Remediation] = true
+			fmt.Fprintln(w, line.String())
+		case n == linesPerGroup+1:
+			fmt.Fprintf(w, "%s[%s] %s: … and %d more like these (every one is in the structured results)\n", f.Severity, f.Rule, printable(f.Object.String()), count[g]-linesPerGroup)
+		}
+	}
 }

@@ -142,9 +142,7 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 	// exactly as it got them.
 	useInternal, useLegacy := annotationForms(items)
 	res := Render(items, rw.FunctionConfig, opts)
-	for _, f := range res.Findings {
-		fmt.Fprintln(stderr, f.String())
-	}
+	res.Findings.Write(stderr)
 	if res.Findings.HasErrors() {
 		fmt.Fprintf(stderr, "netid: refused to render: %d error(s)\n", countErrors(res.Findings))
 		return 1

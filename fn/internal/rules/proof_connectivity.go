@@ -17,6 +17,9 @@ package rules
 // sample.
 
 import (
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -47,6 +50,14 @@ var proofConnectivity = register(&Rule{
 			if v.Object.Kind == "" {
 				v.Object = finding.Object{Kind: "Namespace", Name: c.Namespace}
 			}
+			// An undeclared open flow is reported on the policy rule that
+			// opens it, so the findings group under their cause.
+			if len(c.Via) > 0 {
+				name, field, _ := strings.Cut(c.Via[0], " ")
+				if np := s.networkPolicyNamed(name); np != nil {
+					v.Object, v.Field = np.Ref, field
+				}
+			}
 			out = append(out, v)
 		}
 		for _, g := range s.Connectivity().Incomplete {
@@ -56,6 +67,20 @@ var proofConnectivity = register(&Rule{
 		return out
 	},
 })
+
+// networkPolicyNamed finds a NetworkPolicy of the stream by "namespace/name".
+func (s *Stream) networkPolicyNamed(name string) *Object[networkingv1.NetworkPolicy] {
+	for _, p := range s.NetworkPolicies {
+		ns := p.Ref.Namespace
+		if ns == "" {
+			ns = "default"
+		}
+		if ns+"/"+p.Ref.Name == name {
+			return p
+		}
+	}
+	return nil
+}
 
 // workloadNamed finds the workload an endpoint name ("ns/name") stands for.
 func (s *Stream) workloadNamed(name string) *Workload {

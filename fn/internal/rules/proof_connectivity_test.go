@@ -98,7 +98,7 @@ spec:
   podSelector: {}
   policyTypes: [Egress]
   egress: [{to: [{podSelector: {matchLabels: {app: b}}}], ports: [{port: 8080}]}]
-`, want: []string{"Deployment/shop/b spec", "Deployment/shop/b spec"}}, // a pod with undeclared labels reaches b, and so does another replica of b
+`, want: []string{"NetworkPolicy/shop/all-to-b spec.egress[0]", "NetworkPolicy/shop/all-to-b spec.egress[0]"}}, // a pod with undeclared labels reaches b, and so does another replica of b: each reported on the rule that opens it
 	{name: "an admitting policy alone is not enough: the probe may not leave its namespace", yaml: proofApp + proofAllowAB + proofAdmitA + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -114,7 +114,7 @@ metadata: {name: b-ingress-from-a, namespace: shop}
 spec:
   podSelector: {matchLabels: {app: b}}
   ingress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: a}}}], ports: [{port: 8080}]}]
-`, want: []string{"Deployment/shop/b spec"}},
+`, want: []string{"NetworkPolicy/shop/b-ingress-from-a spec.ingress[0]"}},
 	{name: "undeclared port open: the callee admits a on every port", yaml: proofApp + proofAllowAB + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -130,7 +130,7 @@ spec:
   podSelector: {matchLabels: {app: a}}
   policyTypes: [Egress]
   egress: [{to: [{podSelector: {matchLabels: {app: b}}}]}]
-`, want: []string{"Deployment/shop/b spec"}}, // 65000/TCP, the probe port
+`, want: []string{"NetworkPolicy/shop/a-egress-anywhere spec.egress[0]"}}, // 65000/TCP, a port no rule names
 })
 
 func TestProofConnectivity(t *testing.T) {
