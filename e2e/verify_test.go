@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -94,5 +96,38 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestVerifySaysWhenThereIsNothingToProve: input without workloads, without
+// NetworkPolicy, or with declarations that were never rendered fails with
+// the reason instead of passing.
+func TestVerifySaysWhenThereIsNothingToProve(t *testing.T) {
+	kustomize := requireKustomize(t)
+	unrendered := mustRun(t, repoRoot, nil, nil, kustomize, "build", "examples/kustomize/app")
+	for _, c := range []struct {
+		name  string
+		args  []string
+		stdin []byte
+		want  string
+	}{
+		{"no workloads", []string{"verify"}, []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"), "has no workloads"},
+		{"no NetworkPolicy", []string{"verify"}, unrendered, "has no NetworkPolicy"},
+		{"declarations never rendered", []string{"verify", "examples/kustomize/app"}, nil, "not rendered; render it first"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(netidBin, c.args...)
+			cmd.Dir = repoRoot
+			cmd.Stdin = bytes.NewReader(c.stdin)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			if err == nil {
+				t.Fatalf("netid %v passed; stderr:\n%s", c.args, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), c.want) {
+				t.Errorf("stderr lacks %q:\n%s", c.want, stderr.String())
+			}
+		})
 	}
 }

@@ -145,6 +145,9 @@ func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printVerification(stdout, v)
 	}
 	if v.Failed() {
+		if v.Empty != "" {
+			fmt.Fprintf(stderr, "netid verify: %s\n", v.Empty)
+		}
 		for _, m := range v.Mismatches {
 			fmt.Fprintf(stderr, "error[proof-connectivity]: %s\n", m.Describe())
 		}

@@ -40,11 +40,14 @@ type Verification struct {
 	BootstrapRBAC []rbac.Rule `json:"bootstrapRBAC"`
 	// Findings are config problems with the declarations, if any.
 	Findings finding.List `json:"-"`
+	// Empty says why there is nothing to prove ("" when there is): no
+	// workloads, no NetworkPolicy, or declarations that were never rendered.
+	Empty string `json:"empty,omitempty"`
 }
 
 // Failed reports whether a proof failed or the declarations could not be read.
 func (v Verification) Failed() bool {
-	return len(v.Mismatches) > 0 || len(v.Incomplete) > 0 || len(v.RBACExcess) > 0 || len(v.RBACUnresolved) > 0 || v.Findings.HasErrors()
+	return v.Empty != "" || len(v.Mismatches) > 0 || len(v.Incomplete) > 0 || len(v.RBACExcess) > 0 || len(v.RBACUnresolved) > 0 || v.Findings.HasErrors()
 }
 
 // Verify runs both proofs over any stream: a rendered repository, kustomize
@@ -71,6 +74,7 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	c := s.Connectivity()
 	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: c.NotJudged, Incomplete: c.Incomplete,
 		RBAC: map[string][]rbac.Rule{}, BootstrapRBAC: rbac.BootstrapRules(), Findings: append(fs, sfs...).Sorted()}
+	v.Empty = emptiness(s, hasConfig(items, functionConfig))
 	for _, r := range s.RBACReview() {
 		key := r.Namespace + "/" + r.ServiceAccount
 		v.RBAC[key] = r.Effective
@@ -88,6 +92,23 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 		}
 	}
 	return v
+}
+
+// emptiness says why a stream has nothing to prove, or "".
+func emptiness(s *rules.Stream, declared bool) string {
+	generated := false
+	for _, np := range s.NetworkPolicies {
+		generated = generated || np.Typed.Labels["app.kubernetes.io/managed-by"] == "netid"
+	}
+	switch {
+	case len(s.Workloads) == 0:
+		return "the input has no workloads (Deployments, StatefulSets, DaemonSets): there is nothing to prove"
+	case declared && !generated:
+		return "the input has NetworkIdentity declarations but none of netid's policies: it is not rendered; render it first (kustomize build --enable-alpha-plugins --enable-exec, or kpt fn render) and verify the output"
+	case len(s.NetworkPolicies) == 0:
+		return "the input has no NetworkPolicy: every pod may reach every other and every address; there is nothing to prove"
+	}
+	return ""
 }
 
 func hasConfig(items []*yaml.RNode, fc *yaml.RNode) bool {
