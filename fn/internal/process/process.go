@@ -43,10 +43,14 @@ type Options struct {
 	ValidateOnly bool
 }
 
-// Render runs the pipeline on the items and functionConfig: load, plan,
-// build and merge (unless the functionConfig asks for validation only), then
-// judge the whole resulting stream with the rule registry.
+// Render runs the pipeline on the items and functionConfig: screen them
+// (bounds and strictness: load.Screen), load, plan, build and merge (unless
+// the functionConfig asks for validation only), then judge the whole
+// resulting stream with the rule registry.
 func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Output {
+	if fs := load.Screen(items, functionConfig, true); fs.HasErrors() {
+		return Output{Findings: fs.Sorted()}
+	}
 	m, fs := load.Load(items, functionConfig)
 	if fs.HasErrors() {
 		return Output{Findings: fs.Sorted()}
