@@ -3,6 +3,7 @@ package load
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -90,6 +91,9 @@ func shape(n *yaml.RNode, where string) finding.List {
 		return finding.List{finding.Configf(finding.Object{}, "", "%s is a %s, not an object: every item of a ResourceList is a Kubernetes object with an apiVersion, a kind and a metadata.name", where, kindName(y))}
 	}
 	obj := objectOf(n)
+	if obj.Kind == "" && obj.Name != "" {
+		where += " (" + strings.TrimPrefix(obj.Namespace+"/"+obj.Name, "/") + ")"
+	}
 	var fs finding.List
 	for _, f := range []struct{ path, value string }{
 		{"apiVersion", stringAt(n, "apiVersion")},

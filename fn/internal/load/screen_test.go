@@ -84,7 +84,7 @@ func TestScreen(t *testing.T) {
 				"/   items[2] is a null, not an object"}},
 		{name: "no apiVersion, kind or name", strict: true,
 			input: "items:\n- kind: ConfigMap\n  metadata: {name: c, annotations: {config.kubernetes.io/path: app/c.yaml}}\n- apiVersion: v1\n  metadata: {name: d}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {namespace: shop}\n- apiVersion: v1\n  kind: ConfigMap\n",
-			want: []string{"ConfigMap/c apiVersion app/c.yaml items[0] has no apiVersion", "/d kind  items[1] has no kind",
+			want: []string{"ConfigMap/c apiVersion app/c.yaml items[0] has no apiVersion", "/d kind  items[1] (d) has no kind",
 				"ConfigMap/shop/ metadata.name  items[2] has no metadata.name", "ConfigMap/ metadata.name  items[3] has no metadata.name"}},
 		{name: "netid verify: other YAML files may repeat keys and be lists", strict: false,
 			input: "items:\n- {services: {a: 1, a: 2}}\n- [a, b]\n"},
