@@ -3,6 +3,8 @@ package process
 import (
 	"bytes"
 	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -59,5 +61,40 @@ func TestVerifyRefusesAliasBomb(t *testing.T) {
 	v := Verify(items, nil)
 	if !v.Failed() || len(v.Findings) != 1 || v.Findings[0].Field != "spec.i[0]" || !strings.Contains(v.Findings[0].Message, "YAML aliases expand the input") {
 		t.Fatalf("Verify(bomb): failed %v, findings %v; want the bomb refused", v.Failed(), v.Findings)
+	}
+}
+
+// TestRerunOutputWithoutDigests: the output of a netid that wrote no digests
+// (every golden output, its netid.dev/digest lines removed) is recognised,
+// object by object, as exactly what netid generates now, and renders again to
+// the golden output.
+func TestRerunOutputWithoutDigests(t *testing.T) {
+	outputs, err := filepath.Glob("testdata/*/output.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := regexp.MustCompile(`(?m)^ +netid\.dev/digest: .*\n`)
+	checked := 0
+	for _, path := range outputs {
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := digest.ReplaceAll(want, nil)
+		if bytes.Equal(old, want) {
+			continue // a refusal, or validation only
+		}
+		checked++
+		var stdout, stderr bytes.Buffer
+		if code := Run(bytes.NewReader(old), &stdout, &stderr, Options{}); code != 0 {
+			t.Errorf("%s without digests: exit %d\n%s", path, code, stderr.String())
+			continue
+		}
+		if stdout.String() != string(want) {
+			t.Errorf("%s without digests renders differently:\n%s", path, diff(string(want), stdout.String()))
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d golden outputs carry digests", checked)
 	}
 }

@@ -75,11 +75,14 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	s, jfs := judge(out, generated, m, p, conflicts)
 	fs = append(fs, jfs...)
 	md := report.Markdown(p, Proofs(s))
+	if !validateOnly {
+		// What an earlier run generated is dropped (it is in m.Previous, not
+		// in out) only when recognised as netid's own and unchanged.
+		generated = append(generated, emit.Report(md))
+		fs = append(fs, emit.Previous(m.Previous, generated)...)
+	}
 	if fs.HasErrors() {
 		return Output{Report: md, Findings: fs.Sorted()}
-	}
-	if !validateOnly {
-		generated = append(generated, emit.Report(md))
 	}
 	return Output{Items: out, Generated: generated, Report: md, Findings: fs.Sorted()}
 }
