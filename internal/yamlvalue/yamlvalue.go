@@ -74,6 +74,7 @@ type Stats struct {
 // select. It does not limit the size: compare Stats.Nodes with a budget.
 func Check(n *yaml.Node, opts Options) (Stats, error) {
 	w := &walker{opts: opts}
+	w.path = w.pathBuf[:0]
 	nodes := w.walk(n, true)
 	if w.err != nil {
 		return Stats{}, w.err
@@ -113,10 +114,12 @@ type walker struct {
 	opts Options
 	// anchors are the anchored nodes met so far, by identity.
 	anchors map[*yaml.Node]*anchor
-	// path is where the walk is, built into text only when needed.
-	path  []segment
-	stats Stats
-	err   *Error
+	// path is where the walk is, built into text only when needed; pathBuf
+	// holds it while it is shallow.
+	path    []segment
+	pathBuf [16]segment
+	stats   Stats
+	err     *Error
 }
 
 type anchor struct {
@@ -230,9 +233,16 @@ func (w *walker) alias(n *yaml.Node) int64 {
 	return nodes
 }
 
+// smallMapping is the most keys a mapping may have for its duplicates to be
+// found by comparing each key with those before it, allocating nothing.
+const smallMapping = 16
+
 func (w *walker) mapping(n *yaml.Node, written bool) int64 {
 	var nodes int64
 	var seen map[string]bool
+	if w.opts.StrictKeys && len(n.Content)/2 > smallMapping {
+		seen = make(map[string]bool, len(n.Content)/2)
+	}
 	for i := 0; i+1 < len(n.Content) && w.err == nil; i += 2 {
 		k := n.Content[i]
 		key, ok := keyText(k)
@@ -245,17 +255,11 @@ func (w *walker) mapping(n *yaml.Node, written bool) int64 {
 			}
 			continue // Of skips them
 		}
-		if w.opts.StrictKeys {
-			if seen == nil {
-				seen = make(map[string]bool, len(n.Content)/2)
-			}
-			if seen[key] {
-				w.path = append(w.path, segment{key: key, index: -1})
-				w.fail("key %q is given twice in this mapping (YAML forbids it, and readers disagree on which one counts)", key)
-				w.path = w.path[:len(w.path)-1]
-				return 0
-			}
-			seen[key] = true
+		if w.opts.StrictKeys && w.repeated(n, i, key, seen) {
+			w.path = append(w.path, segment{key: key, index: -1})
+			w.fail("key %q is given twice in this mapping (YAML forbids it, and readers disagree on which one counts)", key)
+			w.path = w.path[:len(w.path)-1]
+			return 0
 		}
 		nodes = add(nodes, w.walk(k, written))
 		w.path = append(w.path, segment{key: key, index: -1})
@@ -263,6 +267,24 @@ func (w *walker) mapping(n *yaml.Node, written bool) int64 {
 		w.path = w.path[:len(w.path)-1]
 	}
 	return nodes
+}
+
+// repeated reports whether the key at n.Content[i] is one of those before
+// it: in seen, which it then joins, or, without seen, by comparing.
+func (w *walker) repeated(n *yaml.Node, i int, key string, seen map[string]bool) bool {
+	if seen != nil {
+		if seen[key] {
+			return true
+		}
+		seen[key] = true
+		return false
+	}
+	for j := 0; j < i; j += 2 {
+		if k, _ := keyText(n.Content[j]); k == key && !isMerge(n.Content[j]) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyText is a mapping key's text: a scalar's value, or that of the scalar an

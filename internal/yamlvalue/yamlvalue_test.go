@@ -150,6 +150,15 @@ func TestCheckStats(t *testing.T) {
 	}
 }
 
+// manyKeys is "k0: 0, k1: 1, …", more keys than a mapping compared key by key.
+func manyKeys(n int) string {
+	var keys []string
+	for i := range n {
+		keys = append(keys, fmt.Sprintf("k%d: %d", i, i))
+	}
+	return strings.Join(keys, ", ")
+}
+
 func TestCheckOptions(t *testing.T) {
 	for _, tc := range []struct {
 		text string
@@ -161,6 +170,8 @@ func TestCheckOptions(t *testing.T) {
 		{"metadata: {namespace: shop, name: a, namespace: prod}\n", Options{}, "", ""},
 		{"spec:\n  ports:\n  - {port: 1, port: 2}\n", Options{StrictKeys: true}, "spec.ports[0].port", "given twice"},
 		{"a: {x: 1}\nb: {x: 1}\n", Options{StrictKeys: true}, "", ""},
+		{"m: {" + manyKeys(20) + ", k3: again}\n", Options{StrictKeys: true}, "m.k3", "given twice"},
+		{"m: {" + manyKeys(20) + "}\n", Options{StrictKeys: true}, "", ""},
 		{"\"1\": a\n1: b\n", Options{StrictKeys: true}, "1", "given twice"},
 		{"base: &b {x: 1}\nspec: {<<: *b, y: 2}\n", Options{StrictKeys: true}, "spec", "merge keys"},
 		{"base: &b {x: 1}\nspec: {<<: *b, y: 2}\n", Options{}, "", ""},

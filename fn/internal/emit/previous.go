@@ -1,11 +1,11 @@
 package emit
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"maps"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -49,11 +49,11 @@ func Previous(previous []*yaml.RNode, generated []*Generated) finding.List {
 			fs = append(fs, finding.Configf(obj, markField, "carries the mark of an object netid generated, but cannot be read to recognise it: %v", err))
 			continue
 		}
-		digest := n.GetAnnotations()[load.DigestAnnotation]
-		if digest != "" && digest == Digest(m) {
+		digest, actual := n.GetAnnotations()[load.DigestAnnotation], Digest(m)
+		if digest != "" && digest == actual {
 			continue
 		}
-		if g := byID[idOf(n)]; digest == "" && g != nil && bytes.Equal(canonical(m), canonical(g.Map)) {
+		if g := byID[idOf(n)]; digest == "" && g != nil && actual != "" && actual == Digest(g.Map) {
 			continue
 		}
 		if digest != "" {
@@ -76,54 +76,150 @@ func Previous(previous []*yaml.RNode, generated []*Generated) finding.List {
 
 // Digest is the digest annotation's value for an object (a generated object's
 // map, or a YAML object read as one): "sha256:" and the hex SHA-256 of its
-// canonical form. "" if it has none (a value JSON cannot hold).
+// canonical encoding, compact JSON with sorted keys and numbers as netid
+// writes them, without the digest annotation itself and without the
+// annotations kpt and kustomize add and rewrite while reading. "" if the
+// object holds a value JSON cannot (it then matches no digest).
 func Digest(m map[string]any) string {
-	b := canonical(m)
-	if b == nil {
+	e := encoder{b: make([]byte, 0, 1024)}
+	if !e.object(m, levelObject) {
 		return ""
 	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(e.b)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// canonical is the object as JSON with sorted keys, without the digest
-// annotation and without the annotations kpt and kustomize add and rewrite
-// while reading; nil if it cannot be marshalled.
-func canonical(m map[string]any) []byte {
-	c := m
-	if meta, ok := m["metadata"].(map[string]any); ok {
-		if annos, ok := meta["annotations"].(map[string]any); ok {
-			kept := make(map[string]any, len(annos))
-			for k, v := range annos {
-				if k != load.DigestAnnotation && !readerAnnotation(k) {
-					kept[k] = v
-				}
+// encoder writes the canonical encoding. It is used for every generated
+// object, so it does without encoding/json's reflection.
+type encoder struct{ b []byte }
+
+// Levels of object: the object, its metadata, its annotations (of which
+// only those the digest covers are written), and any other mapping.
+const (
+	levelObject = iota
+	levelMetadata
+	levelAnnotations
+	levelOther
+)
+
+// object writes a mapping at a level.
+func (e *encoder) object(m map[string]any, level int) bool {
+	keys := make([]string, 0, len(m))
+	for k, v := range m {
+		if level == levelAnnotations && !digested(k) {
+			continue
+		}
+		if level == levelMetadata && k == "annotations" {
+			if a, ok := v.(map[string]any); ok && !hasDigested(a) {
+				continue // nothing but what the digest leaves out: as if absent
 			}
-			meta = maps.Clone(meta)
-			if len(kept) == 0 {
-				delete(meta, "annotations")
-			} else {
-				meta["annotations"] = kept
-			}
-			c = maps.Clone(m)
-			c["metadata"] = meta
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	e.b = append(e.b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.str(k)
+		e.b = append(e.b, ':')
+		child := levelOther
+		switch {
+		case level == levelObject && k == "metadata":
+			child = levelMetadata
+		case level == levelMetadata && k == "annotations":
+			child = levelAnnotations
+		}
+		if !e.value(m[k], child) {
+			return false
 		}
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return nil
-	}
-	return b
+	e.b = append(e.b, '}')
+	return true
 }
 
-// readerAnnotation reports whether kpt or kustomize set the annotation while
-// reading or passing objects: file, index, id, and internal.config.kubernetes.io/*.
-func readerAnnotation(k string) bool {
-	switch k {
-	case kioutil.LegacyPathAnnotation, kioutil.LegacyIndexAnnotation, kioutil.LegacyIdAnnotation:
-		return true
+// hasDigested reports whether any annotation is covered by the digest.
+func hasDigested(a map[string]any) bool {
+	for k := range a {
+		if digested(k) {
+			return true
+		}
 	}
-	return strings.HasPrefix(k, "internal.config.kubernetes.io/")
+	return false
+}
+
+// digested reports whether the digest covers an annotation: all but itself
+// and those kpt and kustomize set while reading or passing objects (file,
+// index, id, and internal.config.kubernetes.io/*).
+func digested(k string) bool {
+	switch k {
+	case load.DigestAnnotation, kioutil.LegacyPathAnnotation, kioutil.LegacyIndexAnnotation, kioutil.LegacyIdAnnotation:
+		return false
+	}
+	return !strings.HasPrefix(k, "internal.config.kubernetes.io/")
+}
+
+// value writes a value; a mapping at level.
+func (e *encoder) value(v any, level int) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		return e.object(x, level)
+	case []any:
+		e.b = append(e.b, '[')
+		for i, c := range x {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			if !e.value(c, levelOther) {
+				return false
+			}
+		}
+		e.b = append(e.b, ']')
+	case string:
+		e.str(x)
+	case bool:
+		e.b = strconv.AppendBool(e.b, x)
+	case nil:
+		e.b = append(e.b, "null"...)
+	case int64:
+		e.b = strconv.AppendInt(e.b, x, 10)
+	case int:
+		e.b = strconv.AppendInt(e.b, int64(x), 10)
+	case int32:
+		e.b = strconv.AppendInt(e.b, int64(x), 10)
+	case float64:
+		// as yamlconv writes it, so that a number reads back the same
+		switch {
+		case math.IsNaN(x) || math.IsInf(x, 0):
+			return false
+		case x == math.Trunc(x) && math.Abs(x) < 1e15:
+			e.b = strconv.AppendInt(e.b, int64(x), 10)
+		default:
+			e.b = strconv.AppendFloat(e.b, x, 'g', -1, 64)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// str writes a JSON string: quotes, backslashes and control characters
+// escaped, everything else as it is.
+func (e *encoder) str(s string) {
+	e.b = append(e.b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			e.b = append(e.b, '\\', c)
+		case c < 0x20:
+			e.b = append(e.b, `\u00`...)
+			e.b = append(e.b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
+		default:
+			e.b = append(e.b, c)
+		}
+	}
+	e.b = append(e.b, '"')
 }
 
 // refID is idOf for a generated object's reference.

@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -154,5 +156,40 @@ func TestDigest(t *testing.T) {
 		if Digest(m) == d {
 			t.Errorf("changing %s left the digest as it was", name)
 		}
+	}
+}
+
+// TestDigestEncoding: the encoding digested is JSON that reads back as the
+// object (with the annotations the digest leaves out left out), and numbers
+// read back from YAML (int64) or generated (float64) encode alike.
+func TestDigestEncoding(t *testing.T) {
+	m := map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "x", "annotations": map[string]any{
+			"netid.dev/generated": "true", "netid.dev/digest": "sha256:0", "config.kubernetes.io/path": "a.yaml"}},
+		"data": map[string]any{"text": "quote \" backslash \\ newline \n tab \t <&> é", "n": int64(443), "f": 0.5, "b": true, "z": nil,
+			"list": []any{"a", int64(1), map[string]any{}}},
+	}
+	e := encoder{}
+	if !e.object(m, levelObject) {
+		t.Fatal("not encoded")
+	}
+	var got map[string]any
+	if err := json.Unmarshal(e.b, &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, e.b)
+	}
+	want := map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "x", "annotations": map[string]any{"netid.dev/generated": "true"}},
+		"data": map[string]any{"text": "quote \" backslash \\ newline \n tab \t <&> é", "n": float64(443), "f": 0.5, "b": true, "z": nil,
+			"list": []any{"a", float64(1), map[string]any{}}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read back as %#v\nwant %#v", got, want)
+	}
+	a := map[string]any{"spec": map[string]any{"port": int64(443)}}
+	b := map[string]any{"spec": map[string]any{"port": float64(443)}}
+	if Digest(a) != Digest(b) {
+		t.Error("443 read from YAML and 443.0 from a typed object digest differently")
 	}
 }

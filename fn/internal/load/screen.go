@@ -39,43 +39,43 @@ const MinAliasBudget = 100_000
 func Screen(items []*yaml.RNode, functionConfig *yaml.RNode, strict bool) finding.List {
 	var fs finding.List
 	var written, added int64
-	type largest struct {
+	var big struct {
+		n     *yaml.RNode
 		where string
-		obj   finding.Object
 		st    yamlvalue.Stats
 	}
-	var big largest
 	screen := func(n *yaml.RNode, where string, keys bool) {
-		obj := objectOf(n)
 		st, err := yamlvalue.Check(n.YNode(), yamlvalue.Options{SelfContained: true, StrictKeys: keys})
 		if err != nil {
 			var e *yamlvalue.Error
 			if errors.As(err, &e) {
-				fs = append(fs, finding.Configf(obj, e.Path, "%s: %s", where, e.Message))
+				fs = append(fs, finding.Configf(objectOf(n), e.Path, "%s: %s", where, e.Message))
 			} else {
-				fs = append(fs, finding.Configf(obj, "", "%s: %v", where, err))
+				fs = append(fs, finding.Configf(objectOf(n), "", "%s: %v", where, err))
 			}
 			return
 		}
 		written += st.Written
 		added += st.Nodes - st.Written
 		if st.Nodes-st.Written > big.st.Nodes-big.st.Written {
-			big = largest{where: where, obj: obj, st: st}
+			big.n, big.where, big.st = n, where, st
 		}
 	}
 	for i, n := range items {
 		where := fmt.Sprintf("items[%d]", i)
-		resource := n.YNode().Kind == yaml.MappingNode && n.GetApiVersion() != "" && n.GetKind() != ""
-		screen(n, where, strict || resource)
 		if strict {
+			screen(n, where, true)
 			fs = append(fs, shape(n, where)...)
+			continue
 		}
+		y := n.YNode()
+		screen(n, where, y.Kind == yaml.MappingNode && scalar(y, "apiVersion") != "" && scalar(y, "kind") != "")
 	}
 	if functionConfig != nil {
 		screen(functionConfig, "functionConfig", true)
 	}
 	if budget := max(MinAliasBudget, written); added > budget {
-		fs = append(fs, finding.Configf(big.obj, big.st.Alias,
+		fs = append(fs, finding.Configf(objectOf(big.n), big.st.Alias,
 			"%s: YAML aliases expand the input by %d nodes, beyond the %d allowed (the larger of %d and the %d nodes written out); "+
 				"this object adds %d, the alias here stands for %d. Nested aliases let a few lines stand for billions of nodes (\"billion laughs\"): write the values out",
 			big.where, added, budget, MinAliasBudget, written, big.st.Nodes-big.st.Written, big.st.AliasNodes))
@@ -90,16 +90,20 @@ func shape(n *yaml.RNode, where string) finding.List {
 	if y.Kind != yaml.MappingNode {
 		return finding.List{finding.Configf(finding.Object{}, "", "%s is a %s, not an object: every item of a ResourceList is a Kubernetes object with an apiVersion, a kind and a metadata.name", where, kindName(y))}
 	}
+	var name string
+	if meta := field(y, "metadata"); meta != nil {
+		name = scalar(meta, "name")
+	}
+	apiVersion, kind := scalar(y, "apiVersion"), scalar(y, "kind")
+	if apiVersion != "" && kind != "" && name != "" {
+		return nil
+	}
 	obj := objectOf(n)
 	if obj.Kind == "" && obj.Name != "" {
 		where += " (" + strings.TrimPrefix(obj.Namespace+"/"+obj.Name, "/") + ")"
 	}
 	var fs finding.List
-	for _, f := range []struct{ path, value string }{
-		{"apiVersion", stringAt(n, "apiVersion")},
-		{"kind", stringAt(n, "kind")},
-		{"metadata.name", stringAt(n, "metadata", "name")},
-	} {
+	for _, f := range []struct{ path, value string }{{"apiVersion", apiVersion}, {"kind", kind}, {"metadata.name", name}} {
 		if f.value == "" {
 			fs = append(fs, finding.Configf(obj, f.path, "%s has no %s: every item of a ResourceList is a Kubernetes object with an apiVersion, a kind and a metadata.name", where, f.path))
 		}
@@ -116,21 +120,34 @@ func objectOf(n *yaml.RNode) finding.Object {
 	return finding.ObjectOf(n)
 }
 
-// stringAt is the text of the scalar at path, or "" when there is none (or
-// it is null).
-func stringAt(n *yaml.RNode, path ...string) string {
-	v, err := n.Pipe(yaml.Lookup(path...))
-	if err != nil || v == nil {
+// field is the value of key in a mapping (through an alias), or nil.
+func field(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			v := n.Content[i+1]
+			if v.Kind == yaml.AliasNode && v.Alias != nil {
+				v = v.Alias
+			}
+			return v
+		}
+	}
+	return nil
+}
+
+// scalar is the text of the scalar at key in a mapping, or "" when there is
+// none (or it is null).
+func scalar(n *yaml.Node, key string) string {
+	v := field(n, key)
+	if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() == yaml.NodeTagNull {
 		return ""
 	}
-	y := v.YNode()
-	if y.Kind == yaml.AliasNode && y.Alias != nil {
-		y = y.Alias
-	}
-	if y.Kind != yaml.ScalarNode || y.ShortTag() == yaml.NodeTagNull {
-		return ""
-	}
-	return y.Value
+	return v.Value
 }
 
 func kindName(n *yaml.Node) string {
