@@ -181,6 +181,12 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 // of fresh encoders, which write no separators. It also skips Write's deep
 // copy of every node: the render is done with them.
 func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode, generated []*emit.Generated) error {
+	for _, n := range items {
+		spellOutNulls(n.YNode(), rw.Style&yaml.FlowStyle != 0)
+	}
+	if rw.FunctionConfig != nil {
+		spellOutNulls(rw.FunctionConfig.YNode(), false)
+	}
 	if rw.NoWrap || rw.WrappingKind == "" || len(items)+len(generated) == 0 {
 		for _, g := range generated {
 			n, err := yamlconv.ToNode(g.Map)
@@ -234,6 +240,24 @@ func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode, generated []
 		return nil
 	}
 	return encode(trailer)
+}
+
+// spellOutNulls writes "null" for an empty null inside a flow collection
+// (the value of {labels}): the YAML encoder would write it as an empty
+// quoted string, and the object would read back with another type. flow says whether
+// n is inside a flow collection. Aliases are left to their anchors.
+func spellOutNulls(n *yaml.Node, flow bool) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if flow && n.Value == "" && n.ShortTag() == yaml.NodeTagNull {
+			n.Value = "null"
+		}
+	case yaml.DocumentNode, yaml.MappingNode, yaml.SequenceNode:
+		flow = flow || n.Style&yaml.FlowStyle != 0
+		for _, c := range n.Content {
+			spellOutNulls(c, flow)
+		}
+	}
 }
 
 // annotationForms reports whether the input uses kyaml's internal
