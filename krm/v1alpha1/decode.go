@@ -2,6 +2,7 @@ package v1alpha1
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -52,20 +53,27 @@ func Decode(data []byte) (*NetworkIdentity, []FieldError) {
 
 // DecodeNode is Decode for a parsed document (kyaml's yaml.Node is this type),
 // without a text round trip.
+//
+// Reading is bounded: aliases may expand the document to at most
+// yamlvalue.MaxNodes nodes, an alias may not refer to a node containing it,
+// and merge keys (<<), which would be read as nothing, are refused.
 func DecodeNode(node *yamlv3.Node) (*NetworkIdentity, []FieldError) {
-	doc, err := yamlvalue.Of(node)
-	if err != nil {
-		return nil, []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
-	}
-	js, err := json.Marshal(doc)
-	if err != nil {
-		return nil, []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
-	}
 	// YAML-to-JSON conversion keeps the last of duplicate keys silently, and
 	// ports have a custom decoder, which loses the field path of its errors:
 	// judge both here, where the path is known.
 	if errs := duplicateKeys(node); len(errs) > 0 {
 		return nil, errs
+	}
+	if _, err := yamlvalue.Check(node, yamlvalue.Options{StrictKeys: true}); err != nil {
+		return nil, []FieldError{yamlError(err)}
+	}
+	doc, err := yamlvalue.Of(node)
+	if err != nil {
+		return nil, []FieldError{yamlError(err)}
+	}
+	js, err := json.Marshal(doc)
+	if err != nil {
+		return nil, []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
 	}
 	if errs := checkPortShapes(doc); len(errs) > 0 {
 		return nil, errs
@@ -94,6 +102,15 @@ func DecodeNode(node *yamlv3.Node) (*NetworkIdentity, []FieldError) {
 		return nil, []FieldError{{Path: "apiVersion", Message: fmt.Sprintf("got %s %s, want %s %s", n.APIVersion, n.Kind, APIVersion, Kind)}}
 	}
 	return &n, nil
+}
+
+// yamlError is a FieldError for what yamlvalue refuses to read.
+func yamlError(err error) FieldError {
+	var e *yamlvalue.Error
+	if errors.As(err, &e) {
+		return FieldError{Path: e.Path, Message: e.Message}
+	}
+	return FieldError{Message: fmt.Sprintf("not valid YAML: %v", err)}
 }
 
 // decodeError turns a type error into a FieldError whose path has the list

@@ -6,8 +6,19 @@ import "netid.dev/netid/internal/names"
 // the contract: other tools (and netid's own checks) read them.
 const (
 	// GeneratedAnnotation ("true") marks an object netid generated; a rerun
-	// replaces such objects, which makes the function idempotent.
+	// replaces such objects, which makes the function idempotent. It drops
+	// one only when it recognises it as its own, unchanged: its
+	// DigestAnnotation matches it, or it is exactly what netid generates now.
+	// Anything else carrying the mark refuses the render.
 	GeneratedAnnotation = "netid.dev/generated"
+	// DigestAnnotation is the digest of an object netid generated, e.g.
+	// "sha256:5d41…" (64 hex digits): the SHA-256 of the object as netid
+	// wrote it, as JSON with sorted keys, without this annotation and without
+	// the annotations kpt and kustomize add and rewrite while reading
+	// (config.kubernetes.io/path and index, config.k8s.io/id and
+	// internal.config.kubernetes.io/*). Any other change to the object, by
+	// hand or by another function, makes it no longer match.
+	DigestAnnotation = "netid.dev/digest"
 	// PeerAnnotation names a flow policy's peer, e.g. "workload shop/frontend".
 	PeerAnnotation = "netid.dev/peer"
 	// ReasonAnnotation is the declared reason of a flow (or of cluster rules).

@@ -3,6 +3,7 @@ package v1alpha1_test
 import (
 	"encoding/json"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -88,6 +89,10 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "wrong apiVersion", doc: "apiVersion: netid.dev/v1\nkind: NetworkIdentity\nmetadata: {name: cart}\n", want: []string{"apiVersion"}, msg: "want netid.dev/v1alpha1 NetworkIdentity"},
 		{name: "wrong kind", doc: "apiVersion: netid.dev/v1alpha1\nkind: NetworkPolicy\nmetadata: {name: cart}\n", want: []string{"apiVersion"}, msg: "NetworkPolicy"},
 		{name: "not YAML", doc: "apiVersion: a: b\n", want: []string{""}, msg: "not valid YAML"},
+		{name: "merge key", doc: "spec: {ingress: [&r {from: {workload: a}, reason: x}, {<<: *r, ports: [80]}]}",
+			want: []string{"spec.ingress[1]"}, msg: "merge keys (<<) are not supported"},
+		{name: "alias inside its own anchor", doc: "spec: {egress: &e [{to: {cidr: 203.0.113.0/24}, ports: *e, reason: x}]}",
+			want: []string{"spec.egress[0].ports"}, msg: "refers to a node that contains it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +113,44 @@ func TestDecodeErrors(t *testing.T) {
 				t.Errorf("message %q does not contain %q", errs[0].Message, tt.msg)
 			}
 		})
+	}
+}
+
+// laughs is a NetworkIdentity carrying the "billion laughs" document at
+// spec.bomb: nine lines of nine aliases of the line before, under 500 bytes
+// that expand to 435 million nodes.
+func laughs() string {
+	var b strings.Builder
+	b.WriteString(header + "spec:\n  bomb:\n")
+	for i := range 9 {
+		entry := `"x"`
+		if i > 0 {
+			entry = "*" + string(rune('a'+i-1))
+		}
+		name := string(rune('a' + i))
+		b.WriteString("    " + name + ": &" + name + " [" + strings.TrimSuffix(strings.Repeat(entry+",", 9), ",") + "]\n")
+	}
+	return b.String()
+}
+
+// TestDecodeRefusesAliasBomb: the bomb is refused, at the alias that
+// expands, without expanding it: decoding allocates little more than parsing.
+func TestDecodeRefusesAliasBomb(t *testing.T) {
+	doc := []byte(laughs())
+	if len(doc) > 500 {
+		t.Fatalf("the bomb is %d bytes", len(doc))
+	}
+	n, errs := v1alpha1.Decode(doc)
+	if n != nil || len(errs) != 1 || errs[0].Path != "spec.bomb.i[0]" || !strings.Contains(errs[0].Message, "aliases expand the whole value to 490329079") {
+		t.Fatalf("Decode(bomb) = %v, %v; want one error at spec.bomb.i[0]", n, errs)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v1alpha1.Decode(doc)
+	runtime.ReadMemStats(&after)
+	if b := after.TotalAlloc - before.TotalAlloc; b > 256<<10 {
+		t.Errorf("refusing the bomb allocated %d bytes; want under 256 KiB", b)
 	}
 }
 

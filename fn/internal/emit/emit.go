@@ -187,7 +187,7 @@ func (e *emitter) object(o runtime.Object) {
 }
 
 // generated converts a typed object to its output map, with the ownership
-// marker and a file path of its own, and without the empty fields typed
+// marker and digest and a file path of its own, and without the empty fields typed
 // objects carry (creationTimestamp, status, an empty spec).
 func generated(o runtime.Object) (*Generated, error) {
 	var m map[string]any
@@ -219,6 +219,7 @@ func generated(o runtime.Object) (*Generated, error) {
 	annos[load.GeneratedAnnotation] = "true"
 	annos[kioutil.PathAnnotation] = ref.File
 	annos[kioutil.IndexAnnotation] = "0"
+	annos[load.DigestAnnotation] = Digest(m)
 	return &Generated{Object: o, Map: m, Ref: ref}, nil
 }
 

@@ -44,10 +44,14 @@ type Options struct {
 	ValidateOnly bool
 }
 
-// Render runs the pipeline on the items and functionConfig: load, plan,
-// build and merge (unless the functionConfig asks for validation only), then
-// judge the whole resulting stream with the rule registry.
+// Render runs the pipeline on the items and functionConfig: screen them
+// (bounds and strictness: load.Screen), load, plan, build and merge (unless
+// the functionConfig asks for validation only), then judge the whole
+// resulting stream with the rule registry.
 func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Output {
+	if fs := load.Screen(items, functionConfig, true); fs.HasErrors() {
+		return Output{Findings: fs.Sorted()}
+	}
 	m, fs := load.Load(items, functionConfig)
 	if fs.HasErrors() {
 		return Output{Findings: fs.Sorted()}
@@ -73,11 +77,14 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	s, jfs := judge(out, generated, m, p, conflicts)
 	fs = append(fs, jfs...)
 	md := report.Markdown(p, Proofs(s))
+	if !validateOnly {
+		// What an earlier run generated is dropped (it is in m.Previous, not
+		// in out) only when recognised as netid's own and unchanged.
+		generated = append(generated, emit.Report(md))
+		fs = append(fs, emit.Previous(m.Previous, generated)...)
+	}
 	if fs.HasErrors() {
 		return Output{Report: md, Findings: fs.Sorted()}
-	}
-	if !validateOnly {
-		generated = append(generated, emit.Report(md))
 	}
 	return Output{Items: out, Generated: generated, Report: md, Findings: fs.Sorted()}
 }
@@ -177,6 +184,12 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 // of fresh encoders, which write no separators. It also skips Write's deep
 // copy of every node: the render is done with them.
 func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode, generated []*emit.Generated) error {
+	for _, n := range items {
+		spellOutNulls(n.YNode(), rw.Style&yaml.FlowStyle != 0)
+	}
+	if rw.FunctionConfig != nil {
+		spellOutNulls(rw.FunctionConfig.YNode(), false)
+	}
 	if rw.NoWrap || rw.WrappingKind == "" || len(items)+len(generated) == 0 {
 		for _, g := range generated {
 			n, err := yamlconv.ToNode(g.Map)
@@ -230,6 +243,24 @@ func writeResourceList(rw *kio.ByteReadWriter, items []*yaml.RNode, generated []
 		return nil
 	}
 	return encode(trailer)
+}
+
+// spellOutNulls writes "null" for an empty null inside a flow collection
+// (the value of {labels}): the YAML encoder would write it as an empty
+// quoted string, and the object would read back with another type. flow says whether
+// n is inside a flow collection. Aliases are left to their anchors.
+func spellOutNulls(n *yaml.Node, flow bool) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if flow && n.Value == "" && n.ShortTag() == yaml.NodeTagNull {
+			n.Value = "null"
+		}
+	case yaml.DocumentNode, yaml.MappingNode, yaml.SequenceNode:
+		flow = flow || n.Style&yaml.FlowStyle != 0
+		for _, c := range n.Content {
+			spellOutNulls(c, flow)
+		}
+	}
 }
 
 // annotationForms reports whether the input uses kyaml's internal

@@ -55,6 +55,9 @@ func (v Verification) Failed() bool {
 // functionConfig) become the expectations; without them the matrix and the
 // permissions are computed and listed, and nothing is expected.
 func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
+	if fs := load.Screen(items, functionConfig, false); fs.HasErrors() {
+		return Verification{RBAC: map[string][]rbac.Rule{}, BootstrapRBAC: rbac.BootstrapRules(), Findings: fs.Sorted()}
+	}
 	var p *plan.Plan
 	var fs finding.List
 	if hasConfig(items, functionConfig) {
