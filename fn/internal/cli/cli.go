@@ -16,10 +16,13 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/initcfg"
 	"netid.dev/netid/fn/internal/process"
 	"netid.dev/netid/fn/internal/proof"
 	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/fn/internal/rules"
+	"netid.dev/netid/krm/v1alpha1"
 )
 
 const usage = `netid renders network and identity policy for Kubernetes workloads.
@@ -36,6 +39,12 @@ Usage:
                              files/directories): the flow matrix the NetworkPolicies
                              allow and each ServiceAccount's permissions; with
                              NetworkIdentity configs among them, against the declaration
+  netid init [PATH...]       draft a starting NetworkIdentity for every workload of an
+                             existing app (manifests on stdin or under PATH) that has
+                             none: its ServiceAccount, its exposure as found, and the
+                             calls inferred from Service names in its environment,
+                             arguments and commands, each with a placeholder reason
+                             that netid refuses until a person rewrites it
   netid rules [--format text|markdown]
                              list the rules netid enforces (markdown: docs/rules.md)
   netid version              print the version
@@ -56,6 +65,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return report(args[1:], stdin, stdout, stderr)
 	case "verify":
 		return verify(args[1:], stdin, stdout, stderr)
+	case "init":
+		return initConfigs(args[1:], stdin, stdout, stderr)
 	case "rules":
 		return listRules(args[1:], stdout, stderr)
 	case "version":
@@ -114,6 +125,48 @@ func readInput(paths []string, stdin io.Reader) ([]*yaml.RNode, *yaml.RNode, err
 		items = append(items, nodes...)
 	}
 	return items, nil, nil
+}
+
+// initConfigs is `netid init`: drafts on stdout, one YAML document per
+// workload without a NetworkIdentity.
+func initConfigs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	items, fc, err := readInput(fs.Args(), stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "netid init: %v\n", err)
+		return 1
+	}
+	if fc != nil {
+		items = append(items, fc)
+	}
+	s, fs2 := rules.NewStream(items)
+	fs2.Write(stderr)
+	for _, n := range items {
+		if n.GetKind() != v1alpha1.Kind {
+			continue
+		}
+		cfg, errs := v1alpha1.DecodeNode(n.YNode())
+		if len(errs) > 0 {
+			continue // a config netid would refuse; its workload is declared all the same
+		}
+		cfg.Default()
+		s.Declare(cfg.Namespace+"/"+cfg.Spec.Workload, &rules.Declaration{Config: cfg, Object: finding.ObjectOf(n)})
+	}
+	drafts := initcfg.Drafts(s)
+	if len(drafts) == 0 {
+		fmt.Fprintln(stderr, "netid init: every workload of the input already has a NetworkIdentity (or there is none): nothing to draft")
+		return 1
+	}
+	if err := initcfg.Write(stdout, drafts); err != nil {
+		fmt.Fprintf(stderr, "netid init: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "netid init: drafted %d NetworkIdentity configs; review each, write every reason, then render\n", len(drafts))
+	return 0
 }
 
 func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
