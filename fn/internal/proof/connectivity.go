@@ -627,6 +627,18 @@ func nsLabelString(l labels.Set) string {
 func (p *prover) namedPortVariants(engine *netpol.Engine) bool {
 	added := false
 	n := len(p.endpoints)
+	// The declarations with a named port, by the workload ("ns/name") or
+	// the namespace ("ns/*") of their destination.
+	namedTo := map[string][]declaration{}
+	for _, d := range p.decls {
+		switch {
+		case d.port.Target.Type != intstr.String:
+		case d.to.workload != "":
+			namedTo[d.to.workload] = append(namedTo[d.to.workload], d)
+		case d.to.sel != nil:
+			namedTo[d.to.ns+"/*"] = append(namedTo[d.to.ns+"/*"], d)
+		}
+	}
 	for i := 0; i < n; i++ {
 		e := p.endpoints[i]
 		if e.Namespace == "" {
@@ -649,8 +661,8 @@ func (p *prover) namedPortVariants(engine *netpol.Engine) bool {
 				names = append(names, nm)
 			}
 		}
-		for _, d := range p.decls {
-			if d.port.Target.Type == intstr.String && p.matches(d.to, i) {
+		for _, d := range append(namedTo[e.Name], namedTo[p.realNS[i]+"/*"]...) {
+			if p.matches(d.to, i) {
 				if nm := (named{d.port.Target.StrVal, protocolOf(d.port.Protocol)}); !seen[nm] {
 					seen[nm] = true
 					names = append(names, nm)
