@@ -40,10 +40,10 @@ func (p *planner) serviceAccount(w *Workload) {
 		}
 		w.ServiceAccount = declared
 		switch tmpl {
-		case id.Replaces:
+		case id.Replaces, declared:
+			// declared: an earlier render (kpt writes it back) already moved
+			// the template; the old ServiceAccount is still reported.
 			w.Replaces = id.Replaces
-		case declared:
-			// An earlier render (kpt writes it back) already moved the template.
 		default:
 			now := "names no ServiceAccount of its own"
 			if tmpl != "" {

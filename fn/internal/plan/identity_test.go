@@ -35,7 +35,7 @@ func TestServiceAccountFromTemplate(t *testing.T) {
 		{name: "replaces, default the workload's name", doc: withSA("cart", "shop", "serviceAccountName", "legacy"), spec: "  identity: {replaces: legacy}\n",
 			want: "cart", replaces: "legacy"},
 		{name: "replaces after an earlier render moved the template", doc: withSA("cart", "shop", "serviceAccountName", "cart-sa"), spec: "  identity: {serviceAccount: cart-sa, replaces: legacy}\n",
-			want: "cart-sa"},
+			want: "cart-sa", replaces: "legacy"},
 		{name: "replaces another than the template's", doc: withSA("cart", "shop", "serviceAccountName", "other"), spec: "  identity: {serviceAccount: cart-sa, replaces: legacy}\n",
 			want: "cart-sa", field: "spec.identity.replaces", msg: `replaces ServiceAccount "legacy", but the pod template of Deployment/shop/cart names ServiceAccount "other"`},
 		{name: "replaces with no template ServiceAccount", doc: dep("cart", "shop", ""), spec: "  identity: {serviceAccount: cart-sa, replaces: legacy}\n",

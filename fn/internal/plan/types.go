@@ -52,9 +52,9 @@ type Workload struct {
 	// Inherited: ServiceAccount is not declared; it is the one the pod
 	// template already named.
 	Inherited bool
-	// Replaces is the ServiceAccount the pod template named before this
-	// render moved it to ServiceAccount (spec.identity.replaces); "" when
-	// the template already names ServiceAccount.
+	// Replaces is the ServiceAccount the pod template named before netid
+	// moved it to ServiceAccount (spec.identity.replaces, once checked
+	// against the template: it names either one); "" when none.
 	Replaces string
 	// Sharing are all the workloads of the namespace whose identity is this
 	// ServiceAccount, this one included, in plan order; nil when it is the
