@@ -62,7 +62,7 @@ func sharedMeshNotes(b *strings.Builder, p *plan.Plan) {
 			continue
 		}
 		notes = append(notes, fmt.Sprintf("Shared identity: %s run as ServiceAccount %s, so the mesh sees %s for all of them. "+
-			"Its authorization cannot tell them apart: a caller admitted from one of them is admitted from all at the mesh layer. "+
+			"Its authorization cannot tell them apart: a workload that admits one of them admits all of them at the mesh layer. "+
 			"The NetworkPolicies still select each by its pod labels, and the connectivity proof judges each on its own.",
 			sharers(wl), code(wl.Namespace()+"/"+wl.ServiceAccount), who))
 	}
