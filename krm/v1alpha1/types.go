@@ -171,9 +171,28 @@ type DNS struct {
 
 // Identity is the workload's Kubernetes identity.
 type Identity struct {
-	// ServiceAccount is the dedicated ServiceAccount's name (default: the
-	// workload's name); "default" is refused.
+	// ServiceAccount is the name of the workload's identity. Default: the pod
+	// template's own spec.serviceAccountName (or the deprecated
+	// spec.serviceAccount) when it names one other than "default", else the
+	// workload's name: cloud IAM bindings (GKE, EKS and AKS workload identity)
+	// and mesh principals name a ServiceAccount, so netid keeps the one the
+	// workload already runs as. Naming another one than the template does is
+	// refused unless Replaces says so. "default" is refused. Several workloads
+	// of a namespace may share one ServiceAccount (versions or canaries of one
+	// app) when they declare identical rules, clusterRules and automountToken:
+	// it is emitted once. Example: "checkoutservice".
 	ServiceAccount string `json:"serviceAccount,omitempty"`
+	// Replaces is the ServiceAccount the pod template names today that this
+	// identity takes over from: the workload moves to ServiceAccount (default:
+	// the workload's name). Contract: it must be the template's current
+	// serviceAccountName, or ServiceAccount when an earlier render already
+	// moved the template (so a rerun keeps working); not "default", not
+	// ServiceAccount itself. netid does not delete the replaced ServiceAccount
+	// or its bindings: they stay in the output untouched, and the report lists
+	// the ones still bound (move or remove their bindings and the cloud IAM
+	// bindings of the old name). Example: serviceAccount: checkout,
+	// replaces: legacy-checkout.
+	Replaces string `json:"replaces,omitempty"`
 	// AutomountToken mounts the API token into pods (default false).
 	AutomountToken *bool `json:"automountToken,omitempty"`
 	// Rules are the namespaced Role's rules (rbac/v1 PolicyRules, each with an

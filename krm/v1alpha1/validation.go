@@ -282,6 +282,15 @@ func validateIdentity(p *field.Path, id *Identity) field.ErrorList {
 			errs = append(errs, field.Invalid(p.Child("serviceAccount"), id.ServiceAccount, "the default ServiceAccount is shared by every pod of the namespace; name a dedicated one"))
 		}
 	}
+	if id.Replaces != "" {
+		errs = append(errs, dnsName(p.Child("replaces"), id.Replaces)...)
+		switch id.Replaces {
+		case "default":
+			errs = append(errs, field.Invalid(p.Child("replaces"), id.Replaces, "a pod template naming \"default\" (or no ServiceAccount) is moved to the declared one without replaces; remove it"))
+		case id.ServiceAccount:
+			errs = append(errs, field.Invalid(p.Child("replaces"), id.Replaces, "names the same ServiceAccount as serviceAccount; a ServiceAccount cannot replace itself"))
+		}
+	}
 	for i, r := range id.Rules {
 		rp := p.Child("rules").Index(i)
 		errs = append(errs, validateRule(rp, r)...)

@@ -91,8 +91,10 @@ func Emit(m *load.Model, p *plan.Plan) Result {
 		}
 	}
 	for _, w := range p.Workloads {
-		e.object(build.ClusterRole(w))
-		e.object(build.ClusterRoleBinding(w))
+		if w.EmitsIdentity() {
+			e.object(build.ClusterRole(w))
+			e.object(build.ClusterRoleBinding(w))
+		}
 	}
 	return Result{Items: m.Items, Generated: e.out, Conflicts: e.conflicts, Findings: e.fs}
 }
@@ -126,14 +128,9 @@ func (e *emitter) namespace(ns *plan.Namespace) {
 }
 
 func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
-	sa := build.ServiceAccount(w)
-	if user, ok := e.user[typedID(sa)]; ok {
-		e.add(setField(user, boolNode(*sa.AutomountServiceAccountToken), "automountServiceAccountToken"))
-	} else {
-		e.object(sa)
+	if w.EmitsIdentity() {
+		e.identity(w)
 	}
-	e.object(build.Role(w))
-	e.object(build.RoleBinding(w))
 	for _, f := range w.In {
 		e.object(build.IngressPolicy(w, f))
 	}
@@ -155,6 +152,21 @@ func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 	}
 	e.object(build.HTTPRoute(w))
 	e.object(build.Ingress(w))
+}
+
+// identity completes the user's ServiceAccount of the workload's identity
+// (the one its pod template already named, or one of the declared name), or
+// generates it, and generates its Role and RoleBinding. Workloads sharing a
+// ServiceAccount get these once, from the first of them.
+func (e *emitter) identity(w *plan.Workload) {
+	sa := build.ServiceAccount(w)
+	if user, ok := e.user[typedID(sa)]; ok {
+		e.add(setField(user, boolNode(*sa.AutomountServiceAccountToken), "automountServiceAccountToken"))
+	} else {
+		e.object(sa)
+	}
+	e.object(build.Role(w))
+	e.object(build.RoleBinding(w))
 }
 
 // object appends one generated object, unless it is nil. A user object with

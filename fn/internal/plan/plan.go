@@ -50,7 +50,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 		}
 	}
 	sort.Slice(plan.Workloads, func(i, j int) bool { return wlKey(plan.Workloads[i]) < wlKey(plan.Workloads[j]) })
-	p.uniqueIdentities(plan.Workloads)
+	p.sharedIdentities(plan.Workloads)
 	plan.Namespaces = p.namespaces(plan.Workloads)
 	for _, w := range plan.Workloads {
 		p.declaredFlows(w)
@@ -121,29 +121,11 @@ func (p *planner) workload(id *load.Identity) *Workload {
 		p.errorf(id.Object, "spec.workload", "%s already has a NetworkIdentity (%s); one config per workload", src.Object, prev.Identity.Object)
 		return nil
 	}
-	w := &Workload{Source: src, Identity: id, Spec: spec, ServiceAccount: spec.Identity.ServiceAccount}
-	if w.ServiceAccount == "" {
-		w.ServiceAccount = src.Name()
-	}
+	w := &Workload{Source: src, Identity: id, Spec: spec}
+	p.serviceAccount(w)
 	w.Services = p.services(src, spec.Service, id.Object)
 	p.byWl[src] = w
 	return w
-}
-
-// uniqueIdentities refuses two workloads sharing one ServiceAccount: each
-// would get the other's permissions, and the render would hold the
-// ServiceAccount (and its Role) twice.
-func (p *planner) uniqueIdentities(ws []*Workload) {
-	owner := map[string]*Workload{}
-	for _, w := range ws {
-		k := w.Namespace() + "/" + w.ServiceAccount
-		if prev, ok := owner[k]; ok {
-			p.errorf(w.Identity.Object, "spec.identity.serviceAccount", "ServiceAccount %s is already the identity of %s (%s); give each workload its own",
-				k, prev.Source.Object, prev.Identity.Object)
-			continue
-		}
-		owner[k] = w
-	}
 }
 
 // services finds the named Service, or every Service selecting the workload's pods.

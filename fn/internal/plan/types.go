@@ -46,8 +46,20 @@ type Workload struct {
 	Identity *load.Identity
 	// Spec is the defaulted NetworkIdentity spec.
 	Spec *v1alpha1.Spec
-	// ServiceAccount is the dedicated ServiceAccount's name.
+	// ServiceAccount is the name of the workload's identity: the declared
+	// one, else the pod template's own (Inherited), else the workload's name.
 	ServiceAccount string
+	// Inherited: ServiceAccount is not declared; it is the one the pod
+	// template already named.
+	Inherited bool
+	// Replaces is the ServiceAccount the pod template named before netid
+	// moved it to ServiceAccount (spec.identity.replaces, once checked
+	// against the template: it names either one); "" when none.
+	Replaces string
+	// Sharing are all the workloads of the namespace whose identity is this
+	// ServiceAccount, this one included, in plan order; nil when it is the
+	// only one. The first emits the ServiceAccount and its RBAC.
+	Sharing []*Workload
 	// Services select the workload's pods (or the one named by spec.service).
 	Services []*load.Service
 	// Exposure is set when the workload is reached from outside the cluster.
@@ -55,6 +67,11 @@ type Workload struct {
 	// In are the flows this workload receives; Out the flows it makes.
 	In, Out []*Flow
 }
+
+// EmitsIdentity reports whether the workload's ServiceAccount, Role,
+// RoleBinding and ClusterRole(Binding) are generated with it: true unless it
+// shares them with a workload earlier in the plan.
+func (w *Workload) EmitsIdentity() bool { return len(w.Sharing) == 0 || w.Sharing[0] == w }
 
 // Name is the workload's rendered name.
 func (w *Workload) Name() string { return w.Source.Name() }

@@ -76,7 +76,9 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	}
 	s, jfs := judge(out, generated, m, p, conflicts)
 	fs = append(fs, jfs...)
-	md := report.Markdown(p, Proofs(s))
+	pr := Proofs(s)
+	fs = append(fs, replacedWarnings(s, pr.StillBound)...)
+	md := report.Markdown(p, pr)
 	if !validateOnly {
 		// What an earlier run generated is dropped (it is in m.Previous, not
 		// in out) only when recognised as netid's own and unchanged.
@@ -92,7 +94,7 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 // Proofs gathers what the report shows of the proofs: the computed flow
 // matrix and each declared ServiceAccount's effective permissions.
 func Proofs(s *rules.Stream) report.Proofs {
-	pr := report.Proofs{Connectivity: s.Connectivity(), RBAC: map[string][]rbac.Rule{}}
+	pr := report.Proofs{Connectivity: s.Connectivity(), RBAC: map[string][]rbac.Rule{}, StillBound: stillBound(s)}
 	for _, r := range s.RBACReview() {
 		pr.RBAC[r.Namespace+"/"+r.ServiceAccount] = r.Effective
 	}

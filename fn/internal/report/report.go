@@ -22,6 +22,10 @@ type Proofs struct {
 	Connectivity *proof.Result
 	// RBAC maps "namespace/serviceaccount" to its effective permissions.
 	RBAC map[string][]rbac.Rule
+	// StillBound maps each replaced ServiceAccount ("namespace/name", see
+	// spec.identity.replaces) to the bindings of the render that still
+	// grant it something, e.g. "RoleBinding shop/legacy-reader".
+	StillBound map[string][]string
 }
 
 // Markdown renders the report from the Plan and the proofs; both are
@@ -99,6 +103,7 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		}
 		b.WriteString(row(wlName(wl), code(wl.Namespace()+"/"+wl.ServiceAccount), token, strings.Join(perms, "<br>"), strings.Join(why, "<br>")))
 	}
+	identityNotes(&b, p, pr)
 
 	w("\n## mTLS posture\n\n| Workload | Mesh | mTLS | East-west decision |\n|---|---|---|---|\n")
 	for _, wl := range p.Workloads {
@@ -112,6 +117,8 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 			b.WriteString(row(wlName(wl), text(string(m.Provider)), text(string(m.MTLS)), orDash(text(m.EastWest))))
 		}
 	}
+
+	sharedMeshNotes(&b, p)
 
 	w("\n## Exposure\n\n")
 	exposed := false

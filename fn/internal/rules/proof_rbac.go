@@ -2,7 +2,9 @@ package rules
 
 // proof-rbac
 //
-// Governs: every ServiceAccount netid generated for a declared workload.
+// Governs: every ServiceAccount netid generated for a declared workload, once
+// when several workloads share it (their declaration is one: plan refuses
+// shared ServiceAccounts with different rules).
 // Requires: its effective permissions, computed from every Role, ClusterRole
 // (aggregation included), RoleBinding and ClusterRoleBinding of the stream as
 // `kubectl auth can-i --list` would list them, are covered by what its
@@ -37,7 +39,7 @@ var proofRBAC = register(&Rule{
 				}
 			}
 			if len(r.Excess) > 0 {
-				out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: []string{r.Workload},
+				out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: r.Workloads,
 					Message: fmt.Sprintf("ServiceAccount %s/%s can do more than its NetworkIdentity declares:\n%s", r.Namespace, r.ServiceAccount,
 						strings.TrimRight(rbac.Table(r.Excess), "\n"))})
 			}
@@ -46,7 +48,7 @@ var proofRBAC = register(&Rule{
 				if b.Namespace != "" {
 					where = b.Kind + " " + b.Namespace + "/" + b.Name
 				}
-				out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: []string{r.Workload},
+				out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: r.Workloads,
 					Message: fmt.Sprintf("ServiceAccount %s/%s is bound by %s to %s %s, which is not in the render: what it grants cannot be reviewed",
 						r.Namespace, r.ServiceAccount, where, b.RoleRef.Kind, b.RoleRef.Name)})
 			}

@@ -111,8 +111,11 @@ func (s *Stream) Connectivity() *proof.Result {
 // Review is the RBAC review of one ServiceAccount.
 type Review struct {
 	Namespace, ServiceAccount string
-	// Workload is the declared workload it is the identity of ("" without a Plan).
+	// Workload is the declared workload it is the identity of ("" without a
+	// Plan); the first of Workloads when several share it.
 	Workload string
+	// Workloads are all the declared workloads it is the identity of.
+	Workloads []string
 	// Effective lists what it can do, as kubectl auth can-i --list would.
 	Effective []rbac.Rule
 	// Excess is what it can do beyond its declaration (nil without a Plan).
@@ -129,12 +132,17 @@ func (s *Stream) RBACReview() []Review {
 	var out []Review
 	if s.Plan != nil {
 		for _, w := range s.Plan.Workloads {
+			// Workloads sharing a ServiceAccount declared one identity
+			// (plan refuses them otherwise): review it once, for all.
+			if !w.EmitsIdentity() {
+				continue
+			}
 			var declared []rbacv1.PolicyRule
 			for _, r := range append(append([]v1alpha1.Rule(nil), w.Spec.Identity.Rules...), w.Spec.Identity.ClusterRules...) {
 				declared = append(declared, r.PolicyRule)
 			}
 			have := set.Effective(w.Namespace(), w.ServiceAccount)
-			out = append(out, Review{Namespace: w.Namespace(), ServiceAccount: w.ServiceAccount, Workload: w.Namespace() + "/" + w.Name(),
+			out = append(out, Review{Namespace: w.Namespace(), ServiceAccount: w.ServiceAccount, Workload: w.Namespace() + "/" + w.Name(), Workloads: identityWorkloads(w),
 				Effective: have, Excess: rbac.Exceeds(have, rbac.FromPolicyRules(declared)), Unresolved: set.Unresolved(w.Namespace(), w.ServiceAccount)})
 		}
 	} else {
@@ -310,9 +318,47 @@ func (s *Stream) Service(ns, name string) *Object[corev1.Service] {
 // netid.dev/workload label netid puts on what it generates.
 func (s *Stream) OwnerOf(ns string, meta metav1.ObjectMeta) []string {
 	if w := meta.Labels[v1alpha1.WorkloadLabel]; w != "" {
-		return []string{s.LabelledWorkload(ns, w)}
+		owner := s.LabelledWorkload(ns, w)
+		if shared := s.sharedIdentity(owner, meta.Name); shared != nil {
+			return shared
+		}
+		return []string{owner}
 	}
 	return nil
+}
+
+// sharedIdentity is every workload sharing the ServiceAccount of the declared
+// workload owner ("namespace/name") when the object named name is one of its
+// identity objects (ServiceAccount, Role, RoleBinding: the ServiceAccount's
+// name; ClusterRole and binding: netid:NS:SA), else nil. These are
+// generated once, labelled with the first workload, but belong to all.
+func (s *Stream) sharedIdentity(owner, name string) []string {
+	if s.Plan == nil {
+		return nil
+	}
+	for _, w := range s.Plan.Workloads {
+		if len(w.Sharing) == 0 || w.Namespace()+"/"+w.Name() != owner {
+			continue
+		}
+		if name == w.ServiceAccount || name == plan.Fit("netid:"+w.Namespace()+":"+w.ServiceAccount) {
+			return identityWorkloads(w)
+		}
+		return nil
+	}
+	return nil
+}
+
+// identityWorkloads are the "namespace/name" of the workloads whose identity
+// is w's ServiceAccount.
+func identityWorkloads(w *plan.Workload) []string {
+	if len(w.Sharing) == 0 {
+		return []string{w.Namespace() + "/" + w.Name()}
+	}
+	out := make([]string, 0, len(w.Sharing))
+	for _, o := range w.Sharing {
+		out = append(out, o.Namespace()+"/"+o.Name())
+	}
+	return out
 }
 
 // LabelledWorkload is the "namespace/name" of the declared workload whose
