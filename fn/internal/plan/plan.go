@@ -551,10 +551,10 @@ func (p *planner) serviceExposure(w *Workload, t corev1.ServiceType, d *v1alpha1
 		if typ == "" {
 			typ = corev1.ServiceTypeClusterIP
 		}
-		p.errorf(cfg, field+".service", "Service %s is of type %s, not %s", s.Object, typ, t)
+		p.errorf(cfg, field+".service", "%s is of type %s, not %s", s.Object, typ, t)
 		return nil, false
 	case len(s.Spec.Selector) == 0 || !labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(w.Source.Template.Labels)):
-		p.errorf(cfg, field+".service", "Service %s does not select the pods of %s", s.Object, w.Source.Object)
+		p.errorf(cfg, field+".service", "%s does not select the pods of %s", s.Object, w.Source.Object)
 		return nil, false
 	}
 	svcs := []*load.Service{s}
@@ -572,13 +572,13 @@ func (p *planner) serviceExposure(w *Workload, t corev1.ServiceType, d *v1alpha1
 			}
 		}
 		if !found {
-			p.errorf(cfg, fmt.Sprintf("%s.ports[%d]", field, i), "%s is not a port of Service %s (%s)", ref.Port.String(), s.Object, describePorts(w.Source, svcs))
+			p.errorf(cfg, fmt.Sprintf("%s.ports[%d]", field, i), "%s is not a port of %s (%s)", ref.Port.String(), s.Object, describePorts(w.Source, svcs))
 			return nil, false
 		}
 	}
 	se.Ports = sortPorts(se.Ports)
 	if len(se.Ports) == 0 {
-		p.errorf(cfg, field+".ports", "Service %s has no ports", s.Object)
+		p.errorf(cfg, field+".ports", "%s has no ports", s.Object)
 		return nil, false
 	}
 	if t == corev1.ServiceTypeLoadBalancer && !sameRanges(s.Spec.LoadBalancerSourceRanges, d.SourceRanges) {
@@ -586,17 +586,17 @@ func (p *planner) serviceExposure(w *Workload, t corev1.ServiceType, d *v1alpha1
 		if len(s.Spec.LoadBalancerSourceRanges) > 0 {
 			have = strings.Join(s.Spec.LoadBalancerSourceRanges, ", ")
 		}
-		p.errorf(cfg, field+".sourceRanges", "the declared ranges (%s) are not Service %s's spec.loadBalancerSourceRanges (%s); the load balancer must admit what the NetworkPolicy admits",
+		p.errorf(cfg, field+".sourceRanges", "the declared ranges (%s) are not %s's spec.loadBalancerSourceRanges (%s); the load balancer must admit what the NetworkPolicy admits",
 			strings.Join(d.SourceRanges, ", "), s.Object, have)
 		return nil, false
 	}
 	se.Local = s.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal
 	switch {
 	case se.Local && len(d.NodeCIDRs) > 0:
-		p.errorf(cfg, field+".nodeCIDRs", "Service %s has externalTrafficPolicy Local: the clients' addresses reach the pods, not the nodes'; remove nodeCIDRs", s.Object)
+		p.errorf(cfg, field+".nodeCIDRs", "%s has externalTrafficPolicy Local: the clients' addresses reach the pods, not the nodes'; remove nodeCIDRs", s.Object)
 		return nil, false
 	case !se.Local && len(d.NodeCIDRs) == 0:
-		p.errorf(cfg, field+".nodeCIDRs", "Service %s has externalTrafficPolicy Cluster: its traffic reaches the pods from the nodes' addresses; declare the node CIDRs (or set externalTrafficPolicy: Local)", s.Object)
+		p.errorf(cfg, field+".nodeCIDRs", "%s has externalTrafficPolicy Cluster: its traffic reaches the pods from the nodes' addresses; declare the node CIDRs (or set externalTrafficPolicy: Local)", s.Object)
 		return nil, false
 	}
 	what := string(t) + " Service " + s.Object.Name

@@ -64,7 +64,7 @@ var exposureUndeclared = register(&Rule{
 			if len(svc.Typed.Spec.ExternalIPs) > 0 {
 				_ = judge(svc.Ref, svc.Typed.ObjectMeta, "spec.externalIPs", "externalIPs ("+strings.Join(svc.Typed.Spec.ExternalIPs, ", ")+") expose", svc.Ref.Namespace, svc.Ref.Name,
 					func(*v1alpha1.Exposure) string {
-						return "spec.exposure has no kind for externalIPs (declare a LoadBalancer Service as spec.exposure.loadBalancer instead)"
+						return "spec.exposure has no kind for externalIPs; declare a LoadBalancer Service as spec.exposure.loadBalancer instead"
 					})
 			}
 		}
