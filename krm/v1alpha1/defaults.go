@@ -65,8 +65,13 @@ func (n *NetworkIdentity) Default() {
 		s.Mesh.MTLS = DefaultMTLS
 	}
 	if s.Exposure != nil {
-		if g := s.Exposure.Gateway; g != nil && g.Path == "" {
-			g.Path = "/"
+		if g := s.Exposure.Gateway; g != nil {
+			if g.Kind == "" {
+				g.Kind = RouteHTTP
+			}
+			if g.Kind == RouteHTTP && g.Path == "" {
+				g.Path = "/"
+			}
 		}
 		if i := s.Exposure.Ingress; i != nil && i.Path == "" {
 			i.Path = "/"

@@ -264,27 +264,79 @@ const (
 	MeshNone    MeshProvider = "none"
 )
 
-// Exposure declares how the workload is reached from outside the cluster.
+// Exposure declares how the workload is reached from outside the cluster, one
+// field per path (kind). Every path that reaches the workload must be declared
+// here by its kind: a LoadBalancer Service is not excused by a declared
+// Ingress (rule exposure-undeclared). Each declared path gets the
+// NetworkPolicy that admits its traffic, and the report lists it.
 type Exposure struct {
-	// Gateway exposes it with a Gateway API HTTPRoute.
+	// Gateway exposes it with a Gateway API route (HTTPRoute by default).
 	Gateway *GatewayExposure `json:"gateway,omitempty"`
 	// Ingress exposes it with a networking.k8s.io/v1 Ingress.
 	Ingress *IngressExposure `json:"ingress,omitempty"`
+	// LoadBalancer declares the workload's Service of type LoadBalancer.
+	// Example: {service: frontend-lb, sourceRanges: [198.51.100.0/24], ports: [https]}.
+	LoadBalancer *ServiceExposure `json:"loadBalancer,omitempty"`
+	// NodePort declares the workload's Service of type NodePort.
+	// Example: {service: frontend-np, sourceRanges: [10.20.0.0/16], nodeCIDRs: [10.0.0.0/24]}.
+	NodePort *ServiceExposure `json:"nodePort,omitempty"`
 	// Controller selects the gateway or ingress controller pods that the
-	// NetworkPolicy lets in. Example: {namespace: gateway-system, podLabels: {app: gateway}}.
+	// NetworkPolicy lets in; required with gateway or ingress, forbidden
+	// otherwise. Example: {namespace: gateway-system, podLabels: {app: gateway}}.
 	Controller *Controller `json:"controller,omitempty"`
 }
 
-// GatewayExposure is an HTTPRoute attached to a Gateway.
+// RouteKind is the kind of Gateway API route netid generates.
+type RouteKind string
+
+// Route kinds (all gateway.networking.k8s.io/v1, standard channel, in
+// Gateway API v1.6).
+const (
+	RouteHTTP RouteKind = "HTTPRoute"
+	RouteGRPC RouteKind = "GRPCRoute"
+	RouteTLS  RouteKind = "TLSRoute"
+	RouteTCP  RouteKind = "TCPRoute"
+)
+
+// GatewayExposure is a Gateway API route attached to a Gateway.
 type GatewayExposure struct {
+	// Kind of the route: HTTPRoute (default), GRPCRoute, TLSRoute
+	// (passthrough by SNI: needs hostnames) or TCPRoute (no hostnames). The
+	// Service port must speak TCP. Example: GRPCRoute.
+	Kind RouteKind `json:"kind,omitempty"`
 	// ParentRef names the Gateway. Example: {name: public, namespace: gateway-system}.
 	ParentRef ParentRef `json:"parentRef"`
 	// Hostnames the route answers. Example: [shop.example.com].
 	Hostnames []string `json:"hostnames,omitempty"`
-	// Path prefix routed to the workload (default "/").
+	// Path prefix routed to the workload (default "/"); HTTPRoute only.
 	Path string `json:"path,omitempty"`
 	// Port is the workload's Service port name or number. Example: http.
 	Port PortRef `json:"port"`
+}
+
+// ServiceExposure declares a Service of type LoadBalancer or NodePort of the
+// workload. The traffic reaches the pods from the client's address when the
+// Service has externalTrafficPolicy: Local (source IP preserved), and from a
+// node's address when it has Cluster (the default: kube-proxy SNATs to the
+// node), so the NetworkPolicy admits sourceRanges, plus nodeCIDRs with
+// Cluster, on the pods' target ports of the declared ports.
+type ServiceExposure struct {
+	// Service is the name of the Service, in the workload's namespace, of the
+	// declared type. Example: frontend-lb.
+	Service string `json:"service"`
+	// Ports are the Service's port names or numbers exposed (default: all of
+	// them). Example: [https].
+	Ports []PortRef `json:"ports,omitempty"`
+	// SourceRanges are the client address blocks admitted (required). For a
+	// LoadBalancer they must be the Service's spec.loadBalancerSourceRanges
+	// (a Service without any is open to every address). An open range
+	// (0.0.0.0/0 or ::/0) needs an exception for exposure-open-range.
+	// Example: [198.51.100.0/24, 2001:db8::/32].
+	SourceRanges []string `json:"sourceRanges"`
+	// NodeCIDRs are the nodes' address blocks: required when the Service's
+	// externalTrafficPolicy is Cluster (the source is then a node), forbidden
+	// with Local. Example: [10.0.0.0/24].
+	NodeCIDRs []string `json:"nodeCIDRs,omitempty"`
 }
 
 // ParentRef names a Gateway (and optionally one of its listeners).
@@ -303,8 +355,14 @@ type IngressExposure struct {
 	ClassName string `json:"className"`
 	// Host is the rule's host. Example: shop.example.com.
 	Host string `json:"host"`
-	// TLSSecret is the Secret holding the host's certificate.
+	// TLSSecret is the Secret holding the host's certificate. Without it the
+	// Ingress serves plain HTTP, which needs plainReason.
 	TLSSecret string `json:"tlsSecret,omitempty"`
+	// PlainReason states why the host is served without TLS (free text);
+	// forbidden with tlsSecret. An Ingress without TLS whose workload does
+	// not state it is refused (exposure-undeclared).
+	// Example: "TLS ends at the cloud load balancer in front (ADR-0031)".
+	PlainReason string `json:"plainReason,omitempty"`
 	// Path prefix routed to the workload (default "/").
 	Path string `json:"path,omitempty"`
 	// Port is the workload's Service port name or number. Example: http.

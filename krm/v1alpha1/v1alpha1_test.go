@@ -681,7 +681,7 @@ func TestValidate(t *testing.T) {
 		}},
 
 		// exposure
-		{name: "exposure: neither gateway nor ingress", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway = nil }, want: []string{"spec.exposure"}},
+		{name: "exposure: no path at all", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway = nil }, want: []string{"spec.exposure"}},
 		{name: "exposure: both gateway and ingress", mutate: func(n *v1alpha1.NetworkIdentity) {
 			n.Spec.Exposure.Ingress = &v1alpha1.IngressExposure{ClassName: "nginx", Host: "shop.example.com", Port: name("http")}
 		}, want: []string{"spec.exposure"}, msg: "not both"},
@@ -714,6 +714,45 @@ func TestValidate(t *testing.T) {
 			n.Spec.Exposure.Gateway = nil
 			n.Spec.Exposure.Ingress = &v1alpha1.IngressExposure{ClassName: "nginx", Host: "shop.example.com", Path: "/shop/./cart", Port: name("http")}
 		}, want: []string{"spec.exposure.ingress.path"}},
+		{name: "exposure: unknown route kind", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Kind = "UDPRoute" }, want: []string{"spec.exposure.gateway.kind"}},
+		{name: "exposure: a GRPCRoute has no path", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.Gateway.Kind, n.Spec.Exposure.Gateway.Path = v1alpha1.RouteGRPC, "/x"
+		},
+			want: []string{"spec.exposure.gateway.path"}, msg: "HTTPRoute only"},
+		{name: "exposure: a valid GRPCRoute", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.Gateway.Kind, n.Spec.Exposure.Gateway.Path = v1alpha1.RouteGRPC, ""
+		}},
+		{name: "exposure: a TLSRoute needs hostnames", mutate: func(n *v1alpha1.NetworkIdentity) {
+			g := n.Spec.Exposure.Gateway
+			g.Kind, g.Path, g.Hostnames = v1alpha1.RouteTLS, "", nil
+		}, want: []string{"spec.exposure.gateway.hostnames"}},
+		{name: "exposure: a TCPRoute has no hostnames", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.Gateway.Kind, n.Spec.Exposure.Gateway.Path = v1alpha1.RouteTCP, ""
+		}, want: []string{"spec.exposure.gateway.hostnames"}},
+		{name: "exposure: plainReason beside a tlsSecret", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.Gateway = nil
+			n.Spec.Exposure.Ingress = &v1alpha1.IngressExposure{ClassName: "nginx", Host: "shop.example.com", TLSSecret: "tls", PlainReason: "x", Path: "/", Port: name("http")}
+		}, want: []string{"spec.exposure.ingress.plainReason"}},
+		{name: "exposure: plainReason is free text", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.Gateway = nil
+			n.Spec.Exposure.Ingress = &v1alpha1.IngressExposure{ClassName: "nginx", Host: "shop.example.com", PlainReason: "a\nb", Path: "/", Port: name("http")}
+		}, want: []string{"spec.exposure.ingress.plainReason"}},
+		{name: "exposure: a valid loadBalancer alone, without controller", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure = &v1alpha1.Exposure{LoadBalancer: &v1alpha1.ServiceExposure{Service: "shop-lb", SourceRanges: []string{"198.51.100.0/24", "2001:db8::/32"}, Ports: []v1alpha1.PortRef{name("https")}}}
+		}},
+		{name: "exposure: a controller with loadBalancer alone", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.Gateway = nil
+			n.Spec.Exposure.LoadBalancer = &v1alpha1.ServiceExposure{Service: "shop-lb", SourceRanges: []string{"198.51.100.0/24"}}
+		}, want: []string{"spec.exposure.controller"}},
+		{name: "exposure: loadBalancer needs sourceRanges and a Service name", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.LoadBalancer = &v1alpha1.ServiceExposure{}
+		}, want: []string{"spec.exposure.loadBalancer.service", "spec.exposure.loadBalancer.sourceRanges"}},
+		{name: "exposure: nodePort ranges are canonical CIDRs", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.NodePort = &v1alpha1.ServiceExposure{Service: "shop-np", SourceRanges: []string{"10.0.0.1/8", "nope"}, NodeCIDRs: []string{"10.1.0.0/33"}, Ports: []v1alpha1.PortRef{num(0)}}
+		}, want: []string{"spec.exposure.nodePort.nodeCIDRs[0]", "spec.exposure.nodePort.ports[0]", "spec.exposure.nodePort.sourceRanges[0]", "spec.exposure.nodePort.sourceRanges[1]"}},
+		{name: "exposure: an open range validates (its refusal is a rule)", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.Exposure.NodePort = &v1alpha1.ServiceExposure{Service: "shop-np", SourceRanges: []string{"0.0.0.0/0", "::/0"}}
+		}},
 		{name: "exposure: gateway port 0", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Exposure.Gateway.Port = num(0) }, want: []string{"spec.exposure.gateway.port"}},
 		{name: "exposure: a valid ingress", mutate: func(n *v1alpha1.NetworkIdentity) {
 			n.Spec.Exposure.Gateway = nil

@@ -330,13 +330,14 @@ func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
 	}
 	var errs field.ErrorList
 	switch {
-	case e.Gateway == nil && e.Ingress == nil:
-		errs = append(errs, field.Required(p, "one of gateway or ingress"))
+	case e.Gateway == nil && e.Ingress == nil && e.LoadBalancer == nil && e.NodePort == nil:
+		errs = append(errs, field.Required(p, "one of gateway, ingress, loadBalancer or nodePort"))
 	case e.Gateway != nil && e.Ingress != nil:
 		errs = append(errs, field.Invalid(p, "gateway+ingress", "one of gateway or ingress, not both"))
 	}
 	if g := e.Gateway; g != nil {
 		gp := p.Child("gateway")
+		errs = append(errs, oneOf(gp.Child("kind"), string(g.Kind), RouteHTTP, RouteGRPC, RouteTLS, RouteTCP)...)
 		errs = append(errs, dnsName(gp.Child("parentRef", "name"), g.ParentRef.Name)...)
 		if g.ParentRef.Namespace != "" {
 			errs = append(errs, namespaceName(gp.Child("parentRef", "namespace"), g.ParentRef.Namespace)...)
@@ -347,7 +348,21 @@ func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
 		for i, h := range g.Hostnames {
 			errs = append(errs, hostname(gp.Child("hostnames").Index(i), h)...)
 		}
-		errs = append(errs, validatePath(gp.Child("path"), g.Path)...)
+		switch g.Kind {
+		case RouteHTTP:
+			errs = append(errs, validatePath(gp.Child("path"), g.Path)...)
+		case RouteTLS:
+			if len(g.Hostnames) == 0 {
+				errs = append(errs, field.Required(gp.Child("hostnames"), "a TLSRoute matches by SNI: name at least one hostname"))
+			}
+		case RouteTCP:
+			if len(g.Hostnames) > 0 {
+				errs = append(errs, field.Forbidden(gp.Child("hostnames"), "a TCPRoute has no hostnames"))
+			}
+		}
+		if g.Path != "" && g.Kind != RouteHTTP {
+			errs = append(errs, field.Forbidden(gp.Child("path"), "path applies to an HTTPRoute only"))
+		}
 		errs = append(errs, validatePort(gp.Child("port"), g.Port, servicePortName)...)
 	}
 	if in := e.Ingress; in != nil {
@@ -360,10 +375,25 @@ func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
 		errs = append(errs, validatePath(ip.Child("path"), in.Path)...)
 		errs = append(errs, validatePort(ip.Child("port"), in.Port, servicePortName)...)
 	}
+	if in := e.Ingress; in != nil && in.PlainReason != "" {
+		ip := p.Child("ingress", "plainReason")
+		if in.TLSSecret != "" {
+			errs = append(errs, field.Forbidden(ip, "the Ingress has a tlsSecret; plainReason is for an Ingress without TLS"))
+		} else {
+			errs = append(errs, text(ip, in.PlainReason)...)
+		}
+	}
+	errs = append(errs, validateServiceExposure(p.Child("loadBalancer"), e.LoadBalancer)...)
+	errs = append(errs, validateServiceExposure(p.Child("nodePort"), e.NodePort)...)
 	cp := p.Child("controller")
-	if e.Controller == nil {
+	switch {
+	case e.Gateway == nil && e.Ingress == nil:
+		if e.Controller != nil && (e.LoadBalancer != nil || e.NodePort != nil) {
+			errs = append(errs, field.Forbidden(cp, "the controller applies to a gateway or ingress exposure only"))
+		}
+	case e.Controller == nil:
 		errs = append(errs, field.Required(cp, "name the controller pods (namespace and podLabels) that the NetworkPolicy lets in"))
-	} else {
+	default:
 		errs = append(errs, namespaceName(cp.Child("namespace"), e.Controller.Namespace)...)
 		if len(e.Controller.PodLabels) == 0 {
 			errs = append(errs, field.Required(cp.Child("podLabels"), "select the controller pods; an empty selector would admit every pod of the namespace"))
@@ -371,6 +401,38 @@ func validateExposure(p *field.Path, e *Exposure) field.ErrorList {
 		errs = append(errs, labels(cp.Child("podLabels"), e.Controller.PodLabels)...)
 	}
 	return errs
+}
+
+func validateServiceExposure(p *field.Path, e *ServiceExposure) field.ErrorList {
+	if e == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	errs = append(errs, serviceName(p.Child("service"), e.Service)...)
+	errs = append(errs, validatePorts(p.Child("ports"), e.Ports, servicePortName)...)
+	if len(e.SourceRanges) == 0 {
+		errs = append(errs, field.Required(p.Child("sourceRanges"), "name the client address blocks; every address is 0.0.0.0/0 and ::/0, which needs an exception for exposure-open-range"))
+	}
+	for i, r := range e.SourceRanges {
+		errs = append(errs, cidr(p.Child("sourceRanges").Index(i), r)...)
+	}
+	for i, r := range e.NodeCIDRs {
+		errs = append(errs, cidr(p.Child("nodeCIDRs").Index(i), r)...)
+	}
+	return errs
+}
+
+// cidr is an address block in its canonical form (no host bits set), as an
+// ipBlock and loadBalancerSourceRanges take it.
+func cidr(p *field.Path, v string) field.ErrorList {
+	block, err := netip.ParsePrefix(v)
+	switch {
+	case err != nil:
+		return field.ErrorList{field.Invalid(p, v, "must be a CIDR such as 203.0.113.0/24")}
+	case block.Masked() != block:
+		return field.ErrorList{field.Invalid(p, v, fmt.Sprintf("host bits set; did you mean %s?", block.Masked()))}
+	}
+	return nil
 }
 
 // validatePath accepts the prefix paths that both an HTTPRoute (Gateway

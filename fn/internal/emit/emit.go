@@ -150,7 +150,7 @@ func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 	for _, o := range build.Linkerd(w) {
 		e.object(o)
 	}
-	e.object(build.HTTPRoute(w))
+	e.object(build.Route(w))
 	e.object(build.Ingress(w))
 }
 

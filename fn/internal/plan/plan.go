@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"slices"
 	"sort"
 	"strings"
@@ -427,12 +428,40 @@ func protocol(declared, fallback corev1.Protocol) corev1.Protocol {
 	return corev1.ProtocolTCP
 }
 
-// exposure resolves the declared Gateway API or Ingress exposure.
+// exposure resolves the declared exposure paths: a Gateway API route or an
+// Ingress (admitting the controller pods), and the Services of type
+// LoadBalancer and NodePort (admitting their address blocks).
 func (p *planner) exposure(w *Workload) {
 	e := w.Spec.Exposure
 	if e == nil {
 		return
 	}
+	out := &Exposure{Gateway: e.Gateway, Ingress: e.Ingress}
+	if e.Gateway != nil || e.Ingress != nil {
+		if !p.controllerExposure(w, out) {
+			return
+		}
+	}
+	for _, d := range []struct {
+		t    corev1.ServiceType
+		decl *v1alpha1.ServiceExposure
+	}{{corev1.ServiceTypeLoadBalancer, e.LoadBalancer}, {corev1.ServiceTypeNodePort, e.NodePort}} {
+		if d.decl == nil {
+			continue
+		}
+		se, ok := p.serviceExposure(w, d.t, d.decl)
+		if !ok {
+			return
+		}
+		out.Services = append(out.Services, se)
+	}
+	w.Exposure = out
+}
+
+// controllerExposure resolves a route's or Ingress's backend port and adds
+// the flow from the controller pods.
+func (p *planner) controllerExposure(w *Workload, out *Exposure) bool {
+	e := w.Spec.Exposure
 	ref, path, what := v1alpha1.PortRef{}, "", ""
 	if e.Gateway != nil {
 		ref, path = e.Gateway.Port, "spec.exposure.gateway.port"
@@ -449,7 +478,7 @@ func (p *planner) exposure(w *Workload) {
 	var sp corev1.ServicePort
 	for _, s := range w.Services {
 		for _, cand := range s.Spec.Ports {
-			if ref.Port.Type == intstr.String && cand.Name == ref.Port.StrVal || ref.Port.Type == intstr.Int && cand.Port == ref.Port.IntVal {
+			if portMatches(ref, cand) {
 				svc, sp = s, cand
 				break
 			}
@@ -460,13 +489,136 @@ func (p *planner) exposure(w *Workload) {
 	}
 	if svc == nil {
 		p.errorf(w.Identity.Object, path, "exposure needs a Service port; %s is not a port of a Service of %s (%s)", ref.Port.String(), w.Source.Object, describePorts(w.Source, w.Services))
-		return
+		return false
+	}
+	if g := e.Gateway; g != nil && g.Kind != v1alpha1.RouteHTTP && protocol("", sp.Protocol) != corev1.ProtocolTCP {
+		p.errorf(w.Identity.Object, path, "a %s carries TCP; Service port %s of %s is %s", g.Kind, ref.Port.String(), svc.Object, sp.Protocol)
+		return false
 	}
 	ctrl := Endpoint{Kind: KindPods, Namespace: e.Controller.Namespace, Selector: &metav1.LabelSelector{MatchLabels: e.Controller.PodLabels}}
 	f := &Flow{From: ctrl, To: p.endpointOf(w.Source), Ports: []Port{servicePort(svc, sp, "")}, Exposure: true,
 		CalleeReason: "external traffic via " + what, DeclaredBy: []string{w.Identity.Object.String() + " spec.exposure"}}
 	p.addFlow(f)
-	w.Exposure = &Exposure{Gateway: e.Gateway, Ingress: e.Ingress, Service: svc, ServicePort: sp, Flow: p.flows[f.key()]}
+	out.Service, out.ServicePort, out.Flow = svc, sp, p.flows[f.key()]
+	return true
+}
+
+func portMatches(ref v1alpha1.PortRef, sp corev1.ServicePort) bool {
+	return ref.Port.Type == intstr.String && sp.Name == ref.Port.StrVal || ref.Port.Type == intstr.Int && sp.Port == ref.Port.IntVal
+}
+
+// serviceExposure resolves a declared LoadBalancer or NodePort Service: it
+// must be in the workload's namespace, of that type, select the workload's
+// pods, and (a LoadBalancer) restrict its sources to the declared ranges.
+// The pods are reached from the client's address with externalTrafficPolicy
+// Local, from a node's with Cluster (kube-proxy SNATs the connection), so the
+// flows admit the source ranges, and the node CIDRs with Cluster.
+func (p *planner) serviceExposure(w *Workload, t corev1.ServiceType, d *v1alpha1.ServiceExposure) (*ServiceExposure, bool) {
+	se := &ServiceExposure{Type: t, Decl: d}
+	field := se.Field()
+	cfg := w.Identity.Object
+	for _, s := range p.svcByNS[w.Namespace()] {
+		if slices.Contains(s.Names, d.Service) {
+			se.Service = s
+			break
+		}
+	}
+	s := se.Service
+	switch {
+	case s == nil:
+		p.errorf(cfg, field+".service", "no Service named %q in namespace %s of the render", d.Service, w.Namespace())
+		return nil, false
+	case s.Spec.Type != t:
+		typ := s.Spec.Type
+		if typ == "" {
+			typ = corev1.ServiceTypeClusterIP
+		}
+		p.errorf(cfg, field+".service", "%s is of type %s, not %s", s.Object, typ, t)
+		return nil, false
+	case len(s.Spec.Selector) == 0 || !labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(w.Source.Template.Labels)):
+		p.errorf(cfg, field+".service", "%s does not select the pods of %s", s.Object, w.Source.Object)
+		return nil, false
+	}
+	svcs := []*load.Service{s}
+	if len(d.Ports) == 0 {
+		for _, sp := range s.Spec.Ports {
+			se.Ports = append(se.Ports, servicePort(s, sp, ""))
+		}
+	}
+	for i, ref := range d.Ports {
+		found := false
+		for _, sp := range s.Spec.Ports {
+			if portMatches(ref, sp) {
+				se.Ports, found = append(se.Ports, servicePort(s, sp, ref.Protocol)), true
+				break
+			}
+		}
+		if !found {
+			p.errorf(cfg, fmt.Sprintf("%s.ports[%d]", field, i), "%s is not a port of %s (%s)", ref.Port.String(), s.Object, describePorts(w.Source, svcs))
+			return nil, false
+		}
+	}
+	se.Ports = sortPorts(se.Ports)
+	if len(se.Ports) == 0 {
+		p.errorf(cfg, field+".ports", "%s has no ports", s.Object)
+		return nil, false
+	}
+	if t == corev1.ServiceTypeLoadBalancer && !sameRanges(s.Spec.LoadBalancerSourceRanges, d.SourceRanges) {
+		have := "none (every address)"
+		if len(s.Spec.LoadBalancerSourceRanges) > 0 {
+			have = strings.Join(s.Spec.LoadBalancerSourceRanges, ", ")
+		}
+		p.errorf(cfg, field+".sourceRanges", "the declared ranges (%s) are not %s's spec.loadBalancerSourceRanges (%s); the load balancer must admit what the NetworkPolicy admits",
+			strings.Join(d.SourceRanges, ", "), s.Object, have)
+		return nil, false
+	}
+	se.Local = s.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal
+	switch {
+	case se.Local && len(d.NodeCIDRs) > 0:
+		p.errorf(cfg, field+".nodeCIDRs", "%s has externalTrafficPolicy Local: the clients' addresses reach the pods, not the nodes'; remove nodeCIDRs", s.Object)
+		return nil, false
+	case !se.Local && len(d.NodeCIDRs) == 0:
+		p.errorf(cfg, field+".nodeCIDRs", "%s has externalTrafficPolicy Cluster: its traffic reaches the pods from the nodes' addresses; declare the node CIDRs (or set externalTrafficPolicy: Local)", s.Object)
+		return nil, false
+	}
+	what := string(t) + " Service " + s.Object.Name
+	add := func(cidr, why string) {
+		f := &Flow{From: Endpoint{Kind: KindCIDR, CIDR: cidr}, To: p.endpointOf(w.Source), Ports: se.Ports, Exposure: true,
+			CalleeReason: "external traffic via " + what + " (" + why + ")", DeclaredBy: []string{cfg.String() + " " + field}}
+		p.addFlow(f)
+		se.Flows = append(se.Flows, p.flows[f.key()])
+	}
+	for _, c := range d.SourceRanges {
+		add(c, "source range")
+	}
+	for _, c := range d.NodeCIDRs {
+		if !slices.Contains(d.SourceRanges, c) {
+			add(c, "node CIDR, externalTrafficPolicy Cluster")
+		}
+	}
+	return se, true
+}
+
+// sameRanges reports whether a LoadBalancer's loadBalancerSourceRanges are
+// the declared ranges: the same set, or none (every address) for declared
+// ranges that include an open one.
+func sameRanges(service, declared []string) bool {
+	if len(service) == 0 {
+		return slices.ContainsFunc(declared, OpenCIDR)
+	}
+	a, b := slices.Clone(service), slices.Clone(declared)
+	for i := range a {
+		a[i] = strings.TrimSpace(a[i])
+	}
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+// OpenCIDR reports a CIDR of prefix length 0 (0.0.0.0/0, ::/0).
+func OpenCIDR(cidr string) bool {
+	pfx, err := netip.ParsePrefix(strings.TrimSpace(cidr))
+	return err == nil && pfx.Bits() == 0
 }
 
 func sameJSON(a, b any) bool {

@@ -655,3 +655,62 @@ func TestEndpointsCarryIdentity(t *testing.T) {
 		t.Errorf("flow = %+v", f)
 	}
 }
+
+// TestServiceExposure checks what a declared LoadBalancer or NodePort Service
+// admits, and that a declaration the Service does not bear out is an error
+// naming the field.
+func TestServiceExposure(t *testing.T) {
+	web := dep("web", "shop", "[{name: https, containerPort: 8443}, {name: admin, containerPort: 9000}]")
+	lb := func(extra string) string {
+		return "apiVersion: v1\nkind: Service\nmetadata: {name: web-lb, namespace: shop}\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n" + extra +
+			"  ports: [{name: https, port: 443, targetPort: https}, {name: admin, port: 9000, targetPort: admin}]\n"
+	}
+	t.Run("Local admits the source ranges on the declared ports only", func(t *testing.T) {
+		p := mustPlan(t, web, lb("  externalTrafficPolicy: Local\n  loadBalancerSourceRanges: [198.51.100.0/24]\n"),
+			ni("web", "shop", "  exposure:\n    loadBalancer: {service: web-lb, ports: [https], sourceRanges: [198.51.100.0/24]}\n"))
+		e := workload(t, p, "shop", "web").Exposure
+		if e == nil || len(e.Services) != 1 || !e.Services[0].Local {
+			t.Fatalf("exposure = %+v", e)
+		}
+		var got []string
+		for _, f := range e.Services[0].Flows {
+			got = append(got, f.From.String()+" "+f.PortsString())
+		}
+		if want := []string{"198.51.100.0/24 https/TCP"}; !slices.Equal(got, want) {
+			t.Errorf("flows = %q, want %q", got, want)
+		}
+	})
+	t.Run("Cluster admits the node CIDRs too, on every port by default", func(t *testing.T) {
+		p := mustPlan(t, web, lb("  loadBalancerSourceRanges: [198.51.100.0/24]\n"),
+			ni("web", "shop", "  exposure:\n    loadBalancer: {service: web-lb, sourceRanges: [198.51.100.0/24], nodeCIDRs: [10.0.0.0/24]}\n"))
+		var got []string
+		for _, f := range workload(t, p, "shop", "web").Exposure.Services[0].Flows {
+			got = append(got, f.From.String()+" "+f.PortsString())
+		}
+		if want := []string{"198.51.100.0/24 admin/TCP, https/TCP", "10.0.0.0/24 admin/TCP, https/TCP"}; !slices.Equal(got, want) {
+			t.Errorf("flows = %q, want %q", got, want)
+		}
+	})
+	for _, tt := range []struct {
+		name, svc, exposure, field, msg string
+	}{
+		{"no such Service", lb(""), "loadBalancer: {service: web-gone, sourceRanges: [0.0.0.0/0]}", "spec.exposure.loadBalancer.service", "no Service named"},
+		{"the Service is of another type", lb(""), "nodePort: {service: web-lb, sourceRanges: [10.0.0.0/8], nodeCIDRs: [10.0.0.0/24]}", "spec.exposure.nodePort.service", "not NodePort"},
+		{"the Service selects other pods", strings.Replace(lb(""), "selector: {app: web}", "selector: {app: other}", 1),
+			"loadBalancer: {service: web-lb, sourceRanges: [0.0.0.0/0]}", "spec.exposure.loadBalancer.service", "does not select"},
+		{"a port the Service lacks", lb("  externalTrafficPolicy: Local\n"), "loadBalancer: {service: web-lb, ports: [http], sourceRanges: [0.0.0.0/0]}", "spec.exposure.loadBalancer.ports[0]", "not a port"},
+		{"ranges wider than the Service's", lb("  externalTrafficPolicy: Local\n  loadBalancerSourceRanges: [198.51.100.0/24]\n"),
+			"loadBalancer: {service: web-lb, sourceRanges: [198.51.100.0/24, 203.0.113.0/24]}", "spec.exposure.loadBalancer.sourceRanges", "loadBalancerSourceRanges"},
+		{"a Service without ranges declared narrow", lb("  externalTrafficPolicy: Local\n"),
+			"loadBalancer: {service: web-lb, sourceRanges: [198.51.100.0/24]}", "spec.exposure.loadBalancer.sourceRanges", "none (every address)"},
+		{"node CIDRs with Local", lb("  externalTrafficPolicy: Local\n  loadBalancerSourceRanges: [198.51.100.0/24]\n"),
+			"loadBalancer: {service: web-lb, sourceRanges: [198.51.100.0/24], nodeCIDRs: [10.0.0.0/24]}", "spec.exposure.loadBalancer.nodeCIDRs", "Local"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, fs := makePlan(t, web, tt.svc, ni("web", "shop", "  exposure:\n    "+tt.exposure+"\n"))
+			if len(fs) != 1 || fs[0].Field != tt.field || !strings.Contains(fs[0].Message, tt.msg) {
+				t.Errorf("findings = %v, want one on %s containing %q", fs, tt.field, tt.msg)
+			}
+		})
+	}
+}

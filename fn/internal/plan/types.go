@@ -82,15 +82,45 @@ func (w *Workload) Namespace() string { return w.Source.Namespace() }
 // Selector selects the workload's pods.
 func (w *Workload) Selector() *metav1.LabelSelector { return w.Source.Selector }
 
-// Exposure is how a workload is reached from outside.
+// Exposure is how a workload is reached from outside: every declared path.
 type Exposure struct {
+	// Gateway or Ingress is the route or Ingress netid generates, if any.
 	Gateway *v1alpha1.GatewayExposure
 	Ingress *v1alpha1.IngressExposure
 	// Service and ServicePort are the backend the route or Ingress names.
 	Service     *load.Service
 	ServicePort corev1.ServicePort
-	// Flow is the ingress from the controller pods.
+	// Flow is the ingress from the controller pods; nil without a gateway
+	// or ingress.
 	Flow *Flow
+	// Services are the declared LoadBalancer and NodePort Services, in that
+	// order.
+	Services []*ServiceExposure
+}
+
+// ServiceExposure is a declared Service of type LoadBalancer or NodePort.
+type ServiceExposure struct {
+	// Type is LoadBalancer or NodePort.
+	Type corev1.ServiceType
+	// Service is the declared Service.
+	Service *load.Service
+	// Decl is the declaration (spec.exposure.loadBalancer or nodePort).
+	Decl *v1alpha1.ServiceExposure
+	// Local: externalTrafficPolicy Local, so the client's address reaches
+	// the pods; otherwise a node's address does and NodeCIDRs are admitted.
+	Local bool
+	// Ports are the pods' target ports of the exposed Service ports.
+	Ports []Port
+	// Flows admit each source range and node CIDR on Ports.
+	Flows []*Flow
+}
+
+// Field is the declaration's field path, e.g. "spec.exposure.loadBalancer".
+func (e *ServiceExposure) Field() string {
+	if e.Type == corev1.ServiceTypeLoadBalancer {
+		return "spec.exposure.loadBalancer"
+	}
+	return "spec.exposure.nodePort"
 }
 
 // EndpointKind says what an endpoint is.

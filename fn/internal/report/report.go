@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"netid.dev/netid/fn/internal/build"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/proof"
@@ -128,26 +130,49 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 			continue
 		}
 		if !exposed {
-			w("| Workload | Via | Hosts | Backend | Controller pods admitted |\n|---|---|---|---|---|\n")
+			w("Every path that reaches a workload from outside the cluster, by kind, with the sources its NetworkPolicy admits.\n\n")
+			w("| Workload | Kind | Via | Hosts | Backend | Sources admitted |\n|---|---|---|---|---|---|\n")
 			exposed = true
 		}
-		via, hosts := "", ""
-		if e.Gateway != nil {
+		switch {
+		case e.Gateway != nil:
 			ns := e.Gateway.ParentRef.Namespace
 			if ns == "" {
 				ns = wl.Namespace()
 			}
-			via = "HTTPRoute " + code(wl.Name()) + " → Gateway " + text(ns+"/"+e.Gateway.ParentRef.Name)
-			hosts = text(strings.Join(e.Gateway.Hostnames, ", "))
-		} else {
-			via = "Ingress " + code(wl.Name()) + " (class " + text(e.Ingress.ClassName) + ")"
-			hosts = text(e.Ingress.Host)
+			b.WriteString(row(wlName(wl), "gateway", text(string(e.Gateway.Kind))+" "+code(wl.Name())+" → Gateway "+text(ns+"/"+e.Gateway.ParentRef.Name),
+				orDash(text(strings.Join(e.Gateway.Hostnames, ", "))), fmt.Sprintf("Service %s port %d", text(e.Service.Object.Name), e.ServicePort.Port),
+				"pods "+text(e.Flow.From.String())+" on "+text(e.Flow.PortsString())))
+		case e.Ingress != nil:
+			hosts := text(e.Ingress.Host)
 			if e.Ingress.TLSSecret != "" {
 				hosts += " (TLS: " + text(e.Ingress.TLSSecret) + ")"
+			} else {
+				hosts += " (plain HTTP: " + orDash(text(e.Ingress.PlainReason)) + ")"
 			}
+			b.WriteString(row(wlName(wl), "ingress", "Ingress "+code(wl.Name())+" (class "+text(e.Ingress.ClassName)+")",
+				hosts, fmt.Sprintf("Service %s port %d", text(e.Service.Object.Name), e.ServicePort.Port),
+				"pods "+text(e.Flow.From.String())+" on "+text(e.Flow.PortsString())))
 		}
-		b.WriteString(row(wlName(wl), via, orDash(hosts), fmt.Sprintf("Service %s port %d", text(e.Service.Object.Name), e.ServicePort.Port),
-			text(e.Flow.From.String())+" on "+text(e.Flow.PortsString())))
+		for _, se := range e.Services {
+			kind, policy := "loadBalancer", "Cluster: sources arrive as node addresses"
+			if se.Type == corev1.ServiceTypeNodePort {
+				kind = "nodePort"
+			}
+			if se.Local {
+				policy = "Local: client addresses preserved"
+			}
+			var ports []string
+			for _, p := range se.Ports {
+				ports = append(ports, p.String())
+			}
+			admitted := "source ranges " + text(strings.Join(se.Decl.SourceRanges, ", "))
+			if len(se.Decl.NodeCIDRs) > 0 {
+				admitted += "; node CIDRs " + text(strings.Join(se.Decl.NodeCIDRs, ", "))
+			}
+			b.WriteString(row(wlName(wl), kind, fmt.Sprintf("Service %s (type %s, externalTrafficPolicy %s)", code(se.Service.Object.Name), se.Type, policy),
+				"-", "Service "+text(se.Service.Object.Name), admitted+" on "+text(strings.Join(ports, ", "))))
+		}
 	}
 	if !exposed {
 		w("No workload is exposed outside the cluster.\n")
@@ -287,11 +312,21 @@ func handoffs(p *plan.Plan) []string {
 			if ns == "" {
 				ns = wl.Namespace()
 			}
-			add("Gateway owners: Gateway %s must allow HTTPRoutes from namespace %s, and its pods must carry %s in namespace %s.",
-				text(ns+"/"+e.Gateway.ParentRef.Name), text(wl.Namespace()), text("{"+plan.LabelString(e.Flow.From.Selector.MatchLabels)+"}"), text(e.Flow.From.Namespace))
+			add("Gateway owners: Gateway %s must allow %ss from namespace %s, and its pods must carry %s in namespace %s.",
+				text(ns+"/"+e.Gateway.ParentRef.Name), text(string(e.Gateway.Kind)), text(wl.Namespace()), text("{"+plan.LabelString(e.Flow.From.Selector.MatchLabels)+"}"), text(e.Flow.From.Namespace))
 		}
 		if e := wl.Exposure; e != nil && e.Ingress != nil {
 			add("Ingress owners: the %s ingress controller pods must carry %s in namespace %s.", text(e.Ingress.ClassName), text("{"+plan.LabelString(e.Flow.From.Selector.MatchLabels)+"}"), text(e.Flow.From.Namespace))
+		}
+		if e := wl.Exposure; e != nil {
+			for _, se := range e.Services {
+				switch {
+				case se.Type == corev1.ServiceTypeLoadBalancer:
+					add("Perimeter: the load balancer of Service %s/%s must admit only %s (its spec.loadBalancerSourceRanges).", text(wl.Namespace()), text(se.Service.Object.Name), text(strings.Join(se.Decl.SourceRanges, ", ")))
+				case !se.Local:
+					add("Node firewall: NodePort Service %s/%s has externalTrafficPolicy Cluster, so the NetworkPolicy sees node addresses; the nodes must admit only %s to its node ports.", text(wl.Namespace()), text(se.Service.Object.Name), text(strings.Join(se.Decl.SourceRanges, ", ")))
+				}
+			}
 		}
 		if m := wl.Spec.Mesh; m != nil && m.Provider == v1alpha1.MeshNone {
 			add("East-west encryption for %s: %s", wlName(wl), text(m.EastWest))

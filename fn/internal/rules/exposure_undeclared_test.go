@@ -6,9 +6,11 @@ import (
 	"testing"
 )
 
-// exposureShop is a namespace with two workloads behind ClusterIP Services:
-// web, whose NetworkIdentity declares an Ingress exposure, and worker, whose
-// NetworkIdentity declares none.
+// exposureShop is a namespace with four workloads behind ClusterIP Services:
+// web, whose NetworkIdentity declares an Ingress with TLS and the
+// LoadBalancer Service front; api, which declares a GRPCRoute; blog, which
+// declares a plain-HTTP Ingress with its reason; and worker, which declares
+// no exposure.
 const exposureShop = `
 apiVersion: apps/v1
 kind: Deployment
@@ -28,6 +30,24 @@ spec:
     metadata: {labels: {app: worker, tier: front}}
     spec: {containers: [{name: worker, image: worker:1}]}
 ---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: api:1}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: blog, namespace: shop}
+spec:
+  selector: {matchLabels: {app: blog}}
+  template:
+    metadata: {labels: {app: blog}}
+    spec: {containers: [{name: blog, image: blog:1}]}
+---
 apiVersion: v1
 kind: Service
 metadata: {name: web, namespace: shop}
@@ -38,12 +58,39 @@ kind: Service
 metadata: {name: worker, namespace: shop}
 spec: {selector: {app: worker}, ports: [{name: http, port: 80}]}
 ---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {selector: {app: api}, ports: [{name: grpc, port: 9090}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: blog, namespace: shop}
+spec: {selector: {app: blog}, ports: [{name: http, port: 80}]}
+---
 apiVersion: netid.dev/v1alpha1
 kind: NetworkIdentity
 metadata: {name: web, namespace: shop}
 spec:
   exposure:
-    ingress: {className: nginx, host: shop.example.com, port: http}
+    ingress: {className: nginx, host: shop.example.com, tlsSecret: shop-tls, port: http}
+    loadBalancer: {service: front, sourceRanges: [198.51.100.0/24]}
+    controller: {namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}}
+---
+apiVersion: netid.dev/v1alpha1
+kind: NetworkIdentity
+metadata: {name: api, namespace: shop}
+spec:
+  exposure:
+    gateway: {kind: GRPCRoute, parentRef: {name: public, namespace: gateway-system}, port: grpc}
+    controller: {namespace: gateway-system, podLabels: {app: gateway}}
+---
+apiVersion: netid.dev/v1alpha1
+kind: NetworkIdentity
+metadata: {name: blog, namespace: shop}
+spec:
+  exposure:
+    ingress: {className: nginx, host: blog.example.com, plainReason: "TLS ends at the CDN (ADR-0031)", port: http}
     controller: {namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}}
 ---
 apiVersion: netid.dev/v1alpha1
@@ -53,28 +100,43 @@ spec: {}
 `
 
 var exposureUndeclaredCases = table(exposureUndeclared, []ruleCase{
-	{name: "declared workload behind a LoadBalancer, an Ingress and an HTTPRoute", yaml: exposureShop + `---
+	{name: "each path declared by its kind: LoadBalancer, Ingress with TLS, GRPCRoute, plain Ingress with a reason", yaml: exposureShop + `---
 apiVersion: v1
 kind: Service
-metadata: {name: web-lb, namespace: shop}
-spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 443}]}
+metadata: {name: front, namespace: shop}
+spec: {type: LoadBalancer, selector: {app: web}, loadBalancerSourceRanges: [198.51.100.0/24], ports: [{port: 443}]}
 ---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: web, namespace: shop, labels: {netid.dev/workload: web}}
 spec:
   ingressClassName: nginx
+  tls: [{hosts: [shop.example.com], secretName: shop-tls}]
   defaultBackend: {service: {name: web, port: {name: http}}}
   rules:
   - host: shop.example.com
     http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}]}
 ---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: blog, namespace: shop}
+spec:
+  rules:
+  - host: blog.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: blog, port: {name: http}}}}]}
+---
 apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web, namespace: shop}
+kind: GRPCRoute
+metadata: {name: api, namespace: shop}
 spec:
   parentRefs: [{name: public, namespace: gateway-system}]
-  rules: [{backendRefs: [{name: web, port: 80}, {kind: Service, group: "", name: web, port: 80}]}]
+  rules: [{backendRefs: [{name: api, port: 9090}, {kind: Service, group: "", name: api, port: 9090}]}]
+`},
+	{name: "a Service kustomize renamed is matched by its earlier name", yaml: exposureShop + `---
+apiVersion: v1
+kind: Service
+metadata: {name: prod-front, namespace: shop, annotations: {internal.config.kubernetes.io/previousNames: "front"}}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 443}]}
 `},
 	{name: "in-cluster Services, non-Service backends and an Ingress without http", yaml: exposureShop + `---
 apiVersion: v1
@@ -105,6 +167,65 @@ kind: Service
 metadata: {name: worker-np, namespace: shop}
 spec: {type: NodePort, selector: {app: worker}, ports: [{port: 80, nodePort: 30080}]}
 `, want: []string{"Service/shop/worker-np spec.type"}},
+	{name: "a declared Ingress does not excuse a LoadBalancer, nor a declared LoadBalancer another one or a NodePort", yaml: exposureShop + `---
+apiVersion: v1
+kind: Service
+metadata: {name: blog-lb, namespace: shop}
+spec: {type: LoadBalancer, selector: {app: blog}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web-lb2, namespace: shop}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web-np, namespace: shop}
+spec: {type: NodePort, selector: {app: web}, ports: [{port: 80}]}
+`, want: []string{"Service/shop/blog-lb spec.type", "Service/shop/web-lb2 spec.type", "Service/shop/web-np spec.type"}},
+	{name: "externalIPs are refused even for a workload that declares every other kind", yaml: exposureShop + `---
+apiVersion: v1
+kind: Service
+metadata: {name: web-ext, namespace: shop}
+spec: {selector: {app: web}, externalIPs: [203.0.113.10], ports: [{port: 80}]}
+`, want: []string{"Service/shop/web-ext spec.externalIPs"}},
+	{name: "an Ingress without TLS for a workload that declares TLS", yaml: exposureShop + `---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web-plain, namespace: shop}
+spec:
+  tls: [{hosts: [other.example.com], secretName: other-tls}]
+  rules:
+  - host: shop.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web-default, namespace: shop}
+spec:
+  defaultBackend: {service: {name: web, port: {name: http}}}
+`, want: []string{"Ingress/shop/web-default spec.tls", "Ingress/shop/web-plain spec.tls"}},
+	{name: "user routes of other kinds: TCPRoute to an undeclared workload, TLSRoute and UDPRoute to a GRPCRoute's", yaml: exposureShop + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TCPRoute
+metadata: {name: worker, namespace: shop}
+spec:
+  parentRefs: [{name: public, namespace: gateway-system}]
+  rules: [{backendRefs: [{name: worker, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {name: api-tls, namespace: shop}
+spec:
+  hostnames: [api.example.com]
+  rules: [{backendRefs: [{name: api, port: 9090}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: UDPRoute
+metadata: {name: api-udp, namespace: shop}
+spec:
+  rules: [{backendRefs: [{name: api, port: 9090}]}]
+`, want: []string{"TCPRoute/shop/worker spec.rules[0].backendRefs[0]", "TLSRoute/shop/api-tls spec.rules[0].backendRefs[0]", "UDPRoute/shop/api-udp spec.rules[0].backendRefs[0]"}},
 	{name: "LoadBalancer reaching a declared and an undeclared workload", yaml: exposureShop + `---
 apiVersion: v1
 kind: Service
@@ -136,6 +257,7 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: shop, namespace: shop}
 spec:
+  tls: [{hosts: [shop.example.com, admin.example.com], secretName: shop-tls}]
   defaultBackend: {service: {name: not-rendered, port: {number: 80}}}
   rules:
   - host: shop.example.com
@@ -153,7 +275,7 @@ spec:
 		"Ingress/shop/shop spec.rules[0].http.paths[1].backend.service.name",
 		"Ingress/shop/shop spec.rules[1].http.paths[1].backend.service.name",
 	}},
-	{name: "HTTPRoute backendRef namespace overrides the route's", yaml: exposureShop + `---
+	{name: "route backendRef namespace overrides the route's", yaml: exposureShop + `---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: legacy}
@@ -174,14 +296,14 @@ metadata: {name: empty, namespace: shop}
 spec: {selector: {app: nothing-here}, ports: [{port: 80}]}
 ---
 apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web, namespace: shop}
+kind: GRPCRoute
+metadata: {name: api, namespace: shop}
 spec:
   parentRefs: [{name: public, namespace: gateway-system}]
   rules:
-  - backendRefs: [{name: web, port: 80}, {name: web, namespace: legacy, port: 80, weight: 10}]
+  - backendRefs: [{name: api, port: 9090}, {name: web, namespace: legacy, port: 80, weight: 10}]
   - backendRefs: [{name: empty, port: 80}]
-`, want: []string{"HTTPRoute/shop/web spec.rules[0].backendRefs[1]", "HTTPRoute/shop/web spec.rules[1].backendRefs[0]"}},
+`, want: []string{"GRPCRoute/shop/api spec.rules[0].backendRefs[1]", "GRPCRoute/shop/api spec.rules[1].backendRefs[0]"}},
 })
 
 func TestExposureUndeclared(t *testing.T) {

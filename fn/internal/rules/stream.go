@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"sort"
@@ -53,14 +54,17 @@ type Declaration struct {
 // by kind. Rules judge the stream, not the plan, so user-authored objects are
 // judged exactly like generated ones.
 type Stream struct {
-	Namespaces          map[string]*Object[corev1.Namespace]
-	Workloads           []*Workload
-	Services            []*Object[corev1.Service]
-	ServiceAccounts     []*Object[corev1.ServiceAccount]
-	Secrets             []*Object[corev1.Secret]
-	NetworkPolicies     []*Object[networkingv1.NetworkPolicy]
-	Ingresses           []*Object[networkingv1.Ingress]
-	HTTPRoutes          []*Object[gatewayv1.HTTPRoute]
+	Namespaces      map[string]*Object[corev1.Namespace]
+	Workloads       []*Workload
+	Services        []*Object[corev1.Service]
+	ServiceAccounts []*Object[corev1.ServiceAccount]
+	Secrets         []*Object[corev1.Secret]
+	NetworkPolicies []*Object[networkingv1.NetworkPolicy]
+	Ingresses       []*Object[networkingv1.Ingress]
+	HTTPRoutes      []*Object[gatewayv1.HTTPRoute]
+	// Routes are the Gateway API routes of every kind (HTTPRoute, GRPCRoute,
+	// TLSRoute, TCPRoute, UDPRoute, any version), reduced to their backendRefs.
+	Routes              []*Object[Route]
 	Roles               []*Object[rbacv1.Role]
 	ClusterRoles        []*Object[rbacv1.ClusterRole]
 	RoleBindings        []*Object[rbacv1.RoleBinding]
@@ -209,7 +213,12 @@ func NewStream(items []*yaml.RNode) (*Stream, finding.List) {
 		case "networking.k8s.io/Ingress":
 			err = add(&s.Ingresses, n, ref)
 		case "gateway.networking.k8s.io/HTTPRoute":
-			err = add(&s.HTTPRoutes, n, ref)
+			if err = add(&s.HTTPRoutes, n, ref); err == nil {
+				err = add(&s.Routes, n, ref)
+			}
+		case "gateway.networking.k8s.io/GRPCRoute", "gateway.networking.k8s.io/TLSRoute",
+			"gateway.networking.k8s.io/TCPRoute", "gateway.networking.k8s.io/UDPRoute":
+			err = add(&s.Routes, n, ref)
 		case "rbac.authorization.k8s.io/Role":
 			err = add(&s.Roles, n, ref)
 		case "rbac.authorization.k8s.io/ClusterRole":
@@ -261,6 +270,9 @@ func (s *Stream) AddGenerated(o runtime.Object, m map[string]any, ref finding.Ob
 		s.Ingresses = append(s.Ingresses, &Object[networkingv1.Ingress]{Ref: ref, Typed: *x})
 	case *gatewayv1.HTTPRoute:
 		s.HTTPRoutes = append(s.HTTPRoutes, &Object[gatewayv1.HTTPRoute]{Ref: ref, Typed: *x})
+		s.addRoute(m, ref)
+	case *gatewayv1.GRPCRoute, *gatewayv1.TLSRoute, *gatewayv1.TCPRoute, *gatewayv1.UDPRoute:
+		s.addRoute(m, ref)
 	case *rbacv1.Role:
 		s.Roles = append(s.Roles, &Object[rbacv1.Role]{Ref: ref, Typed: *x})
 	case *rbacv1.ClusterRole:
@@ -273,6 +285,24 @@ func (s *Stream) AddGenerated(o runtime.Object, m map[string]any, ref finding.Ob
 		if ref.Kind == "PeerAuthentication" && strings.HasPrefix(ref.APIVersion, "security.istio.io/") {
 			s.PeerAuthentications = append(s.PeerAuthentications, &Object[map[string]any]{Ref: ref, Typed: m})
 		}
+	}
+}
+
+// Route is a Gateway API route of any kind, as far as the exposure rules
+// read it: the backends of each rule. Every route kind has this shape.
+type Route struct {
+	Spec struct {
+		Rules []struct {
+			BackendRefs []gatewayv1.BackendObjectReference `json:"backendRefs"`
+		} `json:"rules"`
+	} `json:"spec"`
+}
+
+// addRoute adds a generated route from its map form.
+func (s *Stream) addRoute(m map[string]any, ref finding.Object) {
+	var r Route
+	if b, err := json.Marshal(m); err == nil && json.Unmarshal(b, &r) == nil {
+		s.Routes = append(s.Routes, &Object[Route]{Ref: ref, Typed: r})
 	}
 }
 
