@@ -196,10 +196,7 @@ func exposure(s *rules.Stream, w *rules.Workload, services map[string]*service, 
 		for _, t := range svc.workloads {
 			if t == w {
 				mine[key] = true
-				switch svc.obj.Spec.Type {
-				case corev1.ServiceTypeLoadBalancer, corev1.ServiceTypeNodePort:
-					d.Notes = append(d.Notes, fmt.Sprintf("Service %s is of type %s: declare that exposure, or netid refuses it", key, svc.obj.Spec.Type))
-				}
+				serviceExposure(svc.obj, key, d)
 				if len(svc.obj.Spec.ExternalIPs) > 0 {
 					d.Notes = append(d.Notes, fmt.Sprintf("Service %s has externalIPs: declare that exposure, or netid refuses it", key))
 				}
@@ -218,10 +215,13 @@ func exposure(s *rules.Stream, w *rules.Workload, services map[string]*service, 
 					continue
 				}
 				found = append(found, "Ingress "+ing.Typed.Namespace+"/"+ing.Typed.Name)
-				if d.Config.Spec.Exposure != nil {
+				if e := d.Config.Spec.Exposure; e != nil && (e.Ingress != nil || e.Gateway != nil) {
 					continue
 				}
 				e := &v1alpha1.IngressExposure{Host: r.Host, Path: p.Path}
+				if len(ing.Typed.Spec.TLS) == 0 {
+					e.PlainReason = fmt.Sprintf("%s Ingress %s/%s serves plain HTTP; replace with why, or add TLS", Placeholder, ing.Typed.Namespace, ing.Typed.Name)
+				}
 				if c := ing.Typed.Spec.IngressClassName; c != nil {
 					e.ClassName = *c
 				}
@@ -236,7 +236,7 @@ func exposure(s *rules.Stream, w *rules.Workload, services map[string]*service, 
 				if b.Port.Name != "" {
 					e.Port.Port = intstr.FromString(b.Port.Name)
 				}
-				d.Config.Spec.Exposure = &v1alpha1.Exposure{Ingress: e}
+				exp(d).Ingress = e
 			}
 		}
 	}
@@ -251,7 +251,7 @@ func exposure(s *rules.Stream, w *rules.Workload, services map[string]*service, 
 					continue
 				}
 				found = append(found, "HTTPRoute "+rt.Typed.Namespace+"/"+rt.Typed.Name)
-				if d.Config.Spec.Exposure != nil || len(rt.Typed.Spec.ParentRefs) == 0 || b.Port == nil {
+				if e := d.Config.Spec.Exposure; (e != nil && (e.Ingress != nil || e.Gateway != nil)) || len(rt.Typed.Spec.ParentRefs) == 0 || b.Port == nil {
 					continue
 				}
 				pr := rt.Typed.Spec.ParentRefs[0]
@@ -271,15 +271,55 @@ func exposure(s *rules.Stream, w *rules.Workload, services map[string]*service, 
 						break
 					}
 				}
-				d.Config.Spec.Exposure = &v1alpha1.Exposure{Gateway: g}
+				exp(d).Gateway = g
 			}
 		}
 	}
-	if d.Config.Spec.Exposure != nil {
+	if e := d.Config.Spec.Exposure; e != nil && (e.Ingress != nil || e.Gateway != nil) {
 		d.Notes = append(d.Notes, "set spec.exposure.controller to the namespace and pod labels of the controller that serves "+found[0]+": netid refuses an exposure without it")
 	}
 	if len(found) > 1 {
 		d.Notes = append(d.Notes, "also reached by "+strings.Join(dedupe(found[1:]), ", ")+": one exposure per workload is declared; netid refuses the others until they are declared or removed")
+	}
+}
+
+// exp is the draft's exposure, created on first use.
+func exp(d *Draft) *v1alpha1.Exposure {
+	if d.Config.Spec.Exposure == nil {
+		d.Config.Spec.Exposure = &v1alpha1.Exposure{}
+	}
+	return d.Config.Spec.Exposure
+}
+
+// serviceExposure declares a LoadBalancer or NodePort Service of the
+// workload's as found, and notes what only a person can fill in.
+func serviceExposure(svc *corev1.Service, key string, d *Draft) {
+	if len(svc.Spec.ExternalIPs) > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("Service %s has externalIPs: no exposure kind declares them, so netid refuses them unless an exception with its ADR covers it", key))
+	}
+	var se *v1alpha1.ServiceExposure
+	switch svc.Spec.Type {
+	case corev1.ServiceTypeLoadBalancer:
+		if exp(d).LoadBalancer != nil {
+			return
+		}
+		se = &v1alpha1.ServiceExposure{Service: svc.Name, SourceRanges: append([]string{}, svc.Spec.LoadBalancerSourceRanges...)}
+		d.Config.Spec.Exposure.LoadBalancer = se
+		if len(se.SourceRanges) == 0 {
+			d.Notes = append(d.Notes, fmt.Sprintf("LoadBalancer Service %s admits every address (no loadBalancerSourceRanges): set the ranges on the Service and in exposure.loadBalancer.sourceRanges, or declare 0.0.0.0/0 with an exception to exposure-open-range and its ADR", key))
+		}
+	case corev1.ServiceTypeNodePort:
+		if exp(d).NodePort != nil {
+			return
+		}
+		se = &v1alpha1.ServiceExposure{Service: svc.Name, SourceRanges: []string{}}
+		d.Config.Spec.Exposure.NodePort = se
+		d.Notes = append(d.Notes, fmt.Sprintf("NodePort Service %s: set exposure.nodePort.sourceRanges to the clients that may reach the node ports", key))
+	default:
+		return
+	}
+	if svc.Spec.ExternalTrafficPolicy != corev1.ServiceExternalTrafficPolicyLocal {
+		d.Notes = append(d.Notes, fmt.Sprintf("Service %s has externalTrafficPolicy Cluster: clients arrive from node addresses, so set the nodes' address ranges in nodeCIDRs", key))
 	}
 }
 

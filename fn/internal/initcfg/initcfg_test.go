@@ -119,3 +119,47 @@ func mustReread(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+// A LoadBalancer Service is drafted as found (its source ranges), and a plain
+// HTTP Ingress gets a placeholder reason that the rules refuse.
+func TestDraftsServiceExposureAndPlainIngress(t *testing.T) {
+	app := `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: edge}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: example.com/web:1, ports: [{name: http, containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web-public, namespace: edge}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  loadBalancerSourceRanges: [198.51.100.0/24]
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: edge}
+spec:
+  ingressClassName: nginx
+  rules: [{host: web.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web-public, port: {name: http}}}}]}}]
+`
+	s, _ := rules.NewStream(read(t, []byte(app)))
+	var out bytes.Buffer
+	if err := initcfg.Write(&out, initcfg.Drafts(s)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"loadBalancer:\n      service: web-public\n      sourceRanges:\n      - 198.51.100.0/24", "plainReason: 'netid init: Ingress edge/web serves plain HTTP"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("draft lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "nodeCIDRs") || strings.Contains(out.String(), "externalTrafficPolicy Cluster") {
+		t.Errorf("a Local LoadBalancer needs no node CIDRs:\n%s", out.String())
+	}
+}

@@ -4,7 +4,8 @@ package rules
 //
 // Governs: the free text of every NetworkIdentity in the stream: the reason of
 // each ingress and egress flow, of each identity rule and cluster rule, and
-// of each exception, and the mesh's eastWest decision.
+// of each exception, the mesh's eastWest decision, and a plain-HTTP Ingress's
+// plainReason.
 // Requires: none of them still carries the placeholder `netid init` writes
 // ("netid init: inferred from …"): a draft is where adoption starts, and a
 // flow whose reason nobody wrote has not been reviewed.
@@ -55,6 +56,9 @@ var netpolReasonWritten = register(&Rule{
 			}
 			if spec.Mesh != nil {
 				check("spec.mesh.eastWest", spec.Mesh.EastWest)
+			}
+			if e := spec.Exposure; e != nil && e.Ingress != nil {
+				check("spec.exposure.ingress.plainReason", e.Ingress.PlainReason)
 			}
 		}
 		return out

@@ -46,6 +46,15 @@ spec:
   mesh: {provider: none, eastWest: "netid init: say how calls to b are encrypted"}
   exceptions: [{rule: rbac-no-wildcard, adr: ADR-1, reason: "netid init: why"}]
 `, want: []string{"NetworkIdentity/shop/b spec.mesh.eastWest", "NetworkIdentity/shop/b spec.exceptions[0].reason"}},
+	{name: "a plain-HTTP Ingress's reason is still the draft", yaml: reasonApp + `
+apiVersion: netid.dev/v1alpha1
+kind: NetworkIdentity
+metadata: {name: b, namespace: shop}
+spec:
+  exposure:
+    controller: {namespace: ingress-nginx, podLabels: {app: ingress-nginx}}
+    ingress: {className: nginx, host: b.example.com, port: http, plainReason: "netid init: Ingress shop/b serves plain HTTP; replace with why, or add TLS"}
+`, want: []string{"NetworkIdentity/shop/b spec.exposure.ingress.plainReason"}},
 })
 
 func TestNetpolReasonWritten(t *testing.T) {
