@@ -72,6 +72,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 			w.In = append(w.In, f)
 		}
 	}
+	p.meshPeers(plan.Flows)
 	nameFlowPolicies(plan)
 	return plan, p.fs
 }
@@ -241,6 +242,41 @@ func (p *planner) declare(w *Workload, path, peerField string, peer v1alpha1.Pee
 	if f.Ports, ok = p.ports(w.Identity.Object, f.To, refs, path+".ports"); ok {
 		p.addFlow(f)
 	}
+}
+
+// meshPeers refuses a flow into a meshed workload from pods whose
+// ServiceAccount is not known: the mesh layer can only name the caller by its
+// identity, so without one Istio would admit the caller's whole namespace
+// (a namespaces source) and Linkerd every ServiceAccount of it, while the
+// NetworkPolicy admits only the pods the labels select.
+func (p *planner) meshPeers(flows []*Flow) {
+	for _, f := range flows {
+		callee := f.To.Planned
+		// The exposure controller (spec.exposure.controller) has no
+		// serviceAccount field yet; it is left to the exposure work.
+		if callee == nil || f.Exposure || callee.Spec.Mesh == nil || callee.Spec.Mesh.Provider == v1alpha1.MeshNone || f.From.ServiceAccount != "" {
+			continue
+		}
+		switch f.From.Kind {
+		case KindPods:
+			p.errorf(callee.Identity.Object, meshPeerField(f, callee), "%s is meshed (%s), and the mesh authorizes callers by ServiceAccount: without one it would admit every pod of namespace %s; set from.serviceAccount of the pods %s",
+				callee.Source.Object, callee.Spec.Mesh.Provider, f.From.Namespace, f.From)
+		case KindWorkload:
+			p.errorf(callee.Identity.Object, meshPeerField(f, callee), "%s is meshed (%s), and the mesh authorizes callers by ServiceAccount, but the caller %s has no NetworkIdentity to name its ServiceAccount; give it one",
+				callee.Source.Object, callee.Spec.Mesh.Provider, f.From.Workload.Object)
+		}
+	}
+}
+
+// meshPeerField is the callee's rule that declared the flow, or spec.ingress.
+func meshPeerField(f *Flow, callee *Workload) string {
+	prefix := callee.Identity.Object.String() + " "
+	for _, d := range f.DeclaredBy {
+		if rest, ok := strings.CutPrefix(d, prefix); ok {
+			return rest + ".from.serviceAccount"
+		}
+	}
+	return "spec.ingress"
 }
 
 // addFlow records a flow, merging one declared at both ends.

@@ -655,3 +655,33 @@ func TestEndpointsCarryIdentity(t *testing.T) {
 		t.Errorf("flow = %+v", f)
 	}
 }
+
+// meshed is ni with the mesh provider instead of none.
+func meshed(name, ns, provider, spec string) string {
+	return strings.Replace(ni(name, ns, spec), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: "+provider+"}", 1)
+}
+
+func TestMeshPeersNeedServiceAccount(t *testing.T) {
+	outside := "  ingress: [{from: {namespace: monitoring, podLabels: {app: prom}%s}, ports: [9090], reason: scrape}]\n"
+	for _, provider := range []string{"istio", "linkerd"} {
+		t.Run(provider+": pods outside the render with a ServiceAccount", func(t *testing.T) {
+			mustPlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), meshed("cart", "shop", provider, fmt.Sprintf(outside, ", serviceAccount: prom")))
+		})
+		t.Run(provider+": pods outside the render without one", func(t *testing.T) {
+			_, fs := makePlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), meshed("cart", "shop", provider, fmt.Sprintf(outside, "")))
+			if len(fs) != 1 || fs[0].Field != "spec.ingress[0].from.serviceAccount" || !strings.Contains(fs[0].Message, "every pod of namespace monitoring") {
+				t.Errorf("findings = %v", fs)
+			}
+		})
+		t.Run(provider+": a workload of the render without a NetworkIdentity", func(t *testing.T) {
+			_, fs := makePlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), dep("prom", "monitoring", ""),
+				meshed("cart", "shop", provider, "  ingress: [{from: {workload: prom, namespace: monitoring}, ports: [9090], reason: scrape}]\n"))
+			if len(fs) != 1 || fs[0].Field != "spec.ingress[0].from.serviceAccount" || !strings.Contains(fs[0].Message, "has no NetworkIdentity") {
+				t.Errorf("findings = %v", fs)
+			}
+		})
+	}
+	t.Run("no mesh: pods outside the render need no ServiceAccount", func(t *testing.T) {
+		mustPlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), ni("cart", "shop", fmt.Sprintf(outside, "")))
+	})
+}
