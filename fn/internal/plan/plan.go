@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	psaapi "k8s.io/pod-security-admission/api"
 	"slices"
 	"sort"
 	"strings"
@@ -199,9 +200,18 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 			if ns.Mesh != "" && ns.Mesh != m.Provider {
 				p.errorf(w.Identity.Object, "spec.mesh.provider", "namespace %s is injected by one mesh; %s here, %s elsewhere", ns.Name, m.Provider, ns.Mesh)
 			}
-			ns.Mesh = m.Provider
+			if ns.Redirect != "" && ns.Redirect != m.Redirect {
+				p.errorf(w.Identity.Object, "spec.mesh.redirect", "namespace %s has one mesh traffic redirection; %s here, %s elsewhere", ns.Name, m.Redirect, ns.Redirect)
+			}
+			ns.Mesh, ns.Redirect = m.Provider, m.Redirect
+			if ns.meshBy == nil {
+				ns.meshBy = w
+			}
 		}
 		ns.Workloads = append(ns.Workloads, w)
+	}
+	for _, ns := range out {
+		p.admitsRedirect(ns)
 	}
 	for _, w := range p.m.Workloads {
 		if _, governed := byName[w.Namespace()]; governed && p.byWl[w] == nil {
@@ -215,6 +225,30 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		}
 	}
 	return out
+}
+
+// initContainers are the init containers each mesh injects to redirect the
+// pods' traffic when its CNI plugin is not installed. Both add NET_ADMIN and
+// NET_RAW: "By default Istio injects an init container, istio-init ... This
+// requires ... containers with the NET_ADMIN and NET_RAW capabilities"
+// (istio.io/latest/docs/setup/additional-setup/cni/, and the Pod Security
+// Admission page: "the baseline policy does not include NET_ADMIN or NET_RAW
+// in its allowed capabilities"); Linkerd's "rewiring is done with an Init
+// Container that uses iptables ... this requires the CAP_NET_ADMIN
+// capability" (linkerd.io/2/features/cni/; its proxy-init also adds NET_RAW,
+// linkerd.io/2.11/tasks/using-psp/).
+var initContainers = map[v1alpha1.MeshProvider]string{v1alpha1.MeshIstio: "istio-init", v1alpha1.MeshLinkerd: "linkerd-init"}
+
+// admitsRedirect refuses a mesh that redirects with an init container in a
+// namespace whose Pod Security enforce level forbids its capabilities: the
+// PodSecurity admission would reject every injected pod at apply time.
+func (p *planner) admitsRedirect(ns *Namespace) {
+	if ns.Redirect != v1alpha1.RedirectInitContainer || ns.PodSecurity.Enforce == string(psaapi.LevelPrivileged) {
+		return
+	}
+	w := ns.meshBy
+	p.errorf(w.Identity.Object, "spec.mesh.redirect", "%s redirects traffic with the %s init container (spec.mesh.redirect: init-container, the default when unset), which adds the NET_ADMIN and NET_RAW capabilities; namespace %s enforces Pod Security %s, whose admission rejects them, so every injected pod would be refused: install the mesh's CNI plugin and set redirect: cni (or ambient, with Istio)",
+		ns.Mesh, initContainers[ns.Mesh], ns.Name, ns.PodSecurity.Enforce)
 }
 
 // declaredFlows resolves the ingress and egress rules of one workload.

@@ -410,7 +410,7 @@ func TestNamespaces(t *testing.T) {
 	t.Run("one per governed namespace, sorted workloads, settings", func(t *testing.T) {
 		p := mustPlan(t, dep("b", "shop", ""), dep("a", "shop", ""), dep("x", "web", ""),
 			ni("b", "shop", "  dns: {enabled: false}\n"), ni("a", "shop", "  dns: {enabled: false}\n"),
-			strings.Replace(ni("x", "web", "  podSecurity: {enforce: baseline, version: v1.30}\n"), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio}", 1))
+			strings.Replace(ni("x", "web", "  podSecurity: {enforce: baseline, version: v1.30}\n"), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: cni}", 1))
 		if len(p.Namespaces) != 2 {
 			t.Fatalf("namespaces = %d", len(p.Namespaces))
 		}
@@ -435,8 +435,8 @@ func TestNamespaces(t *testing.T) {
 		})
 	}
 	t.Run("two meshes in one namespace", func(t *testing.T) {
-		a := strings.Replace(ni("a", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio}", 1)
-		b := strings.Replace(ni("b", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: linkerd}", 1)
+		a := strings.Replace(ni("a", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: cni}", 1)
+		b := strings.Replace(ni("b", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: linkerd, redirect: cni}", 1)
 		_, fs := makePlan(t, dep("a", "shop", ""), dep("b", "shop", ""), a, b)
 		if len(fs) != 1 || fs[0].Field != "spec.mesh.provider" {
 			t.Errorf("findings = %v", fs)
@@ -658,7 +658,7 @@ func TestEndpointsCarryIdentity(t *testing.T) {
 
 // meshed is ni with the mesh provider instead of none.
 func meshed(name, ns, provider, spec string) string {
-	return strings.Replace(ni(name, ns, spec), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: "+provider+"}", 1)
+	return strings.Replace(ni(name, ns, spec), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: "+provider+", redirect: cni}", 1)
 }
 
 func TestMeshPeersNeedServiceAccount(t *testing.T) {
@@ -683,5 +683,64 @@ func TestMeshPeersNeedServiceAccount(t *testing.T) {
 	}
 	t.Run("no mesh: pods outside the render need no ServiceAccount", func(t *testing.T) {
 		mustPlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), ni("cart", "shop", fmt.Sprintf(outside, "")))
+	})
+}
+
+func TestMeshRedirectUnderPodSecurity(t *testing.T) {
+	with := func(provider, redirect, podSecurity string) string {
+		spec := ""
+		if podSecurity != "" {
+			spec = "  podSecurity: {enforce: " + podSecurity + "}\n"
+		}
+		m := "mesh: {provider: " + provider
+		if redirect != "" {
+			m += ", redirect: " + redirect
+		}
+		return strings.Replace(ni("cart", "shop", spec), "mesh: {provider: none, eastWest: app TLS}", m+"}", 1)
+	}
+	for _, tc := range []struct {
+		provider, redirect, level string
+		refused                   bool
+	}{
+		{"istio", "cni", "", false},
+		{"linkerd", "cni", "", false},
+		{"istio", "ambient", "", false},
+		{"istio", "init-container", "privileged", false},
+		{"linkerd", "init-container", "privileged", false},
+		{"istio", "", "", true}, // the default, init-container, under restricted
+		{"istio", "init-container", "restricted", true},
+		{"linkerd", "init-container", "baseline", true},
+	} {
+		t.Run(tc.provider+" "+tc.redirect+" "+tc.level, func(t *testing.T) {
+			p, fs := makePlan(t, dep("cart", "shop", ""), with(tc.provider, tc.redirect, tc.level))
+			if !tc.refused {
+				if len(fs) > 0 {
+					t.Fatalf("findings = %v", fs)
+				}
+				want := tc.redirect
+				if want == "" {
+					want = "init-container"
+				}
+				if got := string(p.Namespaces[0].Redirect); got != want {
+					t.Errorf("Redirect = %q, want %q", got, want)
+				}
+				return
+			}
+			level := tc.level
+			if level == "" {
+				level = "restricted"
+			}
+			if len(fs) != 1 || fs[0].Field != "spec.mesh.redirect" || !strings.Contains(fs[0].Message, "NET_ADMIN and NET_RAW") || !strings.Contains(fs[0].Message, "enforces Pod Security "+level) {
+				t.Errorf("findings = %v", fs)
+			}
+		})
+	}
+	t.Run("two redirections in one namespace", func(t *testing.T) {
+		a := strings.Replace(ni("a", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: cni}", 1)
+		b := strings.Replace(ni("b", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: ambient}", 1)
+		_, fs := makePlan(t, dep("a", "shop", ""), dep("b", "shop", ""), a, b)
+		if len(fs) != 1 || fs[0].Field != "spec.mesh.redirect" || !strings.Contains(fs[0].Message, "ambient here, cni elsewhere") {
+			t.Errorf("findings = %v", fs)
+		}
 	})
 }

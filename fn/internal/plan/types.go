@@ -36,8 +36,12 @@ type Namespace struct {
 	DNS *v1alpha1.DNS
 	// Mesh is the mesh whose injection the namespace opts into ("" for none).
 	Mesh v1alpha1.MeshProvider
+	// Redirect is how the mesh captures the pods' traffic ("" without a mesh).
+	Redirect v1alpha1.MeshRedirect
 	// Workloads of the namespace, by name.
 	Workloads []*Workload
+
+	meshBy *Workload // the first workload that stated the mesh
 }
 
 // Workload is one governed workload.

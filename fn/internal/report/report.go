@@ -51,7 +51,7 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		}
 		mesh := "none"
 		if ns.Mesh != "" {
-			mesh = text(string(ns.Mesh))
+			mesh = text(string(ns.Mesh)) + " (" + text(string(ns.Redirect)) + ")"
 			baseline += ", " + code(plan.MeshPolicy)
 		}
 		ps := ns.PodSecurity
@@ -288,6 +288,16 @@ func handoffs(p *plan.Plan) []string {
 		}
 		if m := wl.Spec.Mesh; m != nil && m.Provider == v1alpha1.MeshNone {
 			add("East-west encryption for %s: %s", wlName(wl), text(m.EastWest))
+		}
+	}
+	for _, ns := range p.Namespaces {
+		switch {
+		case ns.Mesh == v1alpha1.MeshIstio && ns.Redirect == v1alpha1.RedirectCNI:
+			add("Istio: the Istio CNI plugin (the istio-cni node agent) must be installed: the pods of namespace %s get no istio-init container, so nothing else redirects their traffic to the sidecar.", text(ns.Name))
+		case ns.Mesh == v1alpha1.MeshLinkerd && ns.Redirect == v1alpha1.RedirectCNI:
+			add("Linkerd: the linkerd-cni DaemonSet must be installed and the control plane installed with the CNI enabled (--linkerd-cni-enabled): the pods of namespace %s get no linkerd-init container.", text(ns.Name))
+		case ns.Redirect == v1alpha1.RedirectInitContainer:
+			add("Pod Security: namespace %s enforces %s, which the %s init container's NET_ADMIN and NET_RAW need; every pod of it may add them.", text(ns.Name), text(ns.PodSecurity.Enforce), text(string(ns.Mesh)))
 		}
 	}
 	for _, f := range p.Flows {
