@@ -56,6 +56,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 	for _, w := range plan.Workloads {
 		p.declaredFlows(w)
 		p.exposure(w)
+		p.ambientProbes(w)
 	}
 	for _, f := range p.flows {
 		plan.Flows = append(plan.Flows, f)
@@ -74,6 +75,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 		}
 	}
 	p.meshPeers(plan.Flows)
+	tunnels(plan.Flows)
 	nameFlowPolicies(plan)
 	return plan, p.fs
 }
@@ -311,6 +313,59 @@ func meshPeerField(f *Flow, callee *Workload) string {
 		}
 	}
 	return "spec.ingress"
+}
+
+// ambientProbes admits the kubelet's health probes of an ambient workload
+// from ProbeSource on the ports its containers' probes name.
+func (p *planner) ambientProbes(w *Workload) {
+	if !w.Ambient() {
+		return
+	}
+	seen := map[string]bool{}
+	var ports []Port
+	add := func(t intstr.IntOrString) {
+		if t.String() == "" || t.String() == "0" || seen[t.String()] {
+			return
+		}
+		seen[t.String()] = true
+		ports = append(ports, Port{Protocol: corev1.ProtocolTCP, Target: t})
+	}
+	for _, c := range w.Source.Template.Spec.Containers {
+		for _, pr := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+			switch {
+			case pr == nil:
+			case pr.HTTPGet != nil:
+				add(pr.HTTPGet.Port)
+			case pr.TCPSocket != nil:
+				add(pr.TCPSocket.Port)
+			case pr.GRPC != nil:
+				add(intstr.FromInt32(pr.GRPC.Port))
+			}
+		}
+	}
+	if len(ports) == 0 {
+		return
+	}
+	p.addFlow(&Flow{From: Endpoint{Kind: KindCIDR, CIDR: ProbeSource}, To: p.endpointOf(w.Source), Ports: sortPorts(ports), Probe: true,
+		CalleeReason: "kubelet health probes, which Istio ambient mode SNATs to " + ProbeSource,
+		DeclaredBy:   []string{w.Identity.Object.String() + " spec.mesh.redirect"}})
+}
+
+// tunnels adds Istio ambient's HBONE port to the flows between a workload in
+// ambient mode and another meshed one (a workload or pods with a
+// ServiceAccount, which a meshed callee requires).
+func tunnels(flows []*Flow) {
+	for _, f := range flows {
+		if f.Probe || f.From.Kind == KindCIDR || f.From.Kind == KindFQDN || f.To.Kind == KindCIDR || f.To.Kind == KindFQDN {
+			continue
+		}
+		from, to := f.From.Planned, f.To.Planned
+		callee := to != nil && to.Ambient()
+		caller := from != nil && from.Ambient() && to != nil && to.Meshed() && to.Spec.Mesh.Provider == v1alpha1.MeshIstio
+		if callee || caller {
+			f.Tunnel = []Port{HBONEPort}
+		}
+	}
 }
 
 // addFlow records a flow, merging one declared at both ends.

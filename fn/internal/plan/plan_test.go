@@ -744,3 +744,43 @@ func TestMeshRedirectUnderPodSecurity(t *testing.T) {
 		}
 	})
 }
+
+func TestAmbient(t *testing.T) {
+	probed := strings.Replace(dep("cart", "shop", "[{name: grpc, containerPort: 7070}]"), "        ports:", "        readinessProbe: {tcpSocket: {port: grpc}}\n        ports:", 1)
+	amb := func(name, mode, spec string) string {
+		return strings.Replace(ni(name, "shop", spec), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: "+mode+"}", 1)
+	}
+	caller := "  egress: [{to: {workload: cart}, ports: [7070], reason: order}]\n"
+	t.Run("ambient: HBONE between the workloads and the probes from the SNAT address", func(t *testing.T) {
+		p := mustPlan(t, probed, dep("web", "shop", ""), amb("cart", "ambient", ""), amb("web", "ambient", caller))
+		var probe, call *plan.Flow
+		for _, f := range p.Flows {
+			switch {
+			case f.Probe:
+				probe = f
+			case f.From.Kind == plan.KindWorkload:
+				call = f
+			}
+		}
+		if probe == nil || probe.From.CIDR != plan.ProbeSource || probe.PortsString() != "grpc/TCP" || len(probe.Tunnel) != 0 {
+			t.Errorf("probe flow = %+v", probe)
+		}
+		if call == nil || len(call.Tunnel) != 1 || call.Tunnel[0] != plan.HBONEPort {
+			t.Errorf("web -> cart = %+v", call)
+		}
+		if _, ok := p.Namespaces[0].ControlPlane(); ok {
+			t.Error("an ambient namespace reaches the control plane from its pods")
+		}
+	})
+	t.Run("cni: no HBONE, no probe flow", func(t *testing.T) {
+		p := mustPlan(t, probed, dep("web", "shop", ""), amb("cart", "cni", ""), amb("web", "cni", caller))
+		for _, f := range p.Flows {
+			if f.Probe || len(f.Tunnel) > 0 {
+				t.Errorf("flow = %+v", f)
+			}
+		}
+		if _, ok := p.Namespaces[0].ControlPlane(); !ok {
+			t.Error("a sidecar namespace has no control-plane egress")
+		}
+	})
+}

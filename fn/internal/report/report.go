@@ -52,7 +52,9 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		mesh := "none"
 		if ns.Mesh != "" {
 			mesh = text(string(ns.Mesh)) + " (" + text(string(ns.Redirect)) + ")"
-			baseline += ", " + code(plan.MeshPolicy)
+			if _, ok := ns.ControlPlane(); ok {
+				baseline += ", " + code(plan.MeshPolicy)
+			}
 		}
 		ps := ns.PodSecurity
 		b.WriteString(row(text(ns.Name), text(string(ps.Enforce))+" / "+text(string(ps.Audit))+" / "+text(string(ps.Warn)), text(ps.Version), baseline, dns, mesh))
@@ -72,7 +74,11 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		if f.IngressPolicy != "" {
 			pols = append(pols, code(f.IngressPolicy))
 		}
-		b.WriteString(row(endpoint(f.From), endpoint(f.To), portsWithVia(f.Ports), text(reason), strings.Join(pols, ", "), text(strings.Join(f.DeclaredBy, "; "))))
+		ports := portsWithVia(f.Ports)
+		for _, t := range f.Tunnel {
+			ports += ", " + text(t.String()) + " (Istio ambient HBONE)"
+		}
+		b.WriteString(row(endpoint(f.From), endpoint(f.To), ports, text(reason), strings.Join(pols, ", "), text(strings.Join(f.DeclaredBy, "; "))))
 	}
 
 	matrix(&b, p)
@@ -296,6 +302,8 @@ func handoffs(p *plan.Plan) []string {
 			add("Istio: the Istio CNI plugin (the istio-cni node agent) must be installed: the pods of namespace %s get no istio-init container, so nothing else redirects their traffic to the sidecar.", text(ns.Name))
 		case ns.Mesh == v1alpha1.MeshLinkerd && ns.Redirect == v1alpha1.RedirectCNI:
 			add("Linkerd: the linkerd-cni DaemonSet must be installed and the control plane installed with the CNI enabled (--linkerd-cni-enabled): the pods of namespace %s get no linkerd-init container.", text(ns.Name))
+		case ns.Mesh == v1alpha1.MeshIstio && ns.Redirect == v1alpha1.RedirectAmbient:
+			add("Istio: ambient mode must be installed (the istio-cni node agent and ztunnel on every node) for namespace %s; its pods have no sidecar, and their kubelet probes arrive from %s.", text(ns.Name), text(plan.ProbeSource))
 		case ns.Redirect == v1alpha1.RedirectInitContainer:
 			add("Pod Security: namespace %s enforces %s, which the %s init container's NET_ADMIN and NET_RAW need; every pod of it may add them.", text(ns.Name), text(ns.PodSecurity.Enforce), text(string(ns.Mesh)))
 		}
