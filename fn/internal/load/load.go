@@ -5,8 +5,10 @@ package load
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -193,7 +195,8 @@ func mergeFunctionConfig(m *Model, fc *Identity) finding.List {
 			return nil
 		}
 		return finding.List{finding.Configf(fc.Object, "spec",
-			"the functionConfig and the item %s are both named %s but differ; keep one", id.Object, fc.Object.Name)}
+			"the functionConfig and the item %s are both named %s but differ; keep one: %s", id.Object, fc.Object.Name,
+			Differences(fc.Config.Spec, id.Config.Spec, "the functionConfig", "the item"))}
 	}
 	m.Identities = append(m.Identities, fc)
 	return nil
@@ -287,3 +290,62 @@ func unique(first string, rest []string) []string {
 }
 
 func key(o finding.Object) string { return fmt.Sprintf("%s/%s/%s", o.Kind, o.Namespace, o.Name) }
+
+// Differences names each field on which a and b (structs or maps, as JSON)
+// disagree, with both values and both sources: `enforce: "baseline" in
+// NetworkIdentity/shop/web, "restricted" in NetworkIdentity/shop/cart`.
+// Nested objects are compared field by field (dns.enabled); a field set on
+// one side only shows as (unset) on the other.
+func Differences(a, b any, aFrom, bFrom string) string {
+	fa, fb := flatten(a), flatten(b)
+	keys := map[string]bool{}
+	for k := range fa {
+		keys[k] = true
+	}
+	for k := range fb {
+		keys[k] = true
+	}
+	value := func(m map[string]string, k string) string {
+		if v, ok := m[k]; ok {
+			return v
+		}
+		return "(unset)"
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if va, vb := value(fa, k), value(fb, k); va != vb {
+			out = append(out, fmt.Sprintf("%s: %s in %s, %s in %s", k, va, aFrom, vb, bFrom))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// flatten is v as JSON, one entry per leaf of its objects ("dns.enabled":
+// "false"); arrays are leaves.
+func flatten(v any) map[string]string {
+	var tree any
+	j, _ := json.Marshal(v)
+	_ = json.Unmarshal(j, &tree)
+	out := map[string]string{}
+	var walk func(prefix string, n any)
+	walk = func(prefix string, n any) {
+		if m, ok := n.(map[string]any); ok && len(m) > 0 {
+			for k, c := range m {
+				p := k
+				if prefix != "" {
+					p = prefix + "." + k
+				}
+				walk(p, c)
+			}
+			return
+		}
+		if s, ok := n.(string); ok {
+			out[prefix] = strconv.Quote(s)
+			return
+		}
+		j, _ := json.Marshal(n)
+		out[prefix] = string(j)
+	}
+	walk("", tree)
+	return out
+}

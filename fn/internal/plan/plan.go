@@ -3,7 +3,6 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
-	psaapi "k8s.io/pod-security-admission/api"
 	"slices"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	psaapi "k8s.io/pod-security-admission/api"
 
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/load"
@@ -192,18 +192,20 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		} else {
 			other := first[ns.Name]
 			if !sameJSON(spec.PodSecurity, other.Spec.PodSecurity) {
-				p.errorf(w.Identity.Object, "spec.podSecurity", "namespace %s has one Pod Security level for all its workloads, but this differs from %s", ns.Name, other.Identity.Object)
+				p.errorf(w.Identity.Object, "spec.podSecurity", "namespace %s has one Pod Security level for all its workloads, but they disagree: %s",
+					ns.Name, load.Differences(spec.PodSecurity, other.Spec.PodSecurity, w.Identity.Object.String(), other.Identity.Object.String()))
 			}
 			if !sameJSON(spec.DNS, other.Spec.DNS) {
-				p.errorf(w.Identity.Object, "spec.dns", "namespace %s has one DNS egress policy for all its workloads, but this differs from %s", ns.Name, other.Identity.Object)
+				p.errorf(w.Identity.Object, "spec.dns", "namespace %s has one DNS egress policy for all its workloads, but they disagree: %s",
+					ns.Name, load.Differences(spec.DNS, other.Spec.DNS, w.Identity.Object.String(), other.Identity.Object.String()))
 			}
 		}
 		if m := spec.Mesh; m != nil && m.Provider != v1alpha1.MeshNone {
 			if ns.Mesh != "" && ns.Mesh != m.Provider {
-				p.errorf(w.Identity.Object, "spec.mesh.provider", "namespace %s is injected by one mesh; %s here, %s elsewhere", ns.Name, m.Provider, ns.Mesh)
+				p.errorf(w.Identity.Object, "spec.mesh.provider", "namespace %s is injected by one mesh, but they disagree: %s in %s, %s in %s", ns.Name, m.Provider, w.Identity.Object, ns.Mesh, ns.meshBy.Identity.Object)
 			}
 			if ns.Redirect != "" && ns.Redirect != m.Redirect {
-				p.errorf(w.Identity.Object, "spec.mesh.redirect", "namespace %s has one mesh traffic redirection; %s here, %s elsewhere", ns.Name, m.Redirect, ns.Redirect)
+				p.errorf(w.Identity.Object, "spec.mesh.redirect", "namespace %s has one mesh traffic redirection, but they disagree: %s in %s, %s in %s", ns.Name, m.Redirect, w.Identity.Object, ns.Redirect, ns.meshBy.Identity.Object)
 			}
 			ns.Mesh, ns.Redirect = m.Provider, m.Redirect
 			if ns.meshBy == nil {

@@ -423,14 +423,16 @@ func TestNamespaces(t *testing.T) {
 			t.Errorf("web = %+v", web)
 		}
 	})
-	for _, tt := range []struct{ name, a, b, field string }{
-		{"pod security disagrees", "  podSecurity: {version: v1.30}\n", "", "spec.podSecurity"},
-		{"dns disagrees", "  dns: {nodeLocal: 169.254.20.10}\n", "", "spec.dns"},
+	for _, tt := range []struct{ name, a, b, field, values string }{
+		{"pod security disagrees", "  podSecurity: {version: v1.30}\n", "", "spec.podSecurity",
+			`version: "latest" in NetworkIdentity/shop/b, "v1.30" in NetworkIdentity/shop/a`},
+		{"dns disagrees", "  dns: {nodeLocal: 169.254.20.10}\n", "", "spec.dns",
+			`nodeLocal: (unset) in NetworkIdentity/shop/b, "169.254.20.10" in NetworkIdentity/shop/a`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, fs := makePlan(t, dep("a", "shop", ""), dep("b", "shop", ""), ni("a", "shop", tt.a), ni("b", "shop", tt.b))
-			if len(fs) != 1 || fs[0].Field != tt.field || fs[0].Object.Name != "b" {
-				t.Errorf("findings = %v, want one on NetworkIdentity b %s", fs, tt.field)
+			if len(fs) != 1 || fs[0].Field != tt.field || fs[0].Object.Name != "b" || !strings.HasSuffix(fs[0].Message, "they disagree: "+tt.values) {
+				t.Errorf("findings = %v, want one on NetworkIdentity b %s naming %s", fs, tt.field, tt.values)
 			}
 		})
 	}
@@ -438,7 +440,7 @@ func TestNamespaces(t *testing.T) {
 		a := strings.Replace(ni("a", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: cni}", 1)
 		b := strings.Replace(ni("b", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: linkerd, redirect: cni}", 1)
 		_, fs := makePlan(t, dep("a", "shop", ""), dep("b", "shop", ""), a, b)
-		if len(fs) != 1 || fs[0].Field != "spec.mesh.provider" {
+		if len(fs) != 1 || fs[0].Field != "spec.mesh.provider" || !strings.Contains(fs[0].Message, "linkerd in NetworkIdentity/shop/b, istio in NetworkIdentity/shop/a") {
 			t.Errorf("findings = %v", fs)
 		}
 	})
@@ -739,7 +741,7 @@ func TestMeshRedirectUnderPodSecurity(t *testing.T) {
 		a := strings.Replace(ni("a", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: cni}", 1)
 		b := strings.Replace(ni("b", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: ambient}", 1)
 		_, fs := makePlan(t, dep("a", "shop", ""), dep("b", "shop", ""), a, b)
-		if len(fs) != 1 || fs[0].Field != "spec.mesh.redirect" || !strings.Contains(fs[0].Message, "ambient here, cni elsewhere") {
+		if len(fs) != 1 || fs[0].Field != "spec.mesh.redirect" || !strings.Contains(fs[0].Message, "ambient in NetworkIdentity/shop/b, cni in NetworkIdentity/shop/a") {
 			t.Errorf("findings = %v", fs)
 		}
 	})
