@@ -111,6 +111,11 @@ type Model struct {
 	Identities []*Identity
 	// Run is how the functionConfig asks this run to behave.
 	Run Run
+	// FailedConfigs and FailedWorkloads are the NetworkIdentities and
+	// workloads that could not be read (their errors are findings): planning
+	// the rest reports their errors in the same run, without claiming that a
+	// workload has no config or a config no workload because of them.
+	FailedConfigs, FailedWorkloads []finding.Object
 	// Unsupported are other objects that run pods (Jobs, CronJobs, bare Pods):
 	// netid does not govern them, but a default-deny in their namespace applies.
 	Unsupported []finding.Object
@@ -134,6 +139,8 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 			fs = append(fs, f...)
 			if w != nil {
 				m.Workloads = append(m.Workloads, w)
+			} else {
+				m.FailedWorkloads = append(m.FailedWorkloads, obj)
 			}
 		case n.GetApiVersion() == "batch/v1" && (n.GetKind() == "Job" || n.GetKind() == "CronJob"),
 			n.GetApiVersion() == "v1" && n.GetKind() == "Pod":
@@ -152,6 +159,9 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 		case n.GetKind() == v1alpha1.Kind && strings.HasPrefix(n.GetApiVersion(), v1alpha1.Group+"/"):
 			id, f := loadIdentity(n, obj)
 			fs = append(fs, f...)
+			if id == nil {
+				m.FailedConfigs = append(m.FailedConfigs, obj)
+			}
 			if id != nil {
 				if n.GetAnnotations()[LocalConfig] != "true" {
 					fs = append(fs, finding.Finding{Severity: finding.Warning, Rule: finding.ConfigRule, Object: obj, Field: "metadata.annotations",
@@ -172,6 +182,7 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 				ValidateOnly: functionConfig.GetAnnotations()[v1alpha1.ValidateOnlyAnnotation] == "true"}
 		} else {
 			fs = append(fs, f...)
+			m.FailedConfigs = append(m.FailedConfigs, obj)
 		}
 	}
 	if len(m.Identities) == 0 && !fs.HasErrors() {

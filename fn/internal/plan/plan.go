@@ -95,12 +95,25 @@ func (p *planner) find(name, ns string) []*load.Workload {
 	return found
 }
 
+// failedWorkload reports whether a workload that could not be read answers
+// to name in namespace ns ("" for any).
+func (p *planner) failedWorkload(name, ns string) bool {
+	for _, o := range p.m.FailedWorkloads {
+		if o.Name == name && (ns == "" || o.Namespace == ns) {
+			return true
+		}
+	}
+	return false
+}
+
 // workload resolves one NetworkIdentity to its workload.
 func (p *planner) workload(id *load.Identity) *Workload {
 	spec := &id.Config.Spec
 	ns := id.Config.Namespace
 	found := p.find(spec.Workload, ns)
 	switch {
+	case len(found) == 0 && p.failedWorkload(spec.Workload, ns):
+		return nil // its own error says why it could not be read
 	case len(found) == 0:
 		where := "the render"
 		if ns != "" {
@@ -218,6 +231,9 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		p.admitsRedirect(ns)
 	}
 	for _, w := range p.m.Workloads {
+		if len(p.m.FailedConfigs) > 0 {
+			break // the config that could not be read may be this workload's
+		}
 		if _, governed := byName[w.Namespace()]; governed && p.byWl[w] == nil {
 			p.errorf(w.Object, "metadata.name", "%s has no NetworkIdentity, but its namespace %s gets a default-deny that would cut it off; add one", w.Object.Kind, w.Namespace())
 		}
@@ -404,6 +420,9 @@ func (p *planner) peer(self *Workload, peer v1alpha1.Peer, path string) (Endpoin
 			ns = self.Namespace()
 		}
 		found := p.find(peer.Workload, ns)
+		if len(found) == 0 && p.failedWorkload(peer.Workload, ns) {
+			return Endpoint{}, false // its own error says why it could not be read
+		}
 		if len(found) != 1 {
 			why := "is not in the render; a peer outside the render is named by namespace and podLabels"
 			if len(found) > 1 {
