@@ -93,6 +93,9 @@ type Identity struct {
 	Object finding.Object
 	// Config is decoded and defaulted.
 	Config *v1alpha1.NetworkIdentity
+	// PinnedEnforce is spec.podSecurity.enforce as written ("" when left
+	// to the default).
+	PinnedEnforce string
 }
 
 // Model is everything the later stages need from the input.
@@ -215,7 +218,11 @@ func mergeFunctionConfig(m *Model, fc *Identity) finding.List {
 
 func loadIdentity(n *yaml.RNode, obj finding.Object) (*Identity, finding.List) {
 	cfg, errs := v1alpha1.DecodeNode(n.YNode())
+	pinned := ""
 	if len(errs) == 0 {
+		if ps := cfg.Spec.PodSecurity; ps != nil {
+			pinned = ps.Enforce
+		}
 		cfg.Default()
 		errs = cfg.Validate()
 	}
@@ -228,7 +235,7 @@ func loadIdentity(n *yaml.RNode, obj finding.Object) (*Identity, finding.List) {
 	}
 	// metadata of the config as seen by the function (kpt/kustomize annotations
 	// are not part of the contract)
-	return &Identity{Object: obj, Config: cfg}, nil
+	return &Identity{Object: obj, Config: cfg, PinnedEnforce: pinned}, nil
 }
 
 func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, finding.List) {

@@ -15,6 +15,7 @@ import (
 
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/load"
+	"netid.dev/netid/fn/internal/pss"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -228,6 +229,7 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		ns.Workloads = append(ns.Workloads, w)
 	}
 	for _, ns := range out {
+		p.lowerForExceptions(ns)
 		p.admitsRedirect(ns)
 	}
 	for _, w := range p.m.Workloads {
@@ -245,6 +247,74 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		}
 	}
 	return out
+}
+
+// lowerForExceptions lowers the namespace's enforce level to what its pod
+// templates excepted from pss-pod-template need (evaluated with the upstream
+// checks at baseline, then privileged): at restricted, the PodSecurity
+// admission would reject the excepted pods at apply time, so the exception
+// alone would leave a render the cluster refuses. The lowering is a warning
+// naming the workloads and ADRs, and the report shows it. A config that pins
+// spec.podSecurity.enforce explicitly above that level refuses the render
+// instead: the pin says the namespace must not go lower.
+func (p *planner) lowerForExceptions(ns *Namespace) {
+	version, err := psaapi.ParseVersion(ns.PodSecurity.Version)
+	if err != nil {
+		return // validated at load
+	}
+	current, err := psaapi.ParseLevel(ns.PodSecurity.Enforce)
+	if err != nil {
+		return
+	}
+	target := current
+	var by []string
+	var excepted []*Workload
+	for _, w := range ns.Workloads {
+		adr, ok := exceptionADR(w.Spec, pss.ExceptionRule)
+		if !ok {
+			continue
+		}
+		tmpl := w.Source.Template
+		need := pss.Needed(version, &tmpl.ObjectMeta, &tmpl.Spec)
+		if pss.Rank(need) >= pss.Rank(current) {
+			continue // admitted at the namespace's level as it is
+		}
+		excepted = append(excepted, w)
+		by = append(by, fmt.Sprintf("%s (%s)", w.Source.Object, adr))
+		if pss.Rank(need) < pss.Rank(target) {
+			target = need
+		}
+	}
+	if target == current {
+		return
+	}
+	for _, other := range ns.Workloads {
+		if other.Identity.PinnedEnforce == "" {
+			continue
+		}
+		for _, w := range excepted {
+			p.errorf(w.Identity.Object, "spec.exceptions", "the exception for %s leaves %s's pod template to Pod Security admission at %s, which rejects it (it needs %s), and %s pins spec.podSecurity.enforce: %s; lower the pin to %s with its ADR, or fix the template",
+				pss.ExceptionRule, w.Source.Object, current, pss.Needed(version, &w.Source.Template.ObjectMeta, &w.Source.Template.Spec), other.Identity.Object, other.Identity.PinnedEnforce, target)
+		}
+		return
+	}
+	ns.Lowered = &Lowering{From: string(current), To: string(target), By: by}
+	ns.PodSecurity.Enforce = string(target)
+	for _, w := range excepted {
+		p.fs = append(p.fs, finding.Finding{Severity: finding.Warning, Rule: "pss-namespace-level", Object: w.Identity.Object, Field: "spec.exceptions",
+			Message: fmt.Sprintf("namespace %s enforces Pod Security %s instead of %s, for every pod in it: the pod templates excepted from %s need it (%s)",
+				ns.Name, target, current, pss.ExceptionRule, strings.Join(by, ", "))})
+	}
+}
+
+// exceptionADR is the ADR of the spec's exception for the rule.
+func exceptionADR(spec *v1alpha1.Spec, rule string) (string, bool) {
+	for _, e := range spec.Exceptions {
+		if e.Rule == rule {
+			return e.ADR, true
+		}
+	}
+	return "", false
 }
 
 // initContainers are the init containers each mesh injects to redirect the

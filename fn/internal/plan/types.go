@@ -38,10 +38,22 @@ type Namespace struct {
 	Mesh v1alpha1.MeshProvider
 	// Redirect is how the mesh captures the pods' traffic ("" without a mesh).
 	Redirect v1alpha1.MeshRedirect
+	// Lowered, when set, says why PodSecurity.Enforce is below what the
+	// configs ask: a pod template excepted from pss-pod-template needs it.
+	Lowered *Lowering
 	// Workloads of the namespace, by name.
 	Workloads []*Workload
 
 	meshBy *Workload // the first workload that stated the mesh
+}
+
+// Lowering is a namespace's enforce level lowered for excepted templates.
+type Lowering struct {
+	// From is the level the configs asked (by default); To the one emitted.
+	From, To string
+	// By are the workloads whose templates need To, with the ADRs of their
+	// pss-pod-template exceptions ("Deployment/shop/legacy (ADR-0042)").
+	By []string
 }
 
 // Workload is one governed workload.

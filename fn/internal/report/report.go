@@ -57,7 +57,11 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 			}
 		}
 		ps := ns.PodSecurity
-		b.WriteString(row(text(ns.Name), text(string(ps.Enforce))+" / "+text(string(ps.Audit))+" / "+text(string(ps.Warn)), text(ps.Version), baseline, dns, mesh))
+		enforce := text(ps.Enforce)
+		if l := ns.Lowered; l != nil {
+			enforce = "**" + text(l.To) + "** (lowered from " + text(l.From) + " for the pod templates excepted from pss-pod-template: " + text(strings.Join(l.By, ", ")) + ")"
+		}
+		b.WriteString(row(text(ns.Name), enforce+" / "+text(string(ps.Audit))+" / "+text(string(ps.Warn)), text(ps.Version), baseline, dns, mesh))
 	}
 
 	w("\n## Allowed flows\n\n")
