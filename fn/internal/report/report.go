@@ -315,7 +315,7 @@ func handoffs(p *plan.Plan) []string {
 	for _, f := range p.Flows {
 		switch {
 		case f.From.Kind == plan.KindPods && !f.Exposure:
-			add("Owners of %s: their namespace's egress policy must allow the call to %s on %s.", text(f.From.String()), text(f.To.String()), text(f.PortsString()))
+			add("Owners of %s: their namespace's egress policy must allow the call to %s on %s.", text(f.From.String()), text(f.To.String()), text(withTunnel(f)))
 		case f.To.Kind == plan.KindPods:
 			add("Owners of %s: their namespace's ingress policy must admit %s on %s.", text(f.To.String()), text(f.From.String()), text(f.PortsString()))
 		case f.To.Kind == plan.KindCIDR:
@@ -325,6 +325,16 @@ func handoffs(p *plan.Plan) []string {
 		}
 	}
 	return out
+}
+
+// withTunnel is the flow's ports and the mesh's tunnel ports (Istio
+// ambient's HBONE), which the other end's policies must open too.
+func withTunnel(f *plan.Flow) string {
+	s := f.PortsString()
+	for _, t := range f.Tunnel {
+		s += ", " + t.String() + " (Istio ambient HBONE)"
+	}
+	return s
 }
 
 func endpoint(e plan.Endpoint) string {
