@@ -32,6 +32,9 @@ type Error struct {
 	Path string
 	// Message says what is wrong.
 	Message string
+	// Line is the line of the offending node in the text it was parsed from
+	// (1-based; 0 when unknown). For a key given twice, the second key.
+	Line int
 }
 
 func (e *Error) Error() string {
@@ -258,6 +261,9 @@ func (w *walker) mapping(n *yaml.Node, written bool) int64 {
 		if w.opts.StrictKeys && w.repeated(n, i, key, seen) {
 			w.path = append(w.path, segment{key: key, index: -1})
 			w.fail("key %q is given twice in this mapping (YAML forbids it, and readers disagree on which one counts)", key)
+			if w.err != nil && w.err.Line == 0 {
+				w.err.Line = k.Line
+			}
 			w.path = w.path[:len(w.path)-1]
 			return 0
 		}

@@ -291,9 +291,16 @@ func article(jsonKind string) string {
 	return "a " + jsonKind
 }
 
-// duplicateKeys finds keys given twice in one mapping.
+// duplicateKeys finds keys given twice in one mapping. The line it names is
+// counted from the object's first line (its first key) as 1: the line in the
+// object's own file when the file holds it as written from its first line,
+// whatever stream the node was parsed from.
 func duplicateKeys(doc *yamlv3.Node) []FieldError {
 	var errs []FieldError
+	start := doc.Line
+	if doc.Kind == yamlv3.DocumentNode && len(doc.Content) > 0 {
+		start = doc.Content[0].Line
+	}
 	var walk func(n *yamlv3.Node, path string)
 	walk = func(n *yamlv3.Node, path string) {
 		switch n.Kind {
@@ -310,7 +317,7 @@ func duplicateKeys(doc *yamlv3.Node) []FieldError {
 					p = path + "." + k
 				}
 				if seen[k] {
-					errs = append(errs, FieldError{Path: p, Message: fmt.Sprintf("field given twice (line %d)", n.Content[i].Line)})
+					errs = append(errs, FieldError{Path: p, Message: fmt.Sprintf("field given twice (line %d of the object, counting its first key as line 1)", n.Content[i].Line-start+1)})
 				}
 				seen[k] = true
 				walk(n.Content[i+1], p)

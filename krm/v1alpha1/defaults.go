@@ -64,6 +64,9 @@ func (n *NetworkIdentity) Default() {
 	if s.Mesh != nil && s.Mesh.MTLS == "" && (s.Mesh.Provider == MeshIstio || s.Mesh.Provider == MeshLinkerd) {
 		s.Mesh.MTLS = DefaultMTLS
 	}
+	if s.Mesh != nil && s.Mesh.Redirect == "" && (s.Mesh.Provider == MeshIstio || s.Mesh.Provider == MeshLinkerd) {
+		s.Mesh.Redirect = RedirectInitContainer
+	}
 	if s.Exposure != nil {
 		if g := s.Exposure.Gateway; g != nil {
 			if g.Kind == "" {

@@ -252,7 +252,24 @@ type Mesh struct {
 	// (free text, like a flow's reason).
 	// Example: "WireGuard node-to-node encryption by the CNI".
 	EastWest string `json:"eastWest,omitempty"`
+	// Redirect says how the mesh captures the pods' traffic: cni (the mesh's
+	// CNI plugin is installed), init-container (default: what Istio's and
+	// Linkerd's default installs inject, istio-init or linkerd-init, which
+	// need NET_ADMIN and NET_RAW and so only run at Pod Security privileged)
+	// or ambient (Istio ambient mode: no sidecar, ztunnel on every node).
+	// All workloads of a namespace must agree.
+	Redirect MeshRedirect `json:"redirect,omitempty"`
 }
+
+// MeshRedirect is how a mesh captures the pods' traffic.
+type MeshRedirect string
+
+// Traffic redirection modes.
+const (
+	RedirectCNI           MeshRedirect = "cni"
+	RedirectInitContainer MeshRedirect = "init-container"
+	RedirectAmbient       MeshRedirect = "ambient"
+)
 
 // MeshProvider names a service mesh.
 type MeshProvider string

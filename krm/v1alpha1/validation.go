@@ -128,8 +128,15 @@ func (n *NetworkIdentity) validate() field.ErrorList {
 				errs = append(errs, field.Forbidden(p.Child("mtls"), "mtls needs a mesh provider; state the decision in eastWest"))
 			}
 			errs = append(errs, requiredText(p.Child("eastWest"), m.EastWest)...)
+			if m.Redirect != "" {
+				errs = append(errs, field.Forbidden(p.Child("redirect"), "redirect needs a mesh provider"))
+			}
 		case MeshIstio, MeshLinkerd:
 			errs = append(errs, oneOf(p.Child("mtls"), m.MTLS, "STRICT", "PERMISSIVE")...)
+			errs = append(errs, oneOf(p.Child("redirect"), string(m.Redirect), RedirectCNI, RedirectInitContainer, RedirectAmbient)...)
+			if m.Provider == MeshLinkerd && m.Redirect == RedirectAmbient {
+				errs = append(errs, field.Invalid(p.Child("redirect"), string(m.Redirect), "ambient is Istio's sidecar-less mode; Linkerd redirects with cni or init-container"))
+			}
 		}
 	}
 	errs = append(errs, validateExposure(spec.Child("exposure"), s.Exposure)...)

@@ -5,6 +5,7 @@ package build
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -50,7 +51,12 @@ func NamespaceLabels(ns *plan.Namespace) map[string]string {
 		l[pssPrefix+mode] = level
 		l[pssPrefix+mode+"-version"] = ps.Version
 	}
-	if ns.Mesh == v1alpha1.MeshIstio {
+	switch {
+	case ns.Mesh == v1alpha1.MeshIstio && ns.Redirect == v1alpha1.RedirectAmbient:
+		// ambient mode: ztunnel captures the pods' traffic, no sidecar is
+		// injected (istio.io/latest/docs/ambient/usage/add-workloads/).
+		l["istio.io/dataplane-mode"] = "ambient"
+	case ns.Mesh == v1alpha1.MeshIstio:
 		l["istio-injection"] = "enabled"
 	}
 	return l
@@ -117,7 +123,7 @@ func DNSEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 // MeshControlPlaneEgress lets every pod of a mesh-injected namespace reach the
 // mesh control plane; nil without a mesh.
 func MeshControlPlaneEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
-	cp, ok := plan.MeshControlPlanes[ns.Mesh]
+	cp, ok := ns.ControlPlane()
 	if !ok {
 		return nil
 	}
@@ -147,7 +153,7 @@ func IngressPolicy(w *plan.Workload, f *plan.Flow) *networkingv1.NetworkPolicy {
 	p.Annotations = flowAnnotations(f.From, f.Reason(true))
 	p.Spec.PodSelector = *w.Selector().DeepCopy()
 	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
-	p.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{peer(f.From, w.Namespace())}, Ports: ports(f.Ports)}}
+	p.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{peer(f.From, w.Namespace())}, Ports: ports(slices.Concat(f.Ports, f.Tunnel))}}
 	return p
 }
 
@@ -158,7 +164,7 @@ func EgressPolicy(w *plan.Workload, f *plan.Flow) *networkingv1.NetworkPolicy {
 	p.Annotations = flowAnnotations(f.To, f.Reason(false))
 	p.Spec.PodSelector = *w.Selector().DeepCopy()
 	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
-	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{peer(f.To, w.Namespace())}, Ports: ports(f.Ports)}}
+	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{peer(f.To, w.Namespace())}, Ports: ports(slices.Concat(f.Ports, f.Tunnel))}}
 	return p
 }
 

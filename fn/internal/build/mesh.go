@@ -62,6 +62,9 @@ func AuthorizationPolicy(w *plan.Workload) *securityv1.AuthorizationPolicy {
 	ap.Spec.Selector = istioSelector(w)
 	ap.Spec.Action = securityv1beta1.AuthorizationPolicy_ALLOW
 	for _, f := range w.In {
+		if f.Probe {
+			continue // ztunnel lets the kubelet's probes through unauthorized
+		}
 		src := &securityv1beta1.Source{}
 		switch e := f.From; {
 		case e.Kind == plan.KindCIDR:

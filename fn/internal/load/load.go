@@ -5,8 +5,10 @@ package load
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -91,6 +93,9 @@ type Identity struct {
 	Object finding.Object
 	// Config is decoded and defaulted.
 	Config *v1alpha1.NetworkIdentity
+	// PinnedEnforce is spec.podSecurity.enforce as written ("" when left
+	// to the default).
+	PinnedEnforce string
 }
 
 // Model is everything the later stages need from the input.
@@ -109,6 +114,11 @@ type Model struct {
 	Identities []*Identity
 	// Run is how the functionConfig asks this run to behave.
 	Run Run
+	// FailedConfigs and FailedWorkloads are the NetworkIdentities and
+	// workloads that could not be read (their errors are findings): planning
+	// the rest reports their errors in the same run, without claiming that a
+	// workload has no config or a config no workload because of them.
+	FailedConfigs, FailedWorkloads []finding.Object
 	// Unsupported are other objects that run pods (Jobs, CronJobs, bare Pods):
 	// netid does not govern them, but a default-deny in their namespace applies.
 	Unsupported []finding.Object
@@ -132,6 +142,8 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 			fs = append(fs, f...)
 			if w != nil {
 				m.Workloads = append(m.Workloads, w)
+			} else {
+				m.FailedWorkloads = append(m.FailedWorkloads, obj)
 			}
 		case n.GetApiVersion() == "batch/v1" && (n.GetKind() == "Job" || n.GetKind() == "CronJob"),
 			n.GetApiVersion() == "v1" && n.GetKind() == "Pod":
@@ -150,6 +162,9 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 		case n.GetKind() == v1alpha1.Kind && strings.HasPrefix(n.GetApiVersion(), v1alpha1.Group+"/"):
 			id, f := loadIdentity(n, obj)
 			fs = append(fs, f...)
+			if id == nil {
+				m.FailedConfigs = append(m.FailedConfigs, obj)
+			}
 			if id != nil {
 				if n.GetAnnotations()[LocalConfig] != "true" {
 					fs = append(fs, finding.Finding{Severity: finding.Warning, Rule: finding.ConfigRule, Object: obj, Field: "metadata.annotations",
@@ -170,6 +185,7 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 				ValidateOnly: functionConfig.GetAnnotations()[v1alpha1.ValidateOnlyAnnotation] == "true"}
 		} else {
 			fs = append(fs, f...)
+			m.FailedConfigs = append(m.FailedConfigs, obj)
 		}
 	}
 	if len(m.Identities) == 0 && !fs.HasErrors() {
@@ -193,7 +209,8 @@ func mergeFunctionConfig(m *Model, fc *Identity) finding.List {
 			return nil
 		}
 		return finding.List{finding.Configf(fc.Object, "spec",
-			"the functionConfig and the item %s are both named %s but differ; keep one", id.Object, fc.Object.Name)}
+			"the functionConfig and the item %s are both named %s but differ; keep one: %s", id.Object, fc.Object.Name,
+			Differences(fc.Config.Spec, id.Config.Spec, "the functionConfig", "the item"))}
 	}
 	m.Identities = append(m.Identities, fc)
 	return nil
@@ -201,7 +218,11 @@ func mergeFunctionConfig(m *Model, fc *Identity) finding.List {
 
 func loadIdentity(n *yaml.RNode, obj finding.Object) (*Identity, finding.List) {
 	cfg, errs := v1alpha1.DecodeNode(n.YNode())
+	pinned := ""
 	if len(errs) == 0 {
+		if ps := cfg.Spec.PodSecurity; ps != nil {
+			pinned = ps.Enforce
+		}
 		cfg.Default()
 		errs = cfg.Validate()
 	}
@@ -214,7 +235,7 @@ func loadIdentity(n *yaml.RNode, obj finding.Object) (*Identity, finding.List) {
 	}
 	// metadata of the config as seen by the function (kpt/kustomize annotations
 	// are not part of the contract)
-	return &Identity{Object: obj, Config: cfg}, nil
+	return &Identity{Object: obj, Config: cfg, PinnedEnforce: pinned}, nil
 }
 
 func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, finding.List) {
@@ -287,3 +308,62 @@ func unique(first string, rest []string) []string {
 }
 
 func key(o finding.Object) string { return fmt.Sprintf("%s/%s/%s", o.Kind, o.Namespace, o.Name) }
+
+// Differences names each field on which a and b (structs or maps, as JSON)
+// disagree, with both values and both sources: `enforce: "baseline" in
+// NetworkIdentity/shop/web, "restricted" in NetworkIdentity/shop/cart`.
+// Nested objects are compared field by field (dns.enabled); a field set on
+// one side only shows as (unset) on the other.
+func Differences(a, b any, aFrom, bFrom string) string {
+	fa, fb := flatten(a), flatten(b)
+	keys := map[string]bool{}
+	for k := range fa {
+		keys[k] = true
+	}
+	for k := range fb {
+		keys[k] = true
+	}
+	value := func(m map[string]string, k string) string {
+		if v, ok := m[k]; ok {
+			return v
+		}
+		return "(unset)"
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if va, vb := value(fa, k), value(fb, k); va != vb {
+			out = append(out, fmt.Sprintf("%s: %s in %s, %s in %s", k, va, aFrom, vb, bFrom))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// flatten is v as JSON, one entry per leaf of its objects ("dns.enabled":
+// "false"); arrays are leaves.
+func flatten(v any) map[string]string {
+	var tree any
+	j, _ := json.Marshal(v)
+	_ = json.Unmarshal(j, &tree)
+	out := map[string]string{}
+	var walk func(prefix string, n any)
+	walk = func(prefix string, n any) {
+		if m, ok := n.(map[string]any); ok && len(m) > 0 {
+			for k, c := range m {
+				p := k
+				if prefix != "" {
+					p = prefix + "." + k
+				}
+				walk(p, c)
+			}
+			return
+		}
+		if s, ok := n.(string); ok {
+			out[prefix] = strconv.Quote(s)
+			return
+		}
+		j, _ := json.Marshal(n)
+		out[prefix] = string(j)
+	}
+	walk("", tree)
+	return out
+}

@@ -49,7 +49,7 @@ func Screen(items []*yaml.RNode, functionConfig *yaml.RNode, strict bool) findin
 		if err != nil {
 			var e *yamlvalue.Error
 			if errors.As(err, &e) {
-				fs = append(fs, finding.Configf(objectOf(n), e.Path, "%s: %s", where, e.Message))
+				fs = append(fs, finding.Configf(objectOf(n), e.Path, "%s: %s%s", where, e.Message, lineOf(n, e.Line)))
 			} else {
 				fs = append(fs, finding.Configf(objectOf(n), "", "%s: %v", where, err))
 			}
@@ -163,4 +163,19 @@ func kindName(n *yaml.Node) string {
 		return "alias"
 	}
 	return "document"
+}
+
+// lineOf says where a node at line (of the input netid read) is: the line
+// within its object, counting the object's first line (its first key) as 1,
+// and the line of the input. The first is the line in the object's own file
+// when the file holds the object as written, from its first line (no
+// comment or --- above it); kustomize and kpt may reformat an object before
+// netid reads it, so it is where to look, not a guarantee. Empty when the
+// line is unknown.
+func lineOf(n *yaml.RNode, line int) string {
+	start := n.YNode().Line
+	if line <= 0 || start <= 0 || line < start {
+		return ""
+	}
+	return fmt.Sprintf(" (line %d of the object, counting its first key as line 1; line %d of the input)", line-start+1, line)
 }

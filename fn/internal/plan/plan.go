@@ -12,9 +12,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	psaapi "k8s.io/pod-security-admission/api"
 
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/load"
+	"netid.dev/netid/fn/internal/pss"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -56,6 +58,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 	for _, w := range plan.Workloads {
 		p.declaredFlows(w)
 		p.exposure(w)
+		p.ambientProbes(w)
 	}
 	for _, f := range p.flows {
 		plan.Flows = append(plan.Flows, f)
@@ -73,6 +76,8 @@ func Make(m *load.Model) (*Plan, finding.List) {
 			w.In = append(w.In, f)
 		}
 	}
+	p.meshPeers(plan.Flows)
+	tunnels(plan.Flows)
 	nameFlowPolicies(plan)
 	return plan, p.fs
 }
@@ -92,12 +97,25 @@ func (p *planner) find(name, ns string) []*load.Workload {
 	return found
 }
 
+// failedWorkload reports whether a workload that could not be read answers
+// to name in namespace ns ("" for any).
+func (p *planner) failedWorkload(name, ns string) bool {
+	for _, o := range p.m.FailedWorkloads {
+		if o.Name == name && (ns == "" || o.Namespace == ns) {
+			return true
+		}
+	}
+	return false
+}
+
 // workload resolves one NetworkIdentity to its workload.
 func (p *planner) workload(id *load.Identity) *Workload {
 	spec := &id.Config.Spec
 	ns := id.Config.Namespace
 	found := p.find(spec.Workload, ns)
 	switch {
+	case len(found) == 0 && p.failedWorkload(spec.Workload, ns):
+		return nil // its own error says why it could not be read
 	case len(found) == 0:
 		where := "the render"
 		if ns != "" {
@@ -171,21 +189,36 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		} else {
 			other := first[ns.Name]
 			if !sameJSON(spec.PodSecurity, other.Spec.PodSecurity) {
-				p.errorf(w.Identity.Object, "spec.podSecurity", "namespace %s has one Pod Security level for all its workloads, but this differs from %s", ns.Name, other.Identity.Object)
+				p.errorf(w.Identity.Object, "spec.podSecurity", "namespace %s has one Pod Security level for all its workloads, but they disagree: %s",
+					ns.Name, load.Differences(spec.PodSecurity, other.Spec.PodSecurity, w.Identity.Object.String(), other.Identity.Object.String()))
 			}
 			if !sameJSON(spec.DNS, other.Spec.DNS) {
-				p.errorf(w.Identity.Object, "spec.dns", "namespace %s has one DNS egress policy for all its workloads, but this differs from %s", ns.Name, other.Identity.Object)
+				p.errorf(w.Identity.Object, "spec.dns", "namespace %s has one DNS egress policy for all its workloads, but they disagree: %s",
+					ns.Name, load.Differences(spec.DNS, other.Spec.DNS, w.Identity.Object.String(), other.Identity.Object.String()))
 			}
 		}
 		if m := spec.Mesh; m != nil && m.Provider != v1alpha1.MeshNone {
 			if ns.Mesh != "" && ns.Mesh != m.Provider {
-				p.errorf(w.Identity.Object, "spec.mesh.provider", "namespace %s is injected by one mesh; %s here, %s elsewhere", ns.Name, m.Provider, ns.Mesh)
+				p.errorf(w.Identity.Object, "spec.mesh.provider", "namespace %s is injected by one mesh, but they disagree: %s in %s, %s in %s", ns.Name, m.Provider, w.Identity.Object, ns.Mesh, ns.meshBy.Identity.Object)
 			}
-			ns.Mesh = m.Provider
+			if ns.Redirect != "" && ns.Redirect != m.Redirect {
+				p.errorf(w.Identity.Object, "spec.mesh.redirect", "namespace %s has one mesh traffic redirection, but they disagree: %s in %s, %s in %s", ns.Name, m.Redirect, w.Identity.Object, ns.Redirect, ns.meshBy.Identity.Object)
+			}
+			ns.Mesh, ns.Redirect = m.Provider, m.Redirect
+			if ns.meshBy == nil {
+				ns.meshBy = w
+			}
 		}
 		ns.Workloads = append(ns.Workloads, w)
 	}
+	for _, ns := range out {
+		p.lowerForExceptions(ns)
+		p.admitsRedirect(ns)
+	}
 	for _, w := range p.m.Workloads {
+		if len(p.m.FailedConfigs) > 0 {
+			break // the config that could not be read may be this workload's
+		}
 		if _, governed := byName[w.Namespace()]; governed && p.byWl[w] == nil {
 			p.errorf(w.Object, "metadata.name", "%s has no NetworkIdentity, but its namespace %s gets a default-deny that would cut it off; add one", w.Object.Kind, w.Namespace())
 		}
@@ -197,6 +230,98 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		}
 	}
 	return out
+}
+
+// lowerForExceptions lowers the namespace's enforce level to what its pod
+// templates excepted from pss-pod-template need (evaluated with the upstream
+// checks at baseline, then privileged): at restricted, the PodSecurity
+// admission would reject the excepted pods at apply time, so the exception
+// alone would leave a render the cluster refuses. The lowering is a warning
+// naming the workloads and ADRs, and the report shows it. A config that pins
+// spec.podSecurity.enforce explicitly above that level refuses the render
+// instead: the pin says the namespace must not go lower.
+func (p *planner) lowerForExceptions(ns *Namespace) {
+	version, err := psaapi.ParseVersion(ns.PodSecurity.Version)
+	if err != nil {
+		return // validated at load
+	}
+	current, err := psaapi.ParseLevel(ns.PodSecurity.Enforce)
+	if err != nil {
+		return
+	}
+	target := current
+	var by []string
+	var excepted []*Workload
+	for _, w := range ns.Workloads {
+		adr, ok := exceptionADR(w.Spec, pss.ExceptionRule)
+		if !ok {
+			continue
+		}
+		tmpl := w.Source.Template
+		need := pss.Needed(version, &tmpl.ObjectMeta, &tmpl.Spec)
+		if pss.Rank(need) >= pss.Rank(current) {
+			continue // admitted at the namespace's level as it is
+		}
+		excepted = append(excepted, w)
+		by = append(by, fmt.Sprintf("%s (%s)", w.Source.Object, adr))
+		if pss.Rank(need) < pss.Rank(target) {
+			target = need
+		}
+	}
+	if target == current {
+		return
+	}
+	for _, other := range ns.Workloads {
+		if other.Identity.PinnedEnforce == "" {
+			continue
+		}
+		for _, w := range excepted {
+			p.errorf(w.Identity.Object, "spec.exceptions", "the exception for %s leaves %s's pod template to Pod Security admission at %s, which rejects it (it needs %s), and %s pins spec.podSecurity.enforce: %s; lower the pin to %s with its ADR, or fix the template",
+				pss.ExceptionRule, w.Source.Object, current, pss.Needed(version, &w.Source.Template.ObjectMeta, &w.Source.Template.Spec), other.Identity.Object, other.Identity.PinnedEnforce, target)
+		}
+		return
+	}
+	ns.Lowered = &Lowering{From: string(current), To: string(target), By: by}
+	ns.PodSecurity.Enforce = string(target)
+	for _, w := range excepted {
+		p.fs = append(p.fs, finding.Finding{Severity: finding.Warning, Rule: "pss-namespace-level", Object: w.Identity.Object, Field: "spec.exceptions",
+			Message: fmt.Sprintf("namespace %s enforces Pod Security %s instead of %s, for every pod in it: the pod templates excepted from %s need it (%s)",
+				ns.Name, target, current, pss.ExceptionRule, strings.Join(by, ", "))})
+	}
+}
+
+// exceptionADR is the ADR of the spec's exception for the rule.
+func exceptionADR(spec *v1alpha1.Spec, rule string) (string, bool) {
+	for _, e := range spec.Exceptions {
+		if e.Rule == rule {
+			return e.ADR, true
+		}
+	}
+	return "", false
+}
+
+// initContainers are the init containers each mesh injects to redirect the
+// pods' traffic when its CNI plugin is not installed. Both add NET_ADMIN and
+// NET_RAW: "By default Istio injects an init container, istio-init ... This
+// requires ... containers with the NET_ADMIN and NET_RAW capabilities"
+// (istio.io/latest/docs/setup/additional-setup/cni/, and the Pod Security
+// Admission page: "the baseline policy does not include NET_ADMIN or NET_RAW
+// in its allowed capabilities"); Linkerd's "rewiring is done with an Init
+// Container that uses iptables ... this requires the CAP_NET_ADMIN
+// capability" (linkerd.io/2/features/cni/; its proxy-init also adds NET_RAW,
+// linkerd.io/2.11/tasks/using-psp/).
+var initContainers = map[v1alpha1.MeshProvider]string{v1alpha1.MeshIstio: "istio-init", v1alpha1.MeshLinkerd: "linkerd-init"}
+
+// admitsRedirect refuses a mesh that redirects with an init container in a
+// namespace whose Pod Security enforce level forbids its capabilities: the
+// PodSecurity admission would reject every injected pod at apply time.
+func (p *planner) admitsRedirect(ns *Namespace) {
+	if ns.Redirect != v1alpha1.RedirectInitContainer || ns.PodSecurity.Enforce == string(psaapi.LevelPrivileged) {
+		return
+	}
+	w := ns.meshBy
+	p.errorf(w.Identity.Object, "spec.mesh.redirect", "%s redirects traffic with the %s init container (spec.mesh.redirect: init-container, the default when unset), which adds the NET_ADMIN and NET_RAW capabilities; namespace %s enforces Pod Security %s, whose admission rejects them, so every injected pod would be refused: install the mesh's CNI plugin and set redirect: cni (or ambient, with Istio)",
+		ns.Mesh, initContainers[ns.Mesh], ns.Name, ns.PodSecurity.Enforce)
 }
 
 // declaredFlows resolves the ingress and egress rules of one workload.
@@ -223,6 +348,94 @@ func (p *planner) declare(w *Workload, path, peerField string, peer v1alpha1.Pee
 	}
 	if f.Ports, ok = p.ports(w.Identity.Object, f.To, refs, path+".ports"); ok {
 		p.addFlow(f)
+	}
+}
+
+// meshPeers refuses a flow into a meshed workload from pods whose
+// ServiceAccount is not known: the mesh layer can only name the caller by its
+// identity, so without one Istio would admit the caller's whole namespace
+// (a namespaces source) and Linkerd every ServiceAccount of it, while the
+// NetworkPolicy admits only the pods the labels select.
+func (p *planner) meshPeers(flows []*Flow) {
+	for _, f := range flows {
+		callee := f.To.Planned
+		// The exposure controller (spec.exposure.controller) has no
+		// serviceAccount field yet; it is left to the exposure work.
+		if callee == nil || f.Exposure || callee.Spec.Mesh == nil || callee.Spec.Mesh.Provider == v1alpha1.MeshNone || f.From.ServiceAccount != "" {
+			continue
+		}
+		switch f.From.Kind {
+		case KindPods:
+			p.errorf(callee.Identity.Object, meshPeerField(f, callee), "%s is meshed (%s), and the mesh authorizes callers by ServiceAccount: without one it would admit every pod of namespace %s; set from.serviceAccount of the pods %s",
+				callee.Source.Object, callee.Spec.Mesh.Provider, f.From.Namespace, f.From)
+		case KindWorkload:
+			p.errorf(callee.Identity.Object, meshPeerField(f, callee), "%s is meshed (%s), and the mesh authorizes callers by ServiceAccount, but the caller %s has no NetworkIdentity to name its ServiceAccount; give it one",
+				callee.Source.Object, callee.Spec.Mesh.Provider, f.From.Workload.Object)
+		}
+	}
+}
+
+// meshPeerField is the callee's rule that declared the flow, or spec.ingress.
+func meshPeerField(f *Flow, callee *Workload) string {
+	prefix := callee.Identity.Object.String() + " "
+	for _, d := range f.DeclaredBy {
+		if rest, ok := strings.CutPrefix(d, prefix); ok {
+			return rest + ".from.serviceAccount"
+		}
+	}
+	return "spec.ingress"
+}
+
+// ambientProbes admits the kubelet's health probes of an ambient workload
+// from ProbeSource on the ports its containers' probes name.
+func (p *planner) ambientProbes(w *Workload) {
+	if !w.Ambient() {
+		return
+	}
+	seen := map[string]bool{}
+	var ports []Port
+	add := func(t intstr.IntOrString) {
+		if t.String() == "" || t.String() == "0" || seen[t.String()] {
+			return
+		}
+		seen[t.String()] = true
+		ports = append(ports, Port{Protocol: corev1.ProtocolTCP, Target: t})
+	}
+	for _, c := range w.Source.Template.Spec.Containers {
+		for _, pr := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+			switch {
+			case pr == nil:
+			case pr.HTTPGet != nil:
+				add(pr.HTTPGet.Port)
+			case pr.TCPSocket != nil:
+				add(pr.TCPSocket.Port)
+			case pr.GRPC != nil:
+				add(intstr.FromInt32(pr.GRPC.Port))
+			}
+		}
+	}
+	if len(ports) == 0 {
+		return
+	}
+	p.addFlow(&Flow{From: Endpoint{Kind: KindCIDR, CIDR: ProbeSource}, To: p.endpointOf(w.Source), Ports: sortPorts(ports), Probe: true,
+		CalleeReason: "kubelet health probes, which Istio ambient mode SNATs to " + ProbeSource,
+		DeclaredBy:   []string{w.Identity.Object.String() + " spec.mesh.redirect"}})
+}
+
+// tunnels adds Istio ambient's HBONE port to the flows between a workload in
+// ambient mode and another meshed one (a workload or pods with a
+// ServiceAccount, which a meshed callee requires).
+func tunnels(flows []*Flow) {
+	for _, f := range flows {
+		if f.Probe || f.From.Kind == KindCIDR || f.From.Kind == KindFQDN || f.To.Kind == KindCIDR || f.To.Kind == KindFQDN {
+			continue
+		}
+		from, to := f.From.Planned, f.To.Planned
+		callee := to != nil && to.Ambient()
+		caller := from != nil && from.Ambient() && to != nil && to.Meshed() && to.Spec.Mesh.Provider == v1alpha1.MeshIstio
+		if callee || caller {
+			f.Tunnel = []Port{HBONEPort}
+		}
 	}
 }
 
@@ -260,6 +473,9 @@ func (p *planner) peer(self *Workload, peer v1alpha1.Peer, path string) (Endpoin
 			ns = self.Namespace()
 		}
 		found := p.find(peer.Workload, ns)
+		if len(found) == 0 && p.failedWorkload(peer.Workload, ns) {
+			return Endpoint{}, false // its own error says why it could not be read
+		}
 		if len(found) != 1 {
 			why := "is not in the render; a peer outside the render is named by namespace and podLabels"
 			if len(found) > 1 {

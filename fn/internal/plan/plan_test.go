@@ -410,7 +410,7 @@ func TestNamespaces(t *testing.T) {
 	t.Run("one per governed namespace, sorted workloads, settings", func(t *testing.T) {
 		p := mustPlan(t, dep("b", "shop", ""), dep("a", "shop", ""), dep("x", "web", ""),
 			ni("b", "shop", "  dns: {enabled: false}\n"), ni("a", "shop", "  dns: {enabled: false}\n"),
-			strings.Replace(ni("x", "web", "  podSecurity: {enforce: baseline, version: v1.30}\n"), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio}", 1))
+			strings.Replace(ni("x", "web", "  podSecurity: {enforce: baseline, version: v1.30}\n"), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: cni}", 1))
 		if len(p.Namespaces) != 2 {
 			t.Fatalf("namespaces = %d", len(p.Namespaces))
 		}
@@ -423,22 +423,24 @@ func TestNamespaces(t *testing.T) {
 			t.Errorf("web = %+v", web)
 		}
 	})
-	for _, tt := range []struct{ name, a, b, field string }{
-		{"pod security disagrees", "  podSecurity: {version: v1.30}\n", "", "spec.podSecurity"},
-		{"dns disagrees", "  dns: {nodeLocal: 169.254.20.10}\n", "", "spec.dns"},
+	for _, tt := range []struct{ name, a, b, field, values string }{
+		{"pod security disagrees", "  podSecurity: {version: v1.30}\n", "", "spec.podSecurity",
+			`version: "latest" in NetworkIdentity/shop/b, "v1.30" in NetworkIdentity/shop/a`},
+		{"dns disagrees", "  dns: {nodeLocal: 169.254.20.10}\n", "", "spec.dns",
+			`nodeLocal: (unset) in NetworkIdentity/shop/b, "169.254.20.10" in NetworkIdentity/shop/a`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, fs := makePlan(t, dep("a", "shop", ""), dep("b", "shop", ""), ni("a", "shop", tt.a), ni("b", "shop", tt.b))
-			if len(fs) != 1 || fs[0].Field != tt.field || fs[0].Object.Name != "b" {
-				t.Errorf("findings = %v, want one on NetworkIdentity b %s", fs, tt.field)
+			if len(fs) != 1 || fs[0].Field != tt.field || fs[0].Object.Name != "b" || !strings.HasSuffix(fs[0].Message, "they disagree: "+tt.values) {
+				t.Errorf("findings = %v, want one on NetworkIdentity b %s naming %s", fs, tt.field, tt.values)
 			}
 		})
 	}
 	t.Run("two meshes in one namespace", func(t *testing.T) {
-		a := strings.Replace(ni("a", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio}", 1)
-		b := strings.Replace(ni("b", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: linkerd}", 1)
+		a := strings.Replace(ni("a", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: cni}", 1)
+		b := strings.Replace(ni("b", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: linkerd, redirect: cni}", 1)
 		_, fs := makePlan(t, dep("a", "shop", ""), dep("b", "shop", ""), a, b)
-		if len(fs) != 1 || fs[0].Field != "spec.mesh.provider" {
+		if len(fs) != 1 || fs[0].Field != "spec.mesh.provider" || !strings.Contains(fs[0].Message, "linkerd in NetworkIdentity/shop/b, istio in NetworkIdentity/shop/a") {
 			t.Errorf("findings = %v", fs)
 		}
 	})
@@ -713,4 +715,133 @@ func TestServiceExposure(t *testing.T) {
 			}
 		})
 	}
+}
+
+// meshed is ni with the mesh provider instead of none.
+func meshed(name, ns, provider, spec string) string {
+	return strings.Replace(ni(name, ns, spec), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: "+provider+", redirect: cni}", 1)
+}
+
+func TestMeshPeersNeedServiceAccount(t *testing.T) {
+	outside := "  ingress: [{from: {namespace: monitoring, podLabels: {app: prom}%s}, ports: [9090], reason: scrape}]\n"
+	for _, provider := range []string{"istio", "linkerd"} {
+		t.Run(provider+": pods outside the render with a ServiceAccount", func(t *testing.T) {
+			mustPlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), meshed("cart", "shop", provider, fmt.Sprintf(outside, ", serviceAccount: prom")))
+		})
+		t.Run(provider+": pods outside the render without one", func(t *testing.T) {
+			_, fs := makePlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), meshed("cart", "shop", provider, fmt.Sprintf(outside, "")))
+			if len(fs) != 1 || fs[0].Field != "spec.ingress[0].from.serviceAccount" || !strings.Contains(fs[0].Message, "every pod of namespace monitoring") {
+				t.Errorf("findings = %v", fs)
+			}
+		})
+		t.Run(provider+": a workload of the render without a NetworkIdentity", func(t *testing.T) {
+			_, fs := makePlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), dep("prom", "monitoring", ""),
+				meshed("cart", "shop", provider, "  ingress: [{from: {workload: prom, namespace: monitoring}, ports: [9090], reason: scrape}]\n"))
+			if len(fs) != 1 || fs[0].Field != "spec.ingress[0].from.serviceAccount" || !strings.Contains(fs[0].Message, "has no NetworkIdentity") {
+				t.Errorf("findings = %v", fs)
+			}
+		})
+	}
+	t.Run("no mesh: pods outside the render need no ServiceAccount", func(t *testing.T) {
+		mustPlan(t, dep("cart", "shop", "[{name: metrics, containerPort: 9090}]"), ni("cart", "shop", fmt.Sprintf(outside, "")))
+	})
+}
+
+func TestMeshRedirectUnderPodSecurity(t *testing.T) {
+	with := func(provider, redirect, podSecurity string) string {
+		spec := ""
+		if podSecurity != "" {
+			spec = "  podSecurity: {enforce: " + podSecurity + "}\n"
+		}
+		m := "mesh: {provider: " + provider
+		if redirect != "" {
+			m += ", redirect: " + redirect
+		}
+		return strings.Replace(ni("cart", "shop", spec), "mesh: {provider: none, eastWest: app TLS}", m+"}", 1)
+	}
+	for _, tc := range []struct {
+		provider, redirect, level string
+		refused                   bool
+	}{
+		{"istio", "cni", "", false},
+		{"linkerd", "cni", "", false},
+		{"istio", "ambient", "", false},
+		{"istio", "init-container", "privileged", false},
+		{"linkerd", "init-container", "privileged", false},
+		{"istio", "", "", true}, // the default, init-container, under restricted
+		{"istio", "init-container", "restricted", true},
+		{"linkerd", "init-container", "baseline", true},
+	} {
+		t.Run(tc.provider+" "+tc.redirect+" "+tc.level, func(t *testing.T) {
+			p, fs := makePlan(t, dep("cart", "shop", ""), with(tc.provider, tc.redirect, tc.level))
+			if !tc.refused {
+				if len(fs) > 0 {
+					t.Fatalf("findings = %v", fs)
+				}
+				want := tc.redirect
+				if want == "" {
+					want = "init-container"
+				}
+				if got := string(p.Namespaces[0].Redirect); got != want {
+					t.Errorf("Redirect = %q, want %q", got, want)
+				}
+				return
+			}
+			level := tc.level
+			if level == "" {
+				level = "restricted"
+			}
+			if len(fs) != 1 || fs[0].Field != "spec.mesh.redirect" || !strings.Contains(fs[0].Message, "NET_ADMIN and NET_RAW") || !strings.Contains(fs[0].Message, "enforces Pod Security "+level) {
+				t.Errorf("findings = %v", fs)
+			}
+		})
+	}
+	t.Run("two redirections in one namespace", func(t *testing.T) {
+		a := strings.Replace(ni("a", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: cni}", 1)
+		b := strings.Replace(ni("b", "shop", ""), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: ambient}", 1)
+		_, fs := makePlan(t, dep("a", "shop", ""), dep("b", "shop", ""), a, b)
+		if len(fs) != 1 || fs[0].Field != "spec.mesh.redirect" || !strings.Contains(fs[0].Message, "ambient in NetworkIdentity/shop/b, cni in NetworkIdentity/shop/a") {
+			t.Errorf("findings = %v", fs)
+		}
+	})
+}
+
+func TestAmbient(t *testing.T) {
+	probed := strings.Replace(dep("cart", "shop", "[{name: grpc, containerPort: 7070}]"), "        ports:", "        readinessProbe: {tcpSocket: {port: grpc}}\n        ports:", 1)
+	amb := func(name, mode, spec string) string {
+		return strings.Replace(ni(name, "shop", spec), "mesh: {provider: none, eastWest: app TLS}", "mesh: {provider: istio, redirect: "+mode+"}", 1)
+	}
+	caller := "  egress: [{to: {workload: cart}, ports: [7070], reason: order}]\n"
+	t.Run("ambient: HBONE between the workloads and the probes from the SNAT address", func(t *testing.T) {
+		p := mustPlan(t, probed, dep("web", "shop", ""), amb("cart", "ambient", ""), amb("web", "ambient", caller))
+		var probe, call *plan.Flow
+		for _, f := range p.Flows {
+			switch {
+			case f.Probe:
+				probe = f
+			case f.From.Kind == plan.KindWorkload:
+				call = f
+			}
+		}
+		if probe == nil || probe.From.CIDR != plan.ProbeSource || probe.PortsString() != "grpc/TCP" || len(probe.Tunnel) != 0 {
+			t.Errorf("probe flow = %+v", probe)
+		}
+		if call == nil || len(call.Tunnel) != 1 || call.Tunnel[0] != plan.HBONEPort {
+			t.Errorf("web -> cart = %+v", call)
+		}
+		if _, ok := p.Namespaces[0].ControlPlane(); ok {
+			t.Error("an ambient namespace reaches the control plane from its pods")
+		}
+	})
+	t.Run("cni: no HBONE, no probe flow", func(t *testing.T) {
+		p := mustPlan(t, probed, dep("web", "shop", ""), amb("cart", "cni", ""), amb("web", "cni", caller))
+		for _, f := range p.Flows {
+			if f.Probe || len(f.Tunnel) > 0 {
+				t.Errorf("flow = %+v", f)
+			}
+		}
+		if _, ok := p.Namespaces[0].ControlPlane(); !ok {
+			t.Error("a sidecar namespace has no control-plane egress")
+		}
+	})
 }

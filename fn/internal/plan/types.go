@@ -36,8 +36,24 @@ type Namespace struct {
 	DNS *v1alpha1.DNS
 	// Mesh is the mesh whose injection the namespace opts into ("" for none).
 	Mesh v1alpha1.MeshProvider
+	// Redirect is how the mesh captures the pods' traffic ("" without a mesh).
+	Redirect v1alpha1.MeshRedirect
+	// Lowered, when set, says why PodSecurity.Enforce is below what the
+	// configs ask: a pod template excepted from pss-pod-template needs it.
+	Lowered *Lowering
 	// Workloads of the namespace, by name.
 	Workloads []*Workload
+
+	meshBy *Workload // the first workload that stated the mesh
+}
+
+// Lowering is a namespace's enforce level lowered for excepted templates.
+type Lowering struct {
+	// From is the level the configs asked (by default); To the one emitted.
+	From, To string
+	// By are the workloads whose templates need To, with the ADRs of their
+	// pss-pod-template exceptions ("Deployment/shop/legacy (ADR-0042)").
+	By []string
 }
 
 // Workload is one governed workload.
@@ -211,6 +227,15 @@ type Flow struct {
 	DeclaredBy []string
 	// Exposure marks the ingress from an exposure controller.
 	Exposure bool
+	// Probe marks the kubelet's health probes of an Istio ambient workload,
+	// which reach the pod from ProbeSource (admitted by NetworkPolicy; ztunnel
+	// lets them through without mesh authorization).
+	Probe bool
+	// Tunnel are ports the mesh carries the flow on besides Ports: Istio
+	// ambient's HBONE port (TCP 15008) when either end is an ambient workload
+	// and the other meshed. NetworkPolicies open them with Ports; mesh
+	// authorization still matches Ports, the original destination.
+	Tunnel []Port
 	// IngressPolicy and EgressPolicy name the NetworkPolicies generated at the
 	// callee and caller ends ("" where that end is not governed).
 	IngressPolicy, EgressPolicy string
@@ -259,6 +284,43 @@ type ControlPlane struct {
 	Namespace string
 	Pods      map[string]string
 	Ports     []int32
+}
+
+// Istio ambient mode. "ambient's secure L4 overlay will tunnel traffic between
+// your pods over port 15008 ... you will have to add an exception to that
+// NetworkPolicy for port 15008. Sidecar workloads receiving traffic will also
+// need to allow inbound traffic on port 15008 to allow ambient workloads to
+// communicate with them"; and the kubelet's health probes of ambient pods are
+// SNATed by istio-cni to the link-local 169.254.7.127, which a default-deny
+// must admit (istio.io/latest/docs/ambient/usage/networkpolicy/, sections
+// "Ambient traffic overlay" and "Ambient, health probes, and Kubernetes
+// NetworkPolicy"; istio-cni's AmbientConfig.HostProbeSNATAddress).
+var (
+	HBONEPort   = Port{Protocol: corev1.ProtocolTCP, Target: intstr.FromInt32(15008)}
+	ProbeSource = "169.254.7.127/32"
+)
+
+// Ambient reports whether the workload is in Istio's ambient mode.
+func (w *Workload) Ambient() bool {
+	m := w.Spec.Mesh
+	return m != nil && m.Provider == v1alpha1.MeshIstio && m.Redirect == v1alpha1.RedirectAmbient
+}
+
+// Meshed reports whether the workload adopted a mesh.
+func (w *Workload) Meshed() bool {
+	m := w.Spec.Mesh
+	return m != nil && m.Provider != "" && m.Provider != v1alpha1.MeshNone
+}
+
+// ControlPlane is the mesh control plane every pod of the namespace reaches;
+// none without a mesh and in Istio ambient mode (ztunnel, not the pods,
+// talks to istiod).
+func (ns *Namespace) ControlPlane() (ControlPlane, bool) {
+	if ns.Redirect == v1alpha1.RedirectAmbient {
+		return ControlPlane{}, false
+	}
+	cp, ok := MeshControlPlanes[ns.Mesh]
+	return cp, ok
 }
 
 // MeshControlPlanes are the control planes of the supported meshes.

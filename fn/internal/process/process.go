@@ -54,6 +54,12 @@ func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	}
 	m, fs := load.Load(items, functionConfig)
 	if fs.HasErrors() {
+		// plan the configs that could be read, so that every bad config is
+		// reported in this run, not one per run
+		if len(m.Identities) > 0 {
+			_, pfs := plan.Make(m)
+			fs = append(fs, pfs...)
+		}
 		return Output{Findings: fs.Sorted()}
 	}
 	p, pfs := plan.Make(m)

@@ -7,6 +7,7 @@ package proof
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -251,7 +252,7 @@ func (p *prover) declare() {
 			}
 			continue
 		}
-		for _, pt := range f.Ports {
+		for _, pt := range slices.Concat(f.Ports, f.Tunnel) {
 			p.decls = append(p.decls, declaration{from, to, pt})
 		}
 	}
@@ -273,7 +274,7 @@ func (p *prover) declare() {
 				}
 			}
 		}
-		if cp, ok := plan.MeshControlPlanes[ns.Mesh]; ok {
+		if cp, ok := ns.ControlPlane(); ok {
 			mesh := side{ns: cp.Namespace, sel: labels.SelectorFromSet(cp.Pods)}
 			p.roles = append(p.roles, role{mesh, "mesh control plane"})
 			for _, n := range cp.Ports {

@@ -57,11 +57,17 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		}
 		mesh := "none"
 		if ns.Mesh != "" {
-			mesh = text(string(ns.Mesh))
-			baseline += ", " + code(plan.MeshPolicy)
+			mesh = text(string(ns.Mesh)) + " (" + text(string(ns.Redirect)) + ")"
+			if _, ok := ns.ControlPlane(); ok {
+				baseline += ", " + code(plan.MeshPolicy)
+			}
 		}
 		ps := ns.PodSecurity
-		b.WriteString(row(text(ns.Name), text(string(ps.Enforce))+" / "+text(string(ps.Audit))+" / "+text(string(ps.Warn)), text(ps.Version), baseline, dns, mesh))
+		enforce := text(ps.Enforce)
+		if l := ns.Lowered; l != nil {
+			enforce = "**" + text(l.To) + "** (lowered from " + text(l.From) + " for the pod templates excepted from pss-pod-template: " + text(strings.Join(l.By, ", ")) + ")"
+		}
+		b.WriteString(row(text(ns.Name), enforce+" / "+text(string(ps.Audit))+" / "+text(string(ps.Warn)), text(ps.Version), baseline, dns, mesh))
 	}
 
 	w("\n## Allowed flows\n\n")
@@ -78,7 +84,11 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		if f.IngressPolicy != "" {
 			pols = append(pols, code(f.IngressPolicy))
 		}
-		b.WriteString(row(endpoint(f.From), endpoint(f.To), portsWithVia(f.Ports), text(reason), strings.Join(pols, ", "), text(strings.Join(f.DeclaredBy, "; "))))
+		ports := portsWithVia(f.Ports)
+		for _, t := range f.Tunnel {
+			ports += ", " + text(t.String()) + " (Istio ambient HBONE)"
+		}
+		b.WriteString(row(endpoint(f.From), endpoint(f.To), ports, text(reason), strings.Join(pols, ", "), text(strings.Join(f.DeclaredBy, "; "))))
 	}
 
 	matrix(&b, p)
@@ -332,10 +342,22 @@ func handoffs(p *plan.Plan) []string {
 			add("East-west encryption for %s: %s", wlName(wl), text(m.EastWest))
 		}
 	}
+	for _, ns := range p.Namespaces {
+		switch {
+		case ns.Mesh == v1alpha1.MeshIstio && ns.Redirect == v1alpha1.RedirectCNI:
+			add("Istio: the Istio CNI plugin (the istio-cni node agent) must be installed: the pods of namespace %s get no istio-init container, so nothing else redirects their traffic to the sidecar.", text(ns.Name))
+		case ns.Mesh == v1alpha1.MeshLinkerd && ns.Redirect == v1alpha1.RedirectCNI:
+			add("Linkerd: the linkerd-cni DaemonSet must be installed and the control plane installed with the CNI enabled (--linkerd-cni-enabled): the pods of namespace %s get no linkerd-init container.", text(ns.Name))
+		case ns.Mesh == v1alpha1.MeshIstio && ns.Redirect == v1alpha1.RedirectAmbient:
+			add("Istio: ambient mode must be installed (the istio-cni node agent and ztunnel on every node) for namespace %s; its pods have no sidecar, and their kubelet probes arrive from %s.", text(ns.Name), text(plan.ProbeSource))
+		case ns.Redirect == v1alpha1.RedirectInitContainer:
+			add("Pod Security: namespace %s enforces %s, which the %s init container's NET_ADMIN and NET_RAW need; every pod of it may add them.", text(ns.Name), text(ns.PodSecurity.Enforce), text(string(ns.Mesh)))
+		}
+	}
 	for _, f := range p.Flows {
 		switch {
 		case f.From.Kind == plan.KindPods && !f.Exposure:
-			add("Owners of %s: their namespace's egress policy must allow the call to %s on %s.", text(f.From.String()), text(f.To.String()), text(f.PortsString()))
+			add("Owners of %s: their namespace's egress policy must allow the call to %s on %s.", text(f.From.String()), text(f.To.String()), text(withTunnel(f)))
 		case f.To.Kind == plan.KindPods:
 			add("Owners of %s: their namespace's ingress policy must admit %s on %s.", text(f.To.String()), text(f.From.String()), text(f.PortsString()))
 		case f.To.Kind == plan.KindCIDR:
@@ -345,6 +367,16 @@ func handoffs(p *plan.Plan) []string {
 		}
 	}
 	return out
+}
+
+// withTunnel is the flow's ports and the mesh's tunnel ports (Istio
+// ambient's HBONE), which the other end's policies must open too.
+func withTunnel(f *plan.Flow) string {
+	s := f.PortsString()
+	for _, t := range f.Tunnel {
+		s += ", " + t.String() + " (Istio ambient HBONE)"
+	}
+	return s
 }
 
 func endpoint(e plan.Endpoint) string {

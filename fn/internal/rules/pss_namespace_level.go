@@ -9,7 +9,11 @@ package rules
 // each "restricted". A missing label leaves the level to the cluster's
 // admission defaults (privileged unless configured otherwise), so it counts
 // as below restricted; so does a value that is not a level. The pinned
-// versions (…-version labels) are not judged here.
+// versions (…-version labels) are not judged here. One enforce level below
+// restricted is accepted: the one the namespace's pod templates excepted from
+// pss-pod-template need (by the upstream checks at its version), which netid
+// lowers the label to with a warning naming the ADRs; a level lower than they
+// need, or a lower audit or warn level, is still a violation.
 
 import (
 	"fmt"
@@ -17,13 +21,14 @@ import (
 	"k8s.io/pod-security-admission/api"
 
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/pss"
 )
 
 var pssNamespaceLevel = register(&Rule{
 	ID:          "pss-namespace-level",
 	Title:       "Every workload namespace enforces, audits and warns at Pod Security restricted",
 	Rationale:   "Pod Security Admission judges pods against the level its namespace's labels name; without them, or below restricted, a pod that runs as root, escalates privileges or keeps capabilities is admitted without a word, however carefully today's templates are written.",
-	Remediation: "Label the workload's Namespace pod-security.kubernetes.io/enforce, audit and warn: restricted (netid emits the Namespace so), or record an exception with its ADR.",
+	Remediation: "Label the workload's Namespace pod-security.kubernetes.io/enforce, audit and warn: restricted (netid emits the Namespace so), or record an exception with its ADR. An enforce level lowered to what the namespace's templates excepted from pss-pod-template need (netid does it, with a warning) is accepted; lower is not.",
 	Severity:    finding.Error,
 	Check: func(s *Stream) []Violation {
 		var out []Violation
@@ -42,6 +47,8 @@ var pssNamespaceLevel = register(&Rule{
 				lvl, err := api.ParseLevel(v)
 				var msg string
 				switch {
+				case set && err == nil && l == api.EnforceLevelLabel && lvl != api.LevelRestricted && lvl == s.exceptedNeed(ns, o.Typed.Labels):
+					continue
 				case !set:
 					msg = fmt.Sprintf("namespace %s has no %s label, which leaves the level to the cluster's default (privileged unless configured)", ns, l)
 				case err != nil:
@@ -57,3 +64,22 @@ var pssNamespaceLevel = register(&Rule{
 		return out
 	},
 })
+
+// exceptedNeed is the enforce level the namespace's pod templates excepted
+// from pss-pod-template need (restricted when none needs less).
+func (s *Stream) exceptedNeed(ns string, labels map[string]string) api.Level {
+	version := enforceLevel(labels).Version
+	need := api.LevelRestricted
+	for _, w := range s.Workloads {
+		if w.Ref.Namespace != ns {
+			continue
+		}
+		if _, ok := s.excepted(pss.ExceptionRule, []string{w.Key()}); !ok {
+			continue
+		}
+		if l := pss.Needed(version, &w.Template.ObjectMeta, &w.Template.Spec); pss.Rank(l) < pss.Rank(need) {
+			need = l
+		}
+	}
+	return need
+}

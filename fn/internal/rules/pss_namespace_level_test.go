@@ -26,7 +26,27 @@ metadata:
 
 const pnlRestricted = `pod-security.kubernetes.io/enforce: restricted, pod-security.kubernetes.io/audit: restricted, pod-security.kubernetes.io/warn: restricted`
 
+// pnlExcepted is web's NetworkIdentity with an exception for pss-pod-template
+// (web's template runs as root: it needs baseline).
+const pnlExcepted = `
+apiVersion: netid.dev/v1alpha1
+kind: NetworkIdentity
+metadata: {name: web, namespace: shop}
+spec:
+  mesh: {provider: none, eastWest: "TLS in the app"}
+  exceptions: [{rule: pss-pod-template, adr: ADR-0042, reason: "legacy image runs as root"}]
+`
+
+const pnlBaselineEnforced = `pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/audit: restricted, pod-security.kubernetes.io/warn: restricted`
+
 var pssNamespaceLevelCases = table(pssNamespaceLevel, []ruleCase{
+	{name: "enforce lowered to the level an excepted template needs", yaml: pnlWorkload + "---" + pnlExcepted + "---" + pnlNamespace(pnlBaselineEnforced)},
+	{name: "enforce lowered below what the excepted template needs", yaml: pnlWorkload + "---" + pnlExcepted + "---" + pnlNamespace(
+		`pod-security.kubernetes.io/enforce: privileged, pod-security.kubernetes.io/audit: restricted, pod-security.kubernetes.io/warn: restricted`),
+		want: []string{"Namespace/shop metadata.labels.pod-security.kubernetes.io/enforce"}},
+	{name: "an excepted template does not lower audit", yaml: pnlWorkload + "---" + pnlExcepted + "---" + pnlNamespace(
+		`pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/audit: baseline, pod-security.kubernetes.io/warn: restricted`),
+		want: []string{"Namespace/shop metadata.labels.pod-security.kubernetes.io/audit"}},
 	{name: "restricted everywhere", yaml: pnlWorkload + "---" + pnlNamespace(pnlRestricted)},
 	{name: "restricted at a pinned version", yaml: pnlWorkload + "---" + pnlNamespace(pnlRestricted+
 		`, pod-security.kubernetes.io/enforce-version: v1.30, pod-security.kubernetes.io/audit-version: latest`)},
