@@ -66,7 +66,7 @@ var registryPullSecretScope = register(&Rule{
 				if len(mounted) == 0 {
 					continue
 				}
-				out = append(out, Violation{Object: w.Ref, Field: fmt.Sprintf("spec.template.spec.volumes[%d]", i),
+				out = append(out, Violation{Object: w.Ref, Field: fmt.Sprintf("%s[%d]", w.SpecField("volumes"), i),
 					Message:   fmt.Sprintf("volume %q mounts the pull secret %s into the pods", v.Name, strings.Join(mounted, ", ")),
 					Workloads: []string{w.Key()}})
 			}
