@@ -87,7 +87,9 @@ func SpecFieldOf(apiVersion, kind, f string) string {
 // rolloutRef is an Argo Rollout that runs the pod template of a Deployment
 // (spec.workloadRef) instead of carrying one.
 type rolloutRef struct {
-	APIVersion, Kind, Name string
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
 }
 
 // readPodTemplate reads an object's pod template and selector: the
