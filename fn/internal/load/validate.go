@@ -56,9 +56,7 @@ func checkWorkload(obj finding.Object, k PodKind, selector *metav1.LabelSelector
 			tmpl = tmpl.Child(c)
 		}
 	}
-	if tmpl == nil { // a Pod: its own metadata and spec
-		tmpl = field.NewPath("")
-	}
+	// tmpl is nil for a Pod: its own metadata and spec.
 	errs = append(errs, labels(child(tmpl, "metadata", "labels"), template.Labels)...)
 	for i, c := range template.Spec.Containers {
 		for j, p := range c.Ports {
@@ -73,10 +71,10 @@ func checkWorkload(obj finding.Object, k PodKind, selector *metav1.LabelSelector
 	return findings(obj, errs)
 }
 
-// child is p.Child(names...), or a path from names when p is the empty root
-// (a Pod's template is the Pod itself).
+// child is p.Child(names...), or a path from names when p is nil (a Pod's
+// template is the Pod itself).
 func child(p *field.Path, names ...string) *field.Path {
-	if p.String() == "" {
+	if p == nil {
 		return field.NewPath(names[0], names[1:]...)
 	}
 	return p.Child(names[0], names[1:]...)
