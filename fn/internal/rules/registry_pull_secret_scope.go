@@ -3,7 +3,7 @@ package rules
 // registry-pull-secret-scope
 //
 // Governs: every ServiceAccount named "default", and the volumes of every
-// Deployment, StatefulSet and DaemonSet pod template in the stream.
+// pod template in the stream (every pod-bearing kind, at its template path).
 // Requires: a pull secret reaches only the kubelet of the pods that need it.
 // The default ServiceAccount carries no imagePullSecrets (ServiceAccount
 // admission copies them into every pod of the namespace that names no
