@@ -125,6 +125,11 @@ func TestPodKindsValidated(t *testing.T) {
 		{"a Pod's 64-character label value", strings.Replace(podDocs["Pod"], "labels: {app: pod}", "labels: {app: "+long("a", 64)+"}", 1), "metadata.labels[app]"},
 		{"a Rollout without a selector", strings.Replace(podDocs["Rollout"], "  selector: {matchLabels: {app: ro}}\n", "", 1), "spec.selector"},
 		{"a Rollout with a workloadRef and a template", strings.Replace(podDocs["Rollout"], "  selector:", "  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: d}\n  selector:", 1), "spec.template"},
+		{"a Rollout with neither template nor workloadRef", `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: ro, namespace: shop}
+spec:
+  selector: {matchLabels: {app: ro}}`, "spec.template"},
 		{"a Rollout referencing a StatefulSet", `apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata: {name: ro, namespace: shop}

@@ -236,6 +236,9 @@ func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, *RolloutRef, fi
 		r, fs := rolloutRefOf(n, obj, ref)
 		return nil, r, fs
 	}
+	if t, _ := n.Pipe(yaml.Lookup(k.Template...)); len(k.Template) > 0 && t == nil && k.Kind == "Rollout" {
+		return nil, nil, finding.List{finding.Configf(obj, "spec.template", "the Rollout has neither spec.template nor spec.workloadRef: it runs no pods netid can judge")}
+	}
 	if k.SelectorRequired && (sel == nil || (len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0)) {
 		return nil, nil, finding.List{finding.Configf(obj, "spec.selector", "%s has no selector; %s requires one", obj.Kind, k.APIVersion)}
 	}
