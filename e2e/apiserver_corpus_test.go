@@ -45,6 +45,19 @@ var emittedKinds = []string{
 	"cilium.io/CiliumNetworkPolicy",
 }
 
+// podKinds are the pod-bearing kinds netid governs, as group/Kind: the
+// corpus dry-runs each of them, as netid patched it, at least once.
+var podKinds = []string{
+	"apps/Deployment",
+	"apps/StatefulSet",
+	"apps/DaemonSet",
+	"apps/ReplicaSet",
+	"batch/Job",
+	"batch/CronJob",
+	"/Pod",
+	"argoproj.io/Rollout",
+}
+
 // notDryRun are the API groups of emitted kinds the API-server test cannot
 // dry-run, and why. It never installs a CRD of its own making: a hand-written
 // schema would prove nothing about the real one.
@@ -155,7 +168,7 @@ func checkCorpus(t *testing.T, k kubeCtl) {
 	counts, skipped := map[string]map[string]int{}, map[string]map[string]int{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var nss, generated, user []kubeObject
+			var nss, sas, generated, user []kubeObject
 			for _, o := range c.objs {
 				group, _, _ := strings.Cut(groupKind(o), "/")
 				switch {
@@ -166,6 +179,10 @@ func checkCorpus(t *testing.T, k kubeCtl) {
 					skipped[groupKind(o)][c.name]++
 				case o.Kind == "Namespace":
 					nss = append(nss, o)
+				case o.Kind == "ServiceAccount" && o.Annotations["netid.dev/generated"] == "true" && hasBarePod(c.objs):
+					// The ServiceAccount admission plugin refuses a Pod
+					// (not a template) whose ServiceAccount does not exist.
+					sas = append(sas, o)
 				case o.Annotations["netid.dev/generated"] == "true":
 					generated = append(generated, o)
 				default:
@@ -174,6 +191,15 @@ func checkCorpus(t *testing.T, k kubeCtl) {
 			}
 			if len(nss) > 0 {
 				k.must(t, encodeObjects(t, nss), "apply", "--validate=strict", "-f", "-")
+			}
+			if len(sas) > 0 {
+				out, stderr := k.must(t, encodeObjects(t, sas), "apply", "--validate=strict", "-f", "-")
+				if w := warnings(stderr); len(w) > 0 {
+					t.Errorf("the API server warned about the generated ServiceAccounts: %s", strings.Join(w, "; "))
+				}
+				if n := strings.Count(out, "serviceaccount/"); n != len(sas) {
+					t.Errorf("kubectl reported %d ServiceAccounts applied, want %d:\n%s", n, len(sas), out)
+				}
 			}
 			// What netid generates: accepted with no warning at all.
 			out, _ := k.must(t, encodeObjects(t, generated), "create", "--dry-run=server", "--validate=strict", "-f", "-")
@@ -200,7 +226,7 @@ func checkCorpus(t *testing.T, k kubeCtl) {
 			if t.Failed() {
 				return
 			}
-			for _, o := range slices.Concat(nss, generated, user) {
+			for _, o := range slices.Concat(nss, sas, generated, user) {
 				if counts[groupKind(o)] == nil {
 					counts[groupKind(o)] = map[string]int{}
 				}
@@ -217,7 +243,17 @@ func checkCorpus(t *testing.T, k kubeCtl) {
 			t.Errorf("no corpus case had a %s dry-run", kind)
 		}
 	}
-	t.Logf("objects accepted by the API server (Namespaces created, the rest dry-run), by kind and case:\n%s", corpusTable(cases, counts, skipped))
+	for _, kind := range podKinds {
+		if len(counts[kind]) == 0 {
+			t.Errorf("no corpus case had a %s dry-run", kind)
+		}
+	}
+	t.Logf("objects accepted by the API server (Namespaces, and ServiceAccounts where a bare Pod needs them, created; the rest dry-run), by kind and case:\n%s", corpusTable(cases, counts, skipped))
+}
+
+// hasBarePod reports whether a case has a v1 Pod.
+func hasBarePod(objs []kubeObject) bool {
+	return slices.ContainsFunc(objs, func(o kubeObject) bool { return groupKind(o) == "/Pod" })
 }
 
 // corpusTable lays counts out as kinds × cases; a kind rendered but not

@@ -29,6 +29,11 @@ const istioAPIVersion = "v1.31.4"
 // CiliumNetworkPolicy CRD.
 const ciliumVersion = "v1.20.2"
 
+// rolloutsVersion is the github.com/argoproj/argo-rollouts module whose
+// manifests/crds/rollout-crd.yaml is the Rollout CRD. (v1.10 needs a newer
+// Go than the toolchain go.mod pins.)
+const rolloutsVersion = "v1.9.0"
+
 // apiserverBuildTimeout bounds `hack/apiserver.sh build`: a first build of
 // kube-apiserver, kubectl and etcd on two cores, module downloads included,
 // takes about nine minutes.
@@ -40,7 +45,8 @@ const apiserverBuildTimeout = 40 * time.Minute
 // hack/apiserver.sh, see hack/apiserver/go.mod) run on 127.0.0.1 for the
 // test, and the pinned kubectl talks to them. On examples/kustomize's render:
 //
-//   - crds: the Gateway API, Istio and CiliumNetworkPolicy CRDs are installed;
+//   - crds: the Gateway API, Istio, CiliumNetworkPolicy and Argo Rollouts'
+//     Rollout CRDs are installed;
 //   - corpus: each case of the edge-case corpus (e2e/testdata/apiserver-corpus:
 //     names at their limits, the longest reasons, many flows, IPv6 blocks,
 //     every kind netid emits) is rendered by netid, its Namespaces created
@@ -314,13 +320,15 @@ func installCRDs(t *testing.T, k kubeCtl) {
 	istioFile := filepath.Join(istio.Dir, "kubernetes", "customresourcedefinitions.gen.yaml")
 	cilium := downloadModule(t, t.TempDir(), "github.com/cilium/cilium@"+ciliumVersion)
 	ciliumFile := filepath.Join(cilium.Dir, "pkg", "k8s", "apis", "cilium.io", "client", "crds", "v2", "ciliumnetworkpolicies.yaml")
-	t.Logf("CRDs: sigs.k8s.io/gateway-api %s (%d files), istio.io/api %s, github.com/cilium/cilium %s (CiliumNetworkPolicy)",
-		gw.Version, len(gwFiles), istio.Version, cilium.Version)
+	rollouts := downloadModule(t, t.TempDir(), "github.com/argoproj/argo-rollouts@"+rolloutsVersion)
+	rolloutFile := filepath.Join(rollouts.Dir, "manifests", "crds", "rollout-crd.yaml")
+	t.Logf("CRDs: sigs.k8s.io/gateway-api %s (%d files), istio.io/api %s, github.com/cilium/cilium %s (CiliumNetworkPolicy), github.com/argoproj/argo-rollouts %s (Rollout)",
+		gw.Version, len(gwFiles), istio.Version, cilium.Version, rollouts.Version)
 
-	// Server-side apply: Istio's CRDs are too large for the annotation that
-	// client-side apply keeps.
+	// Server-side apply: Istio's and Argo Rollouts' CRDs are too large for the
+	// annotation that client-side apply keeps.
 	args := []string{"apply", "--server-side", "--force-conflicts"}
-	for _, f := range append(gwFiles, istioFile) {
+	for _, f := range append(gwFiles, istioFile, rolloutFile) {
 		args = append(args, "-f", f)
 	}
 	out, _ := k.must(t, nil, args...)
@@ -339,7 +347,7 @@ func installCRDs(t *testing.T, k kubeCtl) {
 	}
 	t.Logf("kubectl apply --server-side:\n%s%s", out, stderr)
 	k.must(t, nil, "wait", "--for=condition=Established", "--timeout=120s", "crd", "--all")
-	for _, r := range []string{"httproutes.gateway.networking.k8s.io", "peerauthentications.security.istio.io", "ciliumnetworkpolicies.cilium.io"} {
+	for _, r := range []string{"httproutes.gateway.networking.k8s.io", "peerauthentications.security.istio.io", "ciliumnetworkpolicies.cilium.io", "rollouts.argoproj.io"} {
 		k.must(t, nil, "get", "crd", r, "-o", "name")
 	}
 }

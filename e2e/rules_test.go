@@ -66,6 +66,10 @@ func TestFlawedAppRefused(t *testing.T) {
 	if !strings.Contains(err.Error(), "netid: refused to render") {
 		t.Errorf("stderr lacks the refusal summary:\n%s", err)
 	}
+	// A CronJob nobody governs is judged at its template path.
+	if want := "error[pss-pod-template] CronJob/legacy/node-scan spec.jobTemplate.spec.template.spec.hostNetwork"; !strings.Contains(err.Error(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, err)
+	}
 }
 
 // TestFlawedAppAudit renders the same app with mode: audit in the function

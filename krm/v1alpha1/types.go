@@ -36,8 +36,10 @@ type NetworkIdentity struct {
 
 // Spec is the body of a NetworkIdentity.
 type Spec struct {
-	// Workload is the name of the Deployment, StatefulSet or DaemonSet governed
-	// (default: metadata.name). Example: "checkoutservice".
+	// Workload is the name of the pod-bearing object governed: a Deployment,
+	// StatefulSet, DaemonSet or ReplicaSet, a Job or CronJob, a bare Pod or an
+	// Argo Rollout (default: metadata.name). Pod-bearing objects of one
+	// namespace must not share a name. Example: "checkoutservice".
 	Workload string `json:"workload,omitempty"`
 	// Service is the name of the workload's Service (default: every Service in
 	// the namespace whose selector selects the workload's pods).
@@ -134,7 +136,8 @@ type EgressRule struct {
 // Peer is the other end of a flow: exactly one of a workload in the render,
 // pods outside it (namespace + podLabels), a CIDR, or an FQDN.
 type Peer struct {
-	// Workload names a Deployment, StatefulSet or DaemonSet in this render.
+	// Workload names a pod-bearing object in this render (a Deployment,
+	// StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod or Rollout).
 	// Example: "frontend".
 	Workload string `json:"workload,omitempty"`
 	// Namespace is the peer's namespace: with workload, where to find it (default:

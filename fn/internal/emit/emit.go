@@ -339,25 +339,29 @@ func setMap(n *yaml.RNode, path []string, values map[string]string) finding.List
 }
 
 // patchPodTemplate sets the pod template's identity fields, which the function
-// owns: the ServiceAccount, token automount, and the image pull secret.
+// owns: the ServiceAccount, token automount, and the image pull secret, at
+// the kind's template path (spec.jobTemplate.spec.template.spec for a
+// CronJob, spec for a bare Pod, whose serviceAccountName the API server only
+// lets be set when the Pod is created: a manifest is fine).
 func patchPodTemplate(w *plan.Workload) finding.List {
 	n := w.Source.Node
-	spec := []string{"spec", "template", "spec"}
+	spec := w.Source.PodKind.SpecPath()
 	fs := setField(n, yaml.NewStringRNode(w.ServiceAccount), append(spec, "serviceAccountName")...)
 	if legacy, _ := n.Pipe(yaml.Lookup(append(spec, "serviceAccount")...)); legacy != nil {
 		fs = append(fs, setField(n, yaml.NewStringRNode(w.ServiceAccount), append(spec, "serviceAccount")...)...)
 	}
 	fs = append(fs, setField(n, boolNode(*w.Spec.Identity.AutomountToken), append(spec, "automountServiceAccountToken")...)...)
 	if r := w.Spec.Registry; r != nil && r.PullSecret != "" {
-		fs = append(fs, addPullSecret(n, r.PullSecret)...)
+		fs = append(fs, addPullSecret(n, spec, r.PullSecret)...)
 	}
 	return fs
 }
 
-func addPullSecret(n *yaml.RNode, name string) finding.List {
-	list, err := n.Pipe(yaml.LookupCreate(yaml.SequenceNode, "spec", "template", "spec", "imagePullSecrets"))
+func addPullSecret(n *yaml.RNode, spec []string, name string) finding.List {
+	path := append(append([]string(nil), spec...), "imagePullSecrets")
+	list, err := n.Pipe(yaml.LookupCreate(yaml.SequenceNode, path...))
 	if err != nil {
-		return finding.List{finding.Configf(finding.ObjectOf(n), "spec.template.spec.imagePullSecrets", "cannot set: %v", err)}
+		return finding.List{finding.Configf(finding.ObjectOf(n), strings.Join(path, "."), "cannot set: %v", err)}
 	}
 	elems, _ := list.Elements()
 	for _, el := range elems {
@@ -367,7 +371,7 @@ func addPullSecret(n *yaml.RNode, name string) finding.List {
 	}
 	entry := yaml.NewMapRNode(&map[string]string{"name": name})
 	if err := list.PipeE(yaml.Append(entry.YNode())); err != nil {
-		return finding.List{finding.Configf(finding.ObjectOf(n), "spec.template.spec.imagePullSecrets", "cannot set: %v", err)}
+		return finding.List{finding.Configf(finding.ObjectOf(n), strings.Join(path, "."), "cannot set: %v", err)}
 	}
 	return nil
 }

@@ -39,18 +39,23 @@ const (
 	previousNamespaces = "internal.config.kubernetes.io/previousNamespaces"
 )
 
-// Workload is a Deployment, StatefulSet or DaemonSet of the render.
+// Workload is a pod-bearing object of the render (PodKinds): a Deployment,
+// StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, bare Pod or Argo Rollout.
 type Workload struct {
 	Node   *yaml.RNode
 	Object finding.Object
+	// PodKind says where its pod template is.
+	PodKind PodKind
 	// Names are the names the workload answers to: its own, then any earlier
 	// name kustomize recorded.
 	Names []string
 	// Namespaces likewise.
 	Namespaces []string
-	// Selector is spec.selector: the pods the workload owns.
+	// Selector selects the pods the workload owns: spec.selector where the
+	// kind has one, else the pod template's labels; nil when neither selects
+	// anything (a Job, CronJob or Pod without labels).
 	Selector *metav1.LabelSelector
-	// Template is spec.template, read-only.
+	// Template is the pod template (a Pod's own labels and spec), read-only.
 	Template corev1.PodTemplateSpec
 }
 
@@ -119,9 +124,10 @@ type Model struct {
 	// the rest reports their errors in the same run, without claiming that a
 	// workload has no config or a config no workload because of them.
 	FailedConfigs, FailedWorkloads []finding.Object
-	// Unsupported are other objects that run pods (Jobs, CronJobs, bare Pods):
-	// netid does not govern them, but a default-deny in their namespace applies.
-	Unsupported []finding.Object
+	// RolloutRefs are Argo Rollouts that run a Deployment's pod template
+	// (spec.workloadRef): that Deployment, which must be in the render, is
+	// the workload.
+	RolloutRefs []*RolloutRef
 }
 
 // Load reads the items and functionConfig. It returns config findings for
@@ -138,16 +144,17 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 		obj := finding.ObjectOf(n)
 		switch {
 		case isWorkload(n):
-			w, f := loadWorkload(n, obj)
+			w, ref, f := loadWorkload(n, obj)
 			fs = append(fs, f...)
-			if w != nil {
+			switch {
+			case w != nil:
 				m.Workloads = append(m.Workloads, w)
-			} else {
+			case ref == nil: // a Rollout with workloadRef is no workload, and did not fail
 				m.FailedWorkloads = append(m.FailedWorkloads, obj)
 			}
-		case n.GetApiVersion() == "batch/v1" && (n.GetKind() == "Job" || n.GetKind() == "CronJob"),
-			n.GetApiVersion() == "v1" && n.GetKind() == "Pod":
-			m.Unsupported = append(m.Unsupported, obj)
+			if ref != nil {
+				m.RolloutRefs = append(m.RolloutRefs, ref)
+			}
 		case n.GetApiVersion() == "v1" && n.GetKind() == "Service":
 			var svc corev1.Service
 			if err := decodeLoose(n, &svc); err != nil {
@@ -188,6 +195,7 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 			m.FailedConfigs = append(m.FailedConfigs, obj)
 		}
 	}
+	fs = append(fs, checkRolloutRefs(m)...)
 	if len(m.Identities) == 0 && !fs.HasErrors() {
 		fs = append(fs, finding.Configf(finding.Object{}, "functionConfig",
 			"no %s found: give one as the functionConfig or among the items (marked %s)", v1alpha1.Kind, LocalConfig))
@@ -238,40 +246,39 @@ func loadIdentity(n *yaml.RNode, obj finding.Object) (*Identity, finding.List) {
 	return &Identity{Object: obj, Config: cfg, PinnedEnforce: pinned}, nil
 }
 
-func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, finding.List) {
-	var w struct {
-		Spec struct {
-			Selector *metav1.LabelSelector  `json:"selector"`
-			Template corev1.PodTemplateSpec `json:"template"`
-		} `json:"spec"`
+// loadWorkload reads a pod-bearing object. A Rollout with spec.workloadRef
+// is returned as a RolloutRef instead: it carries no template.
+func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, *RolloutRef, finding.List) {
+	k, _ := PodKindOf(n.GetApiVersion(), n.GetKind())
+	sel, tmpl, ref, err := readPodTemplate(n, k)
+	if err != nil {
+		return nil, nil, finding.List{finding.Configf(obj, "spec", "cannot read %s: %v", obj.Kind, err)}
 	}
-	if err := decodeLoose(n, &w); err != nil {
-		return nil, finding.List{finding.Configf(obj, "spec", "cannot read %s: %v", obj.Kind, err)}
+	if ref != nil {
+		r, fs := rolloutRefOf(n, obj, ref)
+		return nil, r, fs
 	}
-	if w.Spec.Selector == nil || (len(w.Spec.Selector.MatchLabels) == 0 && len(w.Spec.Selector.MatchExpressions) == 0) {
-		return nil, finding.List{finding.Configf(obj, "spec.selector", "%s has no selector; apps/v1 requires one", obj.Kind)}
+	if t, _ := n.Pipe(yaml.Lookup(k.Template...)); len(k.Template) > 0 && t == nil && k.Kind == "Rollout" {
+		return nil, nil, finding.List{finding.Configf(obj, "spec.template", "the Rollout has neither spec.template nor spec.workloadRef: it runs no pods netid can judge")}
 	}
-	if fs := checkWorkload(obj, w.Spec.Selector, &w.Spec.Template); len(fs) > 0 {
-		return nil, fs
+	if k.SelectorRequired && (sel == nil || (len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0)) {
+		return nil, nil, finding.List{finding.Configf(obj, "spec.selector", "%s has no selector; %s requires one", obj.Kind, k.APIVersion)}
+	}
+	if fs := checkWorkload(obj, k, sel, &tmpl); len(fs) > 0 {
+		return nil, nil, fs
 	}
 	annos := n.GetAnnotations()
 	return &Workload{
-		Node: n, Object: obj,
+		Node: n, Object: obj, PodKind: k,
 		Names:      unique(obj.Name, splitList(annos[previousNames])),
 		Namespaces: unique(obj.Namespace, splitList(annos[previousNamespaces])),
-		Selector:   w.Spec.Selector, Template: w.Spec.Template,
-	}, nil
+		Selector:   podSelector(sel, &tmpl), Template: tmpl,
+	}, nil, nil
 }
 
 func isWorkload(n *yaml.RNode) bool {
-	if n.GetApiVersion() != "apps/v1" {
-		return false
-	}
-	switch n.GetKind() {
-	case "Deployment", "StatefulSet", "DaemonSet":
-		return true
-	}
-	return false
+	_, ok := PodKindOf(n.GetApiVersion(), n.GetKind())
+	return ok
 }
 
 // decodeLoose reads a user object into a typed struct, ignoring unknown

@@ -23,13 +23,21 @@ import (
 // otherwise the generated objects would carry it to the server (or, for a
 // namespace such as "../../x", out of the package as a kpt file path).
 
-// checkWorkload validates what netid reads of a Deployment, StatefulSet or
-// DaemonSet: its name (a DNS subdomain; a StatefulSet's, a DNS label, as its
-// pods' hostnames) and namespace, selector, pod labels and container ports.
-func checkWorkload(obj finding.Object, selector *metav1.LabelSelector, template *corev1.PodTemplateSpec) finding.List {
+// checkWorkload validates what netid reads of a pod-bearing object: its name
+// (a DNS subdomain; a StatefulSet's, a DNS label, as its pods' hostnames; a
+// Job's at most 63 characters and a CronJob's at most 52, as the API server
+// requires, since they become its pods' job-name label and its Jobs' names
+// with a suffix) and namespace, selector, pod labels and container ports, at
+// the kind's template path.
+func checkWorkload(obj finding.Object, k PodKind, selector *metav1.LabelSelector, template *corev1.PodTemplateSpec) finding.List {
 	nameFn := apivalidation.NameIsDNSSubdomain
-	if obj.Kind == "StatefulSet" {
+	switch obj.Kind {
+	case "StatefulSet":
 		nameFn = apivalidation.NameIsDNSLabel
+	case "Job":
+		nameFn = maxLen(apivalidation.NameIsDNSSubdomain, validation.DNS1123LabelMaxLength)
+	case "CronJob":
+		nameFn = maxLen(apivalidation.NameIsDNSSubdomain, validation.DNS1123LabelMaxLength-11)
 	}
 	errs := checkMeta(obj, nameFn)
 	spec := field.NewPath("spec")
@@ -40,11 +48,19 @@ func checkWorkload(obj finding.Object, selector *metav1.LabelSelector, template 
 				spec.Child("selector", "matchExpressions").Index(i))...)
 		}
 	}
-	tmpl := spec.Child("template")
-	errs = append(errs, labels(tmpl.Child("metadata", "labels"), template.Labels)...)
+	var tmpl *field.Path
+	for _, c := range k.Template {
+		if tmpl == nil {
+			tmpl = field.NewPath(c)
+		} else {
+			tmpl = tmpl.Child(c)
+		}
+	}
+	// tmpl is nil for a Pod: its own metadata and spec.
+	errs = append(errs, labels(child(tmpl, "metadata", "labels"), template.Labels)...)
 	for i, c := range template.Spec.Containers {
 		for j, p := range c.Ports {
-			pp := tmpl.Child("spec", "containers").Index(i).Child("ports").Index(j)
+			pp := child(tmpl, "spec", "containers").Index(i).Child("ports").Index(j)
 			if p.Name != "" {
 				errs = append(errs, msgs(pp.Child("name"), p.Name, validation.IsValidPortName(p.Name))...)
 			}
@@ -53,6 +69,26 @@ func checkWorkload(obj finding.Object, selector *metav1.LabelSelector, template 
 		}
 	}
 	return findings(obj, errs)
+}
+
+// child is p.Child(names...), or a path from names when p is nil (a Pod's
+// template is the Pod itself).
+func child(p *field.Path, names ...string) *field.Path {
+	if p == nil {
+		return field.NewPath(names[0], names[1:]...)
+	}
+	return p.Child(names[0], names[1:]...)
+}
+
+// maxLen adds a length limit to a name validation.
+func maxLen(fn apivalidation.ValidateNameFunc, n int) apivalidation.ValidateNameFunc {
+	return func(name string, prefix bool) []string {
+		msgs := fn(name, prefix)
+		if len(name) > n {
+			msgs = append(msgs, validation.MaxLenError(n))
+		}
+		return msgs
+	}
 }
 
 // checkService validates what netid reads of a Service: its name (a DNS-1035

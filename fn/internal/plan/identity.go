@@ -15,9 +15,9 @@ import (
 // when it names none or "default".
 func TemplateServiceAccount(w *load.Workload) (name, field string) {
 	spec := w.Template.Spec
-	name, field = spec.ServiceAccountName, "spec.template.spec.serviceAccountName"
+	name, field = spec.ServiceAccountName, w.PodKind.SpecField("serviceAccountName")
 	if name == "" {
-		name, field = spec.DeprecatedServiceAccount, "spec.template.spec.serviceAccount"
+		name, field = spec.DeprecatedServiceAccount, w.PodKind.SpecField("serviceAccount")
 	}
 	if name == "default" {
 		return "", ""

@@ -79,6 +79,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 	p.meshPeers(plan.Flows)
 	tunnels(plan.Flows)
 	nameFlowPolicies(plan)
+	plan.Ungoverned = p.ungoverned()
 	return plan, p.fs
 }
 
@@ -121,17 +122,21 @@ func (p *planner) workload(id *load.Identity) *Workload {
 		if ns != "" {
 			where = "namespace " + ns + " of the render"
 		}
-		p.errorf(id.Object, "spec.workload", "no Deployment, StatefulSet or DaemonSet named %q in %s", spec.Workload, where)
+		if r := p.rolloutRef(spec.Workload, ns); r != nil {
+			p.errorf(id.Object, "spec.workload", "%s runs the pod template of Deployment %s/%s (spec.workloadRef): declare that Deployment, whose template netid judges and patches",
+				r.Object, r.Object.Namespace, r.Deployment)
+			return nil
+		}
+		p.errorf(id.Object, "spec.workload", "no %s named %q in %s", load.PodKindNames(), spec.Workload, where)
 		return nil
 	case len(found) > 1:
-		var names []string
-		for _, w := range found {
-			names = append(names, w.Object.String())
-		}
-		p.errorf(id.Object, "spec.workload", "%q is ambiguous: %s; set metadata.namespace", spec.Workload, strings.Join(names, ", "))
+		p.errorf(id.Object, "spec.workload", "%q is ambiguous: %s", spec.Workload, ambiguity(found))
 		return nil
 	}
 	src := found[0]
+	if !p.selectable(src, id.Object, "spec.workload") {
+		return nil
+	}
 	if src.Namespace() == "" {
 		p.errorf(src.Object, "metadata.namespace", "the workload has no namespace; set it (or kustomize's namespace:) before netid runs")
 		return nil
@@ -221,12 +226,6 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		}
 		if _, governed := byName[w.Namespace()]; governed && p.byWl[w] == nil {
 			p.errorf(w.Object, "metadata.name", "%s has no NetworkIdentity, but its namespace %s gets a default-deny that would cut it off; add one", w.Object.Kind, w.Namespace())
-		}
-	}
-	for _, o := range p.m.Unsupported {
-		if _, governed := byName[o.Namespace]; governed {
-			p.fs = append(p.fs, finding.Finding{Severity: finding.Warning, Rule: finding.ConfigRule, Object: o, Field: "kind",
-				Message: fmt.Sprintf("netid does not govern a %s, but the default-deny of namespace %s cuts its pods off; give them a NetworkPolicy of their own or move them", o.Kind, o.Namespace)})
 		}
 	}
 	return out
@@ -479,9 +478,14 @@ func (p *planner) peer(self *Workload, peer v1alpha1.Peer, path string) (Endpoin
 		if len(found) != 1 {
 			why := "is not in the render; a peer outside the render is named by namespace and podLabels"
 			if len(found) > 1 {
-				why = "names more than one workload (several kinds share the name)"
+				why = "is ambiguous: " + ambiguity(found)
+			} else if r := p.rolloutRef(peer.Workload, ns); r != nil {
+				why = fmt.Sprintf("is a Rollout that runs the pod template of Deployment %s (spec.workloadRef): name the Deployment", r.Deployment)
 			}
 			p.errorf(self.Identity.Object, path+".workload", "workload %q in namespace %s %s", peer.Workload, ns, why)
+			return Endpoint{}, false
+		}
+		if !p.selectable(found[0], self.Identity.Object, path+".workload") {
 			return Endpoint{}, false
 		}
 		return p.endpointOf(found[0]), true

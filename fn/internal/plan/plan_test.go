@@ -302,7 +302,7 @@ func TestPeerResolution(t *testing.T) {
 			err:  "spec.egress[0].to.workload", msg: "not in the render"},
 		{name: "ambiguous: two kinds share the name", to: "{workload: cart}",
 			docs: []string{dep("cart", "shop", ""), deploy("StatefulSet", "cart", "shop", "cart-db", "", "")},
-			err:  "spec.egress[0].to.workload", msg: "more than one workload"},
+			err:  "spec.egress[0].to.workload", msg: "share a name in one namespace"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,6 +25,10 @@ type Plan struct {
 	Workloads []*Workload
 	// Flows are every allowed flow, each once, in a stable order.
 	Flows []*Flow
+	// Ungoverned are the pod-bearing objects of the render no
+	// NetworkIdentity governs (in namespaces netid does not govern: one in a
+	// governed namespace is an error), by namespace, name and kind.
+	Ungoverned []*load.Workload
 }
 
 // Namespace is the baseline of one governed namespace.

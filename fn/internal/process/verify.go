@@ -105,7 +105,7 @@ func emptiness(s *rules.Stream, declared bool) string {
 	}
 	switch {
 	case len(s.Workloads) == 0:
-		return "the input has no workloads (Deployments, StatefulSets, DaemonSets): there is nothing to prove"
+		return "the input has no workloads (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Pods, Rollouts): there is nothing to prove"
 	case declared && !generated:
 		return "the input has NetworkIdentity declarations but none of netid's policies: it is not rendered; render it first (kustomize build --enable-alpha-plugins --enable-exec, or kpt fn render) and verify the output"
 	case len(s.NetworkPolicies) == 0:

@@ -200,6 +200,7 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 	} else {
 		w("| Workload | Rule | ADR | Reason |\n|---|---|---|---|\n%s", strings.Join(exc, ""))
 	}
+	ungoverned(&b, p)
 
 	proofs(&b, pr)
 

@@ -2,8 +2,9 @@ package rules
 
 // netpol-default-deny
 //
-// Governs: every namespace that holds a workload (Deployment, StatefulSet,
-// DaemonSet) in the stream.
+// Governs: every namespace that holds a workload (any pod-bearing object:
+// Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, Argo
+// Rollout) in the stream.
 // Requires: a NetworkPolicy in that namespace that selects every pod
 // (`podSelector: {}`), lists both `Ingress` and `Egress` in `policyTypes`, and
 // has no rules; or two such policies, one per direction. Anything the

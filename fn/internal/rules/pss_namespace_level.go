@@ -2,8 +2,9 @@ package rules
 
 // pss-namespace-level
 //
-// Governs: every namespace that holds a workload (Deployment, StatefulSet,
-// DaemonSet) in the stream.
+// Governs: every namespace that holds a workload (any pod-bearing object:
+// Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, Argo
+// Rollout) in the stream.
 // Requires: the Namespace object is in the stream and its Pod Security
 // Admission labels pod-security.kubernetes.io/enforce, /audit and /warn are
 // each "restricted". A missing label leaves the level to the cluster's

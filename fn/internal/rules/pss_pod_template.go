@@ -2,17 +2,22 @@ package rules
 
 // pss-pod-template
 //
-// Governs: the pod template of every Deployment, StatefulSet and DaemonSet in
-// the stream.
+// Governs: the pod template of every pod-bearing object in the stream,
+// governed by a NetworkIdentity or not: Deployment, StatefulSet, DaemonSet,
+// ReplicaSet, Job, CronJob (spec.jobTemplate.spec.template), bare Pod (the
+// Pod itself) and Argo Rollout (a Rollout with spec.workloadRef runs the
+// referenced Deployment's template, judged there).
 // Requires: the template passes the upstream Pod Security Standards checks
 // (k8s.io/pod-security-admission/policy, the code the API server's PodSecurity
 // admission runs) at its namespace's enforce level and version, read from the
 // Namespace's pod-security.kubernetes.io/enforce(-version) labels; without a
-// Namespace in the stream, at restricted/latest. Each failed check is one
+// Namespace in the stream (a namespace netid does not govern, whose labels
+// the render does not show), at restricted/latest, the stricter reading. Each failed check is one
 // violation naming the field it governs.
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"k8s.io/pod-security-admission/api"
@@ -43,7 +48,7 @@ var pssPodTemplate = register(&Rule{
 				if r.ForbiddenDetail != "" {
 					msg += ": " + r.ForbiddenDetail
 				}
-				out = append(out, Violation{Object: w.Ref, Field: pssField(r.ForbiddenReason), Message: msg, Workloads: []string{w.Key()}})
+				out = append(out, Violation{Object: w.Ref, Field: pssField(w, r.ForbiddenReason), Message: msg, Workloads: []string{w.Key()}})
 			}
 		}
 		return out
@@ -80,9 +85,10 @@ func enforceLevel(labels map[string]string) api.LevelVersion {
 	return lv
 }
 
-// pssField maps an upstream check's reason to the template field it governs.
-func pssField(reason string) string {
-	const pod, ctr = "spec.template.spec.securityContext", "spec.template.spec.containers[*].securityContext"
+// pssField maps an upstream check's reason to the template field it governs,
+// at the workload kind's template path.
+func pssField(w *Workload, reason string) string {
+	pod, ctr := w.SpecField("securityContext"), w.SpecField("containers[*].securityContext")
 	switch reason {
 	case "allowPrivilegeEscalation != false":
 		return ctr + ".allowPrivilegeEscalation"
@@ -103,15 +109,15 @@ func pssField(reason string) string {
 	case "forbidden sysctls":
 		return pod + ".sysctls"
 	case "host namespaces":
-		return "spec.template.spec.hostNetwork"
+		return w.SpecField("hostNetwork")
 	case "hostPort":
-		return "spec.template.spec.containers[*].ports[*].hostPort"
+		return w.SpecField("containers[*].ports[*].hostPort")
 	case "hostPath volumes", "restricted volume types":
-		return "spec.template.spec.volumes"
+		return w.SpecField("volumes")
 	case "hostProcess":
 		return pod + ".windowsOptions.hostProcess"
 	case "probe or lifecycle host":
-		return "spec.template.spec.containers[*]"
+		return w.SpecField("containers[*]")
 	}
-	return "spec.template.spec"
+	return strings.TrimSuffix(w.SpecField(""), ".")
 }

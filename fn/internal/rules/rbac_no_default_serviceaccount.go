@@ -2,10 +2,11 @@ package rules
 
 // rbac-no-default-serviceaccount
 //
-// Governs: the pod template of every Deployment, StatefulSet and DaemonSet in
-// the stream, and the subjects of every RoleBinding and ClusterRoleBinding.
+// Governs: the pod template of every pod-bearing object in the stream
+// (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, bare Pod,
+// Argo Rollout), and the subjects of every RoleBinding and ClusterRoleBinding.
 // Requires: each pod template names a ServiceAccount of its own
-// (spec.template.spec.serviceAccountName, or the deprecated serviceAccount when
+// (spec.template.spec.serviceAccountName, at the kind's template path, or the deprecated serviceAccount when
 // that is empty, as the API server reads them) other than "default"; and no
 // binding grants anything to a namespace's "default" ServiceAccount, whether
 // named as a ServiceAccount subject or as its user name
@@ -45,7 +46,7 @@ var rbacNoDefaultServiceAccount = register(&Rule{
 			default:
 				continue
 			}
-			out = append(out, Violation{Object: w.Ref, Field: "spec.template.spec.serviceAccountName", Message: msg, Workloads: []string{w.Key()}})
+			out = append(out, Violation{Object: w.Ref, Field: w.SpecField("serviceAccountName"), Message: msg, Workloads: []string{w.Key()}})
 		}
 		for _, b := range s.RoleBindings {
 			out = append(out, rbacDefaultSASubjects(b.Ref, b.Ref.Namespace, b.Typed.Subjects, s.OwnerOf(b.Ref.Namespace, b.Typed.ObjectMeta))...)

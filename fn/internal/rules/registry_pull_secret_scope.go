@@ -3,7 +3,7 @@ package rules
 // registry-pull-secret-scope
 //
 // Governs: every ServiceAccount named "default", and the volumes of every
-// Deployment, StatefulSet and DaemonSet pod template in the stream.
+// pod template in the stream (every pod-bearing kind, at its template path).
 // Requires: a pull secret reaches only the kubelet of the pods that need it.
 // The default ServiceAccount carries no imagePullSecrets (ServiceAccount
 // admission copies them into every pod of the namespace that names no
@@ -66,7 +66,7 @@ var registryPullSecretScope = register(&Rule{
 				if len(mounted) == 0 {
 					continue
 				}
-				out = append(out, Violation{Object: w.Ref, Field: fmt.Sprintf("spec.template.spec.volumes[%d]", i),
+				out = append(out, Violation{Object: w.Ref, Field: fmt.Sprintf("%s[%d]", w.SpecField("volumes"), i),
 					Message:   fmt.Sprintf("volume %q mounts the pull secret %s into the pods", v.Name, strings.Join(mounted, ", ")),
 					Workloads: []string{w.Key()}})
 			}

@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/proof"
 	"netid.dev/netid/fn/internal/proof/rbac"
@@ -32,11 +33,28 @@ type Object[T any] struct {
 	Typed T
 }
 
-// Workload is a Deployment, StatefulSet or DaemonSet of the stream.
+// Workload is a pod-bearing object of the stream (load.PodKinds): a
+// Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, bare Pod or
+// Argo Rollout with a template of its own.
 type Workload struct {
-	Ref      finding.Object
+	Ref finding.Object
+	// Selector is spec.selector where the kind has one (nil otherwise).
 	Selector *metav1.LabelSelector
+	// Template is the pod template: a Pod's own labels, annotations and spec.
 	Template corev1.PodTemplateSpec
+	// Kind says where the template is, for field paths.
+	Kind load.PodKind
+}
+
+// SpecField is the path of a field of the pod spec, e.g.
+// "spec.template.spec.serviceAccountName", or for a CronJob
+// "spec.jobTemplate.spec.template.spec.serviceAccountName".
+// A Workload without a Kind (a test's) is taken for an apps/v1 one.
+func (w *Workload) SpecField(f string) string {
+	if w.Kind.Kind == "" {
+		return load.PodKinds[0].SpecField(f)
+	}
+	return w.Kind.SpecField(f)
 }
 
 // Key is "namespace/name", the form Violation.Workloads uses.
@@ -186,21 +204,20 @@ func NewStream(items []*yaml.RNode) (*Stream, finding.List) {
 	for _, n := range items {
 		ref := finding.ObjectOf(n)
 		var err error
+		if k, ok := load.PodKindOf(n.GetApiVersion(), n.GetKind()); ok {
+			var w *Workload
+			if w, err = podWorkload(n, ref, k); err != nil {
+				fs = append(fs, finding.Configf(ref, "", "cannot read this %s to judge it: %v", ref.Kind, err))
+			} else if w != nil {
+				s.Workloads = append(s.Workloads, w)
+			}
+			continue
+		}
 		switch gk(n) {
 		case "/Namespace":
 			var o *Object[corev1.Namespace]
 			if o, err = decode[corev1.Namespace](n, ref); err == nil {
 				s.Namespaces[ref.Name] = o
-			}
-		case "apps/Deployment", "apps/StatefulSet", "apps/DaemonSet":
-			var w struct {
-				Spec struct {
-					Selector *metav1.LabelSelector  `json:"selector"`
-					Template corev1.PodTemplateSpec `json:"template"`
-				} `json:"spec"`
-			}
-			if err = decodeInto(n, &w); err == nil {
-				s.Workloads = append(s.Workloads, &Workload{Ref: ref, Selector: w.Spec.Selector, Template: w.Spec.Template})
 			}
 		case "/Service":
 			err = add(&s.Services, n, ref)
@@ -400,6 +417,44 @@ func (s *Stream) LabelledWorkload(ns, label string) string {
 		return w
 	}
 	return key
+}
+
+// podWorkload reads a pod-bearing object's template at its kind's path; nil
+// for an Argo Rollout without one (spec.workloadRef: the Deployment it
+// references is the workload).
+func podWorkload(n *yaml.RNode, ref finding.Object, k load.PodKind) (*Workload, error) {
+	w := &Workload{Ref: ref, Kind: k}
+	if len(k.Template) == 0 {
+		var pod corev1.Pod
+		if err := decodeInto(n, &pod); err != nil {
+			return nil, err
+		}
+		w.Template = corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: pod.Labels, Annotations: pod.Annotations}, Spec: pod.Spec}
+		return w, nil
+	}
+	var sel struct {
+		Spec struct {
+			Selector *metav1.LabelSelector `json:"selector"`
+		} `json:"spec"`
+	}
+	if err := decodeInto(n, &sel); err != nil {
+		return nil, err
+	}
+	w.Selector = sel.Spec.Selector
+	t, err := n.Pipe(yaml.Lookup(k.Template...))
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		if k.Kind == "Rollout" {
+			return nil, nil
+		}
+		return w, nil
+	}
+	if err := decodeInto(t, &w.Template); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 func gk(n *yaml.RNode) string {
