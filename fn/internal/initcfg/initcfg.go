@@ -93,7 +93,7 @@ func draft(s *rules.Stream, w *rules.Workload, services map[string]*service) Dra
 	spec.Egress = inferEgress(w, services)
 	exposure(s, w, services, &d)
 	d.Notes = append(d.Notes,
-		"state the mTLS posture in spec.mesh (provider istio or linkerd, or provider none with eastWest saying how calls are encrypted): netid refuses a render without it",
+		"state the mTLS posture in spec.mesh (provider istio or linkerd, with redirect: cni, or ambient with Istio; or provider none with eastWest saying how calls are encrypted): netid refuses a render without it",
 		"calls init cannot see (addresses from ConfigMaps, Secrets or service discovery, callers of this workload, traffic to addresses outside the cluster) are not declared: the render's proof shows what the policies then block")
 	return d
 }
