@@ -18,12 +18,11 @@ package rules
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"k8s.io/pod-security-admission/api"
-	"k8s.io/pod-security-admission/policy"
 
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/pss"
 )
 
 var pssPodTemplate = register(&Rule{
@@ -40,7 +39,7 @@ var pssPodTemplate = register(&Rule{
 				lv = enforceLevel(ns.Typed.Labels)
 			}
 			spec := w.Template.Spec
-			for _, r := range evaluator().EvaluatePod(lv, &w.Template.ObjectMeta, &spec) {
+			for _, r := range pss.Evaluator().EvaluatePod(lv, &w.Template.ObjectMeta, &spec) {
 				if r.Allowed {
 					continue
 				}
@@ -54,23 +53,6 @@ var pssPodTemplate = register(&Rule{
 		return out
 	},
 })
-
-var (
-	evalOnce sync.Once
-	eval     policy.Evaluator
-)
-
-// evaluator is the upstream evaluator with the default (non-experimental) checks.
-func evaluator() policy.Evaluator {
-	evalOnce.Do(func() {
-		e, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
-		if err != nil {
-			panic(fmt.Sprintf("pod security evaluator: %v", err))
-		}
-		eval = e
-	})
-	return eval
-}
 
 // enforceLevel reads the namespace's enforce level and version; missing or
 // unreadable labels mean restricted/latest, the stricter reading.
