@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // TestGolden runs every testdata/<case>/input.yaml ResourceList through the
@@ -14,7 +17,8 @@ import (
 // with stderr.txt. UPDATE_GOLDEN=1 rewrites the expectations; review the diff.
 //
 // Every case that renders is also run again on its own output, which must
-// come back byte for byte: the function is idempotent.
+// come back byte for byte: the function is idempotent. Every refused case
+// must write a ResourceList that holds no items (checkRefusal).
 func TestGolden(t *testing.T) {
 	dirs, err := filepath.Glob("testdata/*/input.yaml")
 	if err != nil || len(dirs) == 0 {
@@ -37,9 +41,7 @@ func TestGolden(t *testing.T) {
 			compare(t, filepath.Join(dir, "output.yaml"), stdout.String())
 			compare(t, filepath.Join(dir, "stderr.txt"), gotErr)
 			if code != 0 {
-				if stdout.Len() != 0 {
-					t.Errorf("refused render wrote %d bytes to stdout; want none", stdout.Len())
-				}
+				checkRefusal(t, stdout.Bytes())
 				return
 			}
 			var again, stderr2 bytes.Buffer
@@ -50,6 +52,39 @@ func TestGolden(t *testing.T) {
 				t.Errorf("not idempotent: rerun on own output changed it:\n%s", diff(stdout.String(), again.String()))
 			}
 		})
+	}
+}
+
+// checkRefusal asserts what a refusal writes on stdout: a ResourceList whose
+// items are empty, so that nothing of a refused render can be applied, and
+// whose results are at least one error, each tagged with its rule.
+func checkRefusal(t *testing.T, stdout []byte) {
+	t.Helper()
+	var rl struct {
+		Kind    string            `yaml:"kind"`
+		Items   []any             `yaml:"items"`
+		Results framework.Results `yaml:"results"`
+	}
+	if err := yaml.Unmarshal(stdout, &rl); err != nil {
+		t.Fatalf("refused render's stdout is not a ResourceList: %v\n%s", err, stdout)
+	}
+	if rl.Kind != "ResourceList" {
+		t.Errorf("refused render wrote kind %q on stdout; want ResourceList", rl.Kind)
+	}
+	if len(rl.Items) != 0 {
+		t.Errorf("refused render wrote %d items on stdout; want none", len(rl.Items))
+	}
+	errs := 0
+	for _, r := range rl.Results {
+		if r.Severity == framework.Error {
+			errs++
+		}
+		if r.Tags["rule"] == "" {
+			t.Errorf("result without a rule tag: %+v", r)
+		}
+	}
+	if errs == 0 {
+		t.Errorf("refused render's ResourceList has no error result:\n%s", stdout)
 	}
 }
 

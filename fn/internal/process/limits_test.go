@@ -36,8 +36,9 @@ functionConfig:
 	if code := Run(strings.NewReader(input), &stdout, &stderr, Options{}); code != 1 {
 		t.Errorf("exit code %d, want 1", code)
 	}
-	if stdout.Len() != 0 {
-		t.Errorf("refused render wrote %d bytes to stdout", stdout.Len())
+	checkRefusal(t, stdout.Bytes())
+	if bytes.Contains(stdout.Bytes(), []byte("metrics metrics")) {
+		t.Errorf("the refusal's ResourceList echoes the reason")
 	}
 	want := "error[config] NetworkIdentity/shop/cart spec.ingress[0].reason: Too long: may not be more than 1024 characters"
 	if !strings.Contains(stderr.String(), want) {

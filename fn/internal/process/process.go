@@ -1,6 +1,7 @@
 // Package process runs the pipeline: load → plan → build/emit, with the
 // report, and the KRM plumbing around it: read a ResourceList, write the
-// result, and refuse (stderr, non-zero exit, nothing on stdout) on any error.
+// result, and refuse on any error: exit 1, the findings on stderr, and on
+// stdout a ResourceList with no items and every finding as a result.
 package process
 
 import (
@@ -134,13 +135,17 @@ func judge(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *p
 
 // Run is the KRM function: a ResourceList on in, the rendered ResourceList on
 // out, every finding on stderr in human form. It returns the exit code: 0 on
-// success, 1 when any finding is an error (then nothing is written to out).
+// success, 1 when any finding is an error. A refusal writes to out a
+// ResourceList without items whose results are every finding (see refuse):
+// kpt prints and records them, and nothing in it can be applied.
 func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 	// Input kyaml cannot walk can make it panic: refuse it like any other bad
 	// input. The output is buffered, so a refusal never leaves half of it.
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "error[%s]: the input could not be processed: %v\n", finding.ConfigRule, r)
+			msg := fmt.Sprintf("the input could not be processed: %v", r)
+			fmt.Fprintf(stderr, "error[%s]: %s\n", finding.ConfigRule, msg)
+			refuse(out, stderr, finding.List{{Severity: finding.Error, Rule: finding.ConfigRule, Message: msg}})
 			code = 1
 		}
 	}()
@@ -148,7 +153,9 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 	rw := &kio.ByteReadWriter{Reader: in, Writer: &buf, KeepReaderAnnotations: true}
 	items, err := rw.Read()
 	if err != nil {
-		fmt.Fprintf(stderr, "error[%s]: reading the ResourceList: %v\n", finding.ConfigRule, err)
+		msg := fmt.Sprintf("reading the ResourceList: %v", err)
+		fmt.Fprintf(stderr, "error[%s]: %s\n", finding.ConfigRule, msg)
+		refuse(out, stderr, finding.List{{Severity: finding.Error, Rule: finding.ConfigRule, Message: msg}})
 		return 1
 	}
 	// The input's path and index annotations decide the forms the generated
@@ -160,6 +167,7 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 	res.Findings.Write(stderr)
 	if res.Findings.HasErrors() {
 		fmt.Fprintf(stderr, "netid: refused to render: %d error(s)\n", countErrors(res.Findings))
+		refuse(out, stderr, res.Findings)
 		return 1
 	}
 	for _, g := range res.Generated {
@@ -182,6 +190,37 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 		return 1
 	}
 	return 0
+}
+
+// refusal is the ResourceList a refused render writes: Items is always
+// empty (written as `items: []`), so that no manifest of a refused render can
+// be applied, even by a runner that ignores the exit code; Results holds
+// every finding, warnings included.
+type refusal struct {
+	APIVersion string            `yaml:"apiVersion"`
+	Kind       string            `yaml:"kind"`
+	Items      []any             `yaml:"items"`
+	Results    framework.Results `yaml:"results"`
+}
+
+// refuse writes the refusal's ResourceList to out. kpt prints each result
+// and records it in results.yaml; kustomize (and so Argo CD) reads it but
+// fails the build on the exit code and prints nothing. The functionConfig is
+// not echoed: the refusal carries nothing of the input but what the results
+// name. A failure to write is reported on stderr; the exit code is 1 anyway.
+func refuse(out, stderr io.Writer, fs finding.List) {
+	b, err := yaml.Marshal(refusal{
+		APIVersion: kio.ResourceListAPIVersion,
+		Kind:       kio.ResourceListKind,
+		Items:      []any{},
+		Results:    fs.Results(),
+	})
+	if err == nil {
+		_, err = out.Write(b)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "error: writing the refusal's ResourceList: %v\n", err)
+	}
 }
 
 // writeResourceList writes what kio.ByteReadWriter's Write writes, byte for
