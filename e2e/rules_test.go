@@ -37,8 +37,10 @@ func findings(stderr string) map[string][]string {
 }
 
 // TestFlawedAppRefused renders a deliberately flawed copy of the example app
-// through kustomize: the render must fail, print nothing on stdout, and name
-// every rule on stderr as an error.
+// through kustomize: the render must fail, print nothing on stdout (netid
+// writes a ResourceList without items and with the findings as results;
+// kustomize fails on the exit code and prints no manifests), and name every
+// rule on stderr as an error.
 func TestFlawedAppRefused(t *testing.T) {
 	kustomize := requireKustomize(t)
 	dir := filepath.Join(repoRoot, "e2e", "testdata", "flawed", "enforce")
