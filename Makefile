@@ -10,7 +10,14 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 BIN := bin/netid
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# VERSION is a semantic version (hack/version.sh: X.Y.Z on a vX.Y.Z tag, else
+# 0.0.0-dev.g<commit>), stamped into the binary (`netid version`) and the image.
+VERSION ?= $(shell hack/version.sh)
+# IMAGE is the image's fully qualified name: kpt reads a bare name such as
+# netid:dev as gcr.io/kpt-fn/netid:dev. `make image` tags it locally with
+# VERSION and with dev (IMAGE_TAGS), and pushes nothing.
+IMAGE ?= ghcr.io/netid-dev/netid
+IMAGE_TAGS ?= $(VERSION) dev
 GO_BUILD = CGO_ENABLED=0 go build -trimpath -ldflags "-X netid.dev/netid/fn/internal/cli.Version=$(VERSION)" -o $(BIN) ./fn
 # Every target that needs kustomize resolves it at run time, so `make help`
 # and `make build` never install anything.
@@ -67,8 +74,9 @@ lint: ## gofmt (must change nothing) and go vet.
 	@unformatted="$$(gofmt -l .)"; if [[ -n "$$unformatted" ]]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
-image: build ## Build the container image netid:dev from bin/netid.
-	docker build -t netid:dev .
+image: build ## Build the image ghcr.io/netid-dev/netid (IMAGE), tagged VERSION and dev, from bin/netid; no push.
+	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+		$(foreach tag,$(IMAGE_TAGS),-t $(IMAGE):$(tag)) .
 
 .PHONY: apiserver
 apiserver: ## Build the pinned kube-apiserver, etcd and kubectl into the tools cache
