@@ -70,6 +70,7 @@ func setup(m *testing.M) int {
 	} else {
 		kptBin = p
 	}
+	defer removeImage()
 	return m.Run()
 }
 
@@ -123,7 +124,7 @@ func requireTool(t *testing.T, name, path, why string) string {
 	if os.Getenv("CI") != "" {
 		t.Fatalf("%s not found and CI is set, so e2e tests may not skip: %s", name, why)
 	}
-	t.Skipf("%s not found: %s", name, why)
+	t.Skipf("SKIPPED, %s not found (under CI=true this fails instead): %s", name, why)
 	return ""
 }
 
