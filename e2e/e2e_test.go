@@ -4,8 +4,10 @@
 //
 // TestMain builds bin/netid at the repository root (the path the examples'
 // function annotations and the Kptfile name) and locates the tools: kustomize
-// from $KUSTOMIZE or `hack/tools.sh kustomize`, kpt from PATH. A missing tool
-// skips the tests that need it, except under CI (CI set), where it fails them.
+// from $KUSTOMIZE or `hack/tools.sh kustomize`, kpt and docker from PATH. A
+// missing tool (or docker engine) skips the tests that need it, saying
+// SKIPPED, except under CI (CI set), where it fails them. The image tests
+// build the image once, with `make image` (container_test.go).
 //
 // Golden files are compared byte for byte; UPDATE_GOLDEN=1 rewrites them
 // (`make golden`), and the diff is reviewed like code.
