@@ -177,12 +177,15 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 		results, err := toNode(res.Findings.Results())
 		if err != nil {
 			fmt.Fprintf(stderr, "error[%s]: %v\n", finding.ConfigRule, err)
+			refuse(out, stderr, finding.List{{Severity: finding.Error, Rule: finding.ConfigRule, Message: err.Error()}})
 			return 1
 		}
 		rw.Results = results
 	}
 	if err := writeResourceList(rw, res.Items, res.Generated); err != nil {
 		fmt.Fprintf(stderr, "error: writing the ResourceList: %v\n", err)
+		// nothing of buf reached out: the refusal is all that is written
+		refuse(out, stderr, finding.List{{Severity: finding.Error, Rule: finding.ConfigRule, Message: "writing the ResourceList: " + err.Error()}})
 		return 1
 	}
 	if _, err := buf.WriteTo(out); err != nil {
