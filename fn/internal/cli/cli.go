@@ -5,7 +5,6 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -25,31 +24,6 @@ import (
 	"netid.dev/netid/krm/v1alpha1"
 )
 
-const usage = `netid renders network and identity policy for Kubernetes workloads.
-
-Usage:
-  netid                      KRM function: ResourceList on stdin, ResourceList on stdout
-  netid validate             KRM validator: judge the ResourceList, change nothing
-                             (also: annotation netid.dev/validate-only: "true" on the config)
-  netid report [-o FILE] [PATH...]
-                             write network-identity.md for a ResourceList on stdin,
-                             or for the manifests under PATH (files or directories)
-  netid verify [--format table|json] [PATH...]
-                             prove any manifests (a ResourceList or YAML on stdin, or
-                             files/directories): the flow matrix the NetworkPolicies
-                             allow and each ServiceAccount's permissions; with
-                             NetworkIdentity configs among them, against the declaration
-  netid init [PATH...]       draft a starting NetworkIdentity for every workload of an
-                             existing app (manifests on stdin or under PATH) that has
-                             none: its ServiceAccount, its exposure as found, and the
-                             calls inferred from Service names in its environment,
-                             arguments and commands, each with a placeholder reason
-                             that netid refuses until a person rewrites it
-  netid rules [--format text|markdown]
-                             list the rules netid enforces (markdown: docs/rules.md)
-  netid version              print the version
-`
-
 // Version is set at build time with -ldflags "-X netid.dev/netid/fn/internal/cli.Version=…".
 var Version = "dev"
 
@@ -60,7 +34,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "validate":
+		fs := newFlagSet("validate", validateUsage, stderr)
+		if code, done := parseFlags(fs, args[1:], stdout); done {
+			return code
+		}
+		if fs.NArg() > 0 {
+			fmt.Fprintf(stderr, "netid validate: unexpected argument %q: the ResourceList comes on stdin\n", fs.Arg(0))
+			return 2
+		}
 		return process.Run(stdin, stdout, stderr, process.Options{ValidateOnly: true})
+	case "render":
+		return render(args[1:], stdin, stdout, stderr)
 	case "report":
 		return report(args[1:], stdin, stdout, stderr)
 	case "verify":
@@ -70,9 +54,20 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "rules":
 		return listRules(args[1:], stdout, stderr)
 	case "version":
+		fs := newFlagSet("version", versionUsage, stderr)
+		if code, done := parseFlags(fs, args[1:], stdout); done {
+			return code
+		}
 		fmt.Fprintln(stdout, Version)
 		return 0
 	case "help", "-h", "--help":
+		if len(args) > 1 && args[0] == "help" && args[1] != "-h" && args[1] != "--help" {
+			if !slices.Contains(subcommands, args[1]) {
+				fmt.Fprintf(stderr, "netid help: unknown command %q\n\n%s", args[1], usage)
+				return 2
+			}
+			return Main([]string{args[1], "--help"}, stdin, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
@@ -81,13 +76,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func report(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("report", reportUsage, stderr)
 	out := fs.String("o", "network-identity.md", `the file to write ("-" for stdout)`)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	var configs pathList
+	fs.Var(&configs, "config", "a file or directory of NetworkIdentity configs (repeatable), as for render")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
-	items, fc, err := readInput(fs.Args(), stdin)
+	items, fc, err := readInputWithConfigs(fs.Args(), configs, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "netid report: %v\n", err)
 		return 1
@@ -130,10 +126,9 @@ func readInput(paths []string, stdin io.Reader) ([]*yaml.RNode, *yaml.RNode, err
 // initConfigs is `netid init`: drafts on stdout, one YAML document per
 // workload without a NetworkIdentity.
 func initConfigs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlagSet("init", initUsage, stderr)
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	items, fc, err := readInput(fs.Args(), stdin)
 	if err != nil {
@@ -170,11 +165,10 @@ func initConfigs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("verify", verifyUsage, stderr)
 	format := fs.String("format", "table", "table or json")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	if *format != "table" && *format != "json" {
 		fmt.Fprintf(stderr, "netid verify: unknown format %q (table or json)\n", *format)
@@ -252,11 +246,10 @@ func readPath(p string) ([]*yaml.RNode, error) {
 }
 
 func listRules(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("rules", rulesUsage, stderr)
 	format := fs.String("format", "text", "text or markdown")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	switch *format {
 	case "text":

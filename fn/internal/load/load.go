@@ -173,7 +173,7 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 				m.FailedConfigs = append(m.FailedConfigs, obj)
 			}
 			if id != nil {
-				if n.GetAnnotations()[LocalConfig] != "true" {
+				if n.GetAnnotations()[LocalConfig] != "true" && !isFunctionConfig(n, functionConfig) {
 					fs = append(fs, finding.Finding{Severity: finding.Warning, Rule: finding.ConfigRule, Object: obj, Field: "metadata.annotations",
 						Message: LocalConfig + ` is not "true": kustomize would emit this NetworkIdentity and the cluster has no such kind; mark it local-config`})
 				}

@@ -91,6 +91,7 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 		b.WriteString(row(endpoint(f.From), endpoint(f.To), ports, text(reason), strings.Join(pols, ", "), text(strings.Join(f.DeclaredBy, "; "))))
 	}
 
+	flowchart(&b, p)
 	matrix(&b, p)
 
 	w("\n## Identities and RBAC\n\n")

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestHelp(t *testing.T) {
+	for _, name := range append([]string{"help"}, subcommands...) {
+		for _, flag := range []string{"-h", "--help"} {
+			var stdout, stderr bytes.Buffer
+			if code := Main([]string{name, flag}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+				t.Errorf("netid %s %s: exit %d, want 0; stderr: %s", name, flag, code, stderr.String())
+			}
+			want, ok := "Usage: netid "+name, strings.HasPrefix(stdout.String(), "Usage: netid "+name)
+			if name == "help" {
+				want, ok = "Usage:\n  netid ", strings.Contains(stdout.String(), "Usage:\n  netid ")
+			}
+			if !ok {
+				t.Errorf("netid %s %s: stdout does not start with its usage %q:\n%s", name, flag, want, stdout.String())
+			}
+			if stderr.Len() > 0 {
+				t.Errorf("netid %s %s wrote to stderr: %s", name, flag, stderr.String())
+			}
+		}
+		if name == "help" {
+			continue
+		}
+		var stdout, stderr bytes.Buffer
+		if code := Main([]string{"help", name}, strings.NewReader(""), &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "Usage: netid "+name) {
+			t.Errorf("netid help %s: exit %d, stdout %q", name, code, stdout.String())
+		}
+	}
+}
+
+func TestTopLevelHelpCoversTheRunners(t *testing.T) {
+	var stdout bytes.Buffer
+	Main([]string{"--help"}, nil, &stdout, &bytes.Buffer{})
+	for _, s := range []string{"kustomize build --enable-alpha-plugins --enable-exec", "kpt fn render", "Argo CD", "netid render", "Flux"} {
+		if !strings.Contains(stdout.String(), s) {
+			t.Errorf("netid --help does not mention %q", s)
+		}
+	}
+}
+
+func TestBadUsageExits2(t *testing.T) {
+	for _, args := range [][]string{{"nope"}, {"help", "nope"}, {"render", "--nope"}, {"report", "--nope"}, {"verify", "--format", "xml"}, {"rules", "--format", "xml"}, {"validate", "extra"}, {"version", "--nope"}} {
+		var stdout, stderr bytes.Buffer
+		if code := Main(args, strings.NewReader(""), &stdout, &stderr); code != 2 {
+			t.Errorf("netid %v: exit %d, want 2", args, code)
+		}
+		if stdout.Len() > 0 {
+			t.Errorf("netid %v wrote to stdout: %s", args, stdout.String())
+		}
+	}
+}
+
+func TestRenderConfigMustBeNetworkIdentity(t *testing.T) {
+	dir := t.TempDir() + "/cm.yaml"
+	writeFile(t, dir, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: shop}\n")
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"render", "--config", dir}, strings.NewReader(""), &stdout, &stderr); code != 1 || stdout.Len() > 0 ||
+		!strings.Contains(stderr.String(), "is not a NetworkIdentity") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, a ConfigMap is not a NetworkIdentity", code, stdout.String(), stderr.String())
+	}
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
