@@ -271,3 +271,59 @@ func TestSchemaRefusesWhatNetidRefuses(t *testing.T) {
 		}
 	}
 }
+
+// modelinePrefix starts the first line of a YAML file that tells the YAML
+// language server (editors) which JSON schema the file follows.
+const modelinePrefix = "# yaml-language-server: $schema="
+
+// withoutModeline is data without its first line if that is a modeline.
+func withoutModeline(data []byte) []byte {
+	if rest, ok := bytes.CutPrefix(data, []byte(modelinePrefix)); ok {
+		if _, after, ok := bytes.Cut(rest, []byte("\n")); ok {
+			return after
+		}
+	}
+	return data
+}
+
+// TestExampleConfigsNameTheSchema: every file under examples/ that holds
+// only NetworkIdentities starts with the modeline, and its path leads from
+// the file to schema/networkidentity.json.
+func TestExampleConfigsNameTheSchema(t *testing.T) {
+	want := filepath.Join(repoRoot, "schema", "networkidentity.json")
+	byFile := map[string]int{}
+	for _, c := range findConfigs(t) {
+		if file, _, _ := strings.Cut(c.name, "#"); strings.HasPrefix(file, "examples"+string(filepath.Separator)) {
+			byFile[file]++
+		}
+	}
+	if len(byFile) < 13 {
+		t.Fatalf("found %d example files with a NetworkIdentity, want at least 13", len(byFile))
+	}
+	for file := range byFile {
+		data, err := os.ReadFile(filepath.Join(repoRoot, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs int
+		dec := yamlv3.NewDecoder(bytes.NewReader(data))
+		for {
+			var doc yamlv3.Node
+			if err := dec.Decode(&doc); err != nil {
+				break
+			}
+			docs++
+		}
+		if docs != byFile[file] {
+			continue // other kinds too: the schema cannot be the file's
+		}
+		line, _, _ := strings.Cut(string(data), "\n")
+		path, ok := strings.CutPrefix(line, modelinePrefix)
+		switch {
+		case !ok:
+			t.Errorf("%s: the first line is %q, want %s<relative path of schema/networkidentity.json>", file, line, modelinePrefix)
+		case filepath.Join(repoRoot, filepath.Dir(file), filepath.FromSlash(path)) != want:
+			t.Errorf("%s: the modeline names %s, which is not schema/networkidentity.json from there", file, path)
+		}
+	}
+}
