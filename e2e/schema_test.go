@@ -272,6 +272,73 @@ func TestSchemaRefusesWhatNetidRefuses(t *testing.T) {
 	}
 }
 
+// crdNamespace is where checkCRD dry-runs the configs: their own namespaces
+// do not matter to the schema, and one namespace needs creating only once.
+const crdNamespace = "netid-crd-check"
+
+// checkCRD installs the NetworkIdentity CRD (config/crd/) on the test's API
+// server and dry-runs every config of the examples and the e2e inputs in
+// crdNamespace with strict field validation: the API server must accept
+// each, and refuse an unknown field and a value outside an enum.
+func checkCRD(t *testing.T, k kubeCtl) {
+	crd := filepath.Join(repoRoot, "config", "crd", "netid.dev_networkidentities.yaml")
+	// must fails the test on any warning of the API server.
+	out, _ := k.must(t, nil, "apply", "--server-side", "-f", crd)
+	t.Logf("kubectl apply --server-side:\n%s", out)
+	k.must(t, nil, "wait", "--for=condition=Established", "--timeout=120s", "crd", "networkidentities.netid.dev")
+	// A CRD whose schema is not structural is created but its condition
+	// NonStructuralSchema is set; refuse that too.
+	cond, _ := k.must(t, nil, "get", "crd", "networkidentities.netid.dev", "-o", `jsonpath={.status.conditions[?(@.type=="NonStructuralSchema")].status}`)
+	if strings.TrimSpace(cond) == "True" {
+		t.Fatal("the API server finds the NetworkIdentity CRD's schema not structural")
+	}
+	k.must(t, nil, "create", "namespace", crdNamespace)
+
+	configs := findConfigs(t)
+	var stream bytes.Buffer
+	for _, c := range configs {
+		b, err := yamlv3.Marshal(c.doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := yamlv3.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		meta, ok := doc["metadata"].(map[string]any)
+		if !ok {
+			t.Fatalf("%s: no metadata", c.name)
+		}
+		meta["namespace"] = crdNamespace
+		b, err = yamlv3.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream.WriteString("---\n")
+		stream.Write(b)
+	}
+	out, _ = k.must(t, stream.Bytes(), "create", "--dry-run=server", "--validate=strict", "-f", "-")
+	if n := strings.Count(out, "(server dry run)"); n != len(configs) {
+		t.Errorf("kubectl reported %d NetworkIdentities created (server dry run), want %d:\n%s", n, len(configs), out)
+	}
+	t.Logf("the API server accepts the %d NetworkIdentity configs of %v", len(configs), configDirs)
+
+	base := "apiVersion: netid.dev/v1alpha1\nkind: NetworkIdentity\nmetadata: {name: a, namespace: " + crdNamespace + "}\nspec:\n"
+	for name, c := range map[string]struct{ spec, want string }{
+		"unknown field": {"  tiers: critical\n", `unknown field "spec.tiers"`},
+		"enum":          {"  tier: gold\n", `spec.tier: Unsupported value: "gold"`},
+		"port protocol": {"  egress:\n  - to: {workload: b}\n    ports: [{port: 80, protocol: ICMP}]\n    reason: r\n", `spec.egress[0].ports[0].protocol: Unsupported value: "ICMP"`},
+		"no reason":     {"  egress:\n  - to: {workload: b}\n", `spec.egress[0].reason: Required value`},
+	} {
+		_, stderr, err := k.run(t, []byte(base+c.spec), "create", "--dry-run=server", "--validate=strict", "-f", "-")
+		if err == nil {
+			t.Errorf("%s: the API server accepted it", name)
+		} else if !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: the API server refused it, but not saying %q:\n%s", name, c.want, stderr)
+		}
+	}
+}
+
 // modelinePrefix starts the first line of a YAML file that tells the YAML
 // language server (editors) which JSON schema the file follows.
 const modelinePrefix = "# yaml-language-server: $schema="
