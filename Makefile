@@ -1,7 +1,8 @@
 # netid's build. `make` alone lists the targets.
 #
-# Tools: kustomize is pinned and installed by hack/tools.sh into a cache outside
-# the repository (NETID_TOOLS_DIR, default ~/.cache/netid-tools); kpt is taken
+# Tools: kustomize, controller-gen and kubeconform are pinned and installed by
+# hack/tools.sh into a cache outside the repository (NETID_TOOLS_DIR, default
+# ~/.cache/netid-tools; the last two from the tools module hack/tools); kpt is taken
 # from PATH. The e2e tests (./e2e) drive the real kustomize and kpt binaries on
 # examples/.
 
@@ -23,7 +24,7 @@ GO_BUILD = CGO_ENABLED=0 go build -trimpath -ldflags "-X netid.dev/netid/fn/inte
 # and `make build` never install anything.
 KUSTOMIZE = $$(hack/tools.sh kustomize)
 
-.PHONY: help build test e2e demo golden docs bench lint image clean fuzz
+.PHONY: help build test e2e demo golden docs schema bench lint image clean fuzz
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z0-9_-]*:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,6 +66,11 @@ golden: build ## Regenerate every golden file (review the diff like code).
 
 docs: ## Regenerate docs/rules.md from the rule registry.
 	go run ./fn rules --format markdown > docs/rules.md
+
+# controller-gen is pinned in hack/tools/go.mod and built into the tools cache
+# by hack/tools.sh, like kustomize.
+schema: ## Regenerate the CRD (config/crd/) and the JSON schema (schema/) from krm/v1alpha1.
+	controller_gen="$$(hack/tools.sh controller-gen)"; go run ./hack/schemagen -controller-gen "$$controller_gen"
 
 bench: ## Run the benchmarks (no tests), then netid against a pass-through function (hack/bench.sh).
 	go test -run '^$$' -bench . -benchmem ./...

@@ -47,6 +47,10 @@ const apiserverBuildTimeout = 40 * time.Minute
 //
 //   - crds: the Gateway API, Istio, CiliumNetworkPolicy and Argo Rollouts'
 //     Rollout CRDs are installed;
+//   - networkidentity-crd: netid's own CRD (config/crd/) is installed, every
+//     example NetworkIdentity config passes `kubectl create --dry-run=server
+//     --validate=strict`, and an unknown field or a value outside an enum is
+//     refused (checkCRD);
 //   - corpus: each case of the edge-case corpus (e2e/testdata/apiserver-corpus:
 //     names at their limits, the longest reasons, many flows, IPv6 blocks,
 //     every kind netid emits) is rendered by netid, its Namespaces created
@@ -95,6 +99,7 @@ func TestAPIServerAcceptsExamples(t *testing.T) {
 		run  func(t *testing.T)
 	}{
 		{"crds", true, func(t *testing.T) { installCRDs(t, k) }},
+		{"networkidentity-crd", false, func(t *testing.T) { checkCRD(t, k) }},
 		{"corpus", false, func(t *testing.T) { checkCorpus(t, k) }},
 		{"namespaces", true, func(t *testing.T) {
 			nss := byKind("Namespace")

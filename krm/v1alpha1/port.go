@@ -10,6 +10,17 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
+// The CRD's schema for PortRef (these markers): a structural schema cannot
+// say "an integer, a string or this object", because types may not be set
+// inside anyOf or oneOf (only the int-or-string pair may). So the node is
+// left untyped and keeps its unknown fields: the API server checks the object
+// form's port and protocol but lets any scalar and any other key pass.
+// netid's decoder (UnmarshalJSON) is strict, and the JSON schema
+// schema/networkidentity.json, derived by hack/schemagen, states the exact union.
+//
+// +kubebuilder:validation:Type=""
+// +kubebuilder:pruning:PreserveUnknownFields
+
 // PortRef names a port of the callee: a Service port name ("grpc"), a port
 // number (443), or an object with a protocol ({port: 443, protocol: TCP}).
 // Names and numbers resolve against the callee's Service ports first and its
@@ -18,6 +29,7 @@ type PortRef struct {
 	// Port is the port name or number.
 	Port intstr.IntOrString `json:"port"`
 	// Protocol is TCP, UDP or SCTP (default: the Service port's protocol, else TCP).
+	// +kubebuilder:validation:Enum=TCP;UDP;SCTP
 	Protocol corev1.Protocol `json:"protocol,omitempty"`
 }
 

@@ -4,6 +4,13 @@
 // The contract lives in docs/config.md; this package is its typed form, with
 // defaulting (defaults.go) and validation (validation.go), and is importable by
 // other tools that want to read or write NetworkIdentity objects.
+//
+// The +kubebuilder markers in this package are comments that controller-gen
+// reads to generate the CRD config/crd/netid.dev_networkidentities.yaml and,
+// from it, the JSON schema schema/networkidentity.json (make schema).
+//
+// +groupName=netid.dev
+// +versionName=v1alpha1
 package v1alpha1
 
 import (
@@ -25,6 +32,9 @@ const (
 // NetworkIdentity declares the network and identity policy of one workload.
 // Example: metadata.name "checkoutservice" in namespace "shop" governs the
 // Deployment "checkoutservice" in "shop".
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:resource:scope=Namespaced,path=networkidentities,singular=networkidentity,shortName=netid
 type NetworkIdentity struct {
 	metav1.TypeMeta `json:",inline"`
 	// Standard object metadata. The name names the workload unless spec.workload
@@ -79,6 +89,8 @@ type Spec struct {
 }
 
 // Tier is the architecture-schema tier of a workload.
+//
+// +kubebuilder:validation:Enum=critical;standard
 type Tier string
 
 // Tiers.
@@ -88,6 +100,8 @@ const (
 )
 
 // Mode says whether violations fail the render.
+//
+// +kubebuilder:validation:Enum=enforce;audit
 type Mode string
 
 // Modes.
@@ -97,6 +111,8 @@ const (
 )
 
 // CNI names a network plugin, which decides the policy features available.
+//
+// +kubebuilder:validation:Enum=generic;calico;cilium;antrea
 type CNI string
 
 // Network plugins.
@@ -217,12 +233,16 @@ type Rule struct {
 // PodSecurity holds the Pod Security Standards levels of a namespace.
 type PodSecurity struct {
 	// Enforce level: privileged, baseline or restricted (default restricted).
+	// +kubebuilder:validation:Enum=privileged;baseline;restricted
 	Enforce string `json:"enforce,omitempty"`
 	// Audit level (default restricted).
+	// +kubebuilder:validation:Enum=privileged;baseline;restricted
 	Audit string `json:"audit,omitempty"`
 	// Warn level (default restricted).
+	// +kubebuilder:validation:Enum=privileged;baseline;restricted
 	Warn string `json:"warn,omitempty"`
 	// Version of the standards: "latest" (default) or "v1.N".
+	// +kubebuilder:validation:Pattern=`^(latest|v1\.(0|[1-9][0-9]*))$`
 	Version string `json:"version,omitempty"`
 }
 
@@ -236,6 +256,8 @@ type Registry struct {
 }
 
 // RegistryAuth is the kind of registry credential.
+//
+// +kubebuilder:validation:Enum=short-lived;node-identity;static
 type RegistryAuth string
 
 // Registry credential kinds.
@@ -250,6 +272,7 @@ type Mesh struct {
 	// Provider is istio, linkerd or none.
 	Provider MeshProvider `json:"provider,omitempty"`
 	// MTLS is STRICT or PERMISSIVE (default STRICT for istio and linkerd).
+	// +kubebuilder:validation:Enum=STRICT;PERMISSIVE
 	MTLS string `json:"mtls,omitempty"`
 	// EastWest, with provider none, states the east-west encryption decision
 	// (free text, like a flow's reason).
@@ -265,6 +288,8 @@ type Mesh struct {
 }
 
 // MeshRedirect is how a mesh captures the pods' traffic.
+//
+// +kubebuilder:validation:Enum=cni;init-container;ambient
 type MeshRedirect string
 
 // Traffic redirection modes.
@@ -275,6 +300,8 @@ const (
 )
 
 // MeshProvider names a service mesh.
+//
+// +kubebuilder:validation:Enum=istio;linkerd;none
 type MeshProvider string
 
 // Mesh providers.
@@ -307,6 +334,8 @@ type Exposure struct {
 }
 
 // RouteKind is the kind of Gateway API route netid generates.
+//
+// +kubebuilder:validation:Enum=HTTPRoute;GRPCRoute;TLSRoute;TCPRoute
 type RouteKind string
 
 // Route kinds (all gateway.networking.k8s.io/v1, standard channel, in
