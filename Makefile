@@ -74,5 +74,9 @@ image: build ## Build the container image netid:dev from bin/netid.
 apiserver: ## Build the pinned kube-apiserver, etcd and kubectl into the tools cache
 	hack/apiserver.sh build
 
+.PHONY: argocd
+argocd: ## Build the pinned argocd-cmp-server and its test client into the tools cache
+	hack/argocd.sh build
+
 clean: ## Remove build output.
 	rm -rf bin/
