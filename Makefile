@@ -88,5 +88,9 @@ image: build ## Build the image ghcr.io/netid-dev/netid (IMAGE), tagged VERSION 
 apiserver: ## Build the pinned kube-apiserver, etcd and kubectl into the tools cache
 	hack/apiserver.sh build
 
+.PHONY: argocd
+argocd: ## Build the pinned argocd-cmp-server and its test client into the tools cache
+	hack/argocd.sh build
+
 clean: ## Remove build output.
 	rm -rf bin/
