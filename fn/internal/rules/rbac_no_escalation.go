@@ -49,7 +49,6 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"netid.dev/netid/fn/internal/finding"
-	"netid.dev/netid/krm/v1alpha1"
 )
 
 var rbacNoEscalation = register(&Rule{
@@ -58,16 +57,7 @@ var rbacNoEscalation = register(&Rule{
 	Rationale:   "Some permissions are worth more than they say: escalate, bind and impersonate, ServiceAccount tokens, exec, attach and port-forward into pods, the kubelet's nodes/proxy, write access to RBAC, admission webhooks or certificate signing, and hostPath PersistentVolumes each let their holder take permissions or data it was never granted (Kubernetes \"RBAC good practices\"). Wildcards count, so an exception for rbac-no-wildcard does not open these paths unseen.",
 	Remediation: "Remove the verb or resource that opens the escalation path (move the task to a controller that owns it), or record an exception for rbac-no-escalation with its ADR in the owning workload's NetworkIdentity.",
 	Severity:    finding.Error,
-	Check: func(s *Stream) []Violation {
-		var out []Violation
-		for _, r := range s.Roles {
-			out = append(out, escalations(r.Ref, r.Typed.Rules, false, s.OwnerOf(r.Ref.Namespace, r.Typed.ObjectMeta))...)
-		}
-		for _, r := range s.ClusterRoles {
-			out = append(out, escalations(r.Ref, r.Typed.Rules, true, s.OwnerOf(r.Typed.Labels[v1alpha1.WorkloadNamespaceLabel], r.Typed.ObjectMeta))...)
-		}
-		return out
-	},
+	Check:       func(s *Stream) []Violation { return s.roleRules(escalations) },
 })
 
 // grant is a set of requests: every verb on every resource of one API

@@ -26,7 +26,6 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"netid.dev/netid/fn/internal/finding"
-	"netid.dev/netid/krm/v1alpha1"
 )
 
 var rbacNoWildcard = register(&Rule{
@@ -36,14 +35,9 @@ var rbacNoWildcard = register(&Rule{
 	Remediation: "Replace each \"*\" (also inside a value such as \"pods/*\" or \"*/scale\") with the verbs, resources, subresources and API groups the workload needs, or record an exception with its ADR.",
 	Severity:    finding.Error,
 	Check: func(s *Stream) []Violation {
-		var out []Violation
-		for _, r := range s.Roles {
-			out = append(out, wildcards(r.Ref, r.Typed.Rules, s.OwnerOf(r.Ref.Namespace, r.Typed.ObjectMeta))...)
-		}
-		for _, r := range s.ClusterRoles {
-			out = append(out, wildcards(r.Ref, r.Typed.Rules, s.OwnerOf(r.Typed.Labels[v1alpha1.WorkloadNamespaceLabel], r.Typed.ObjectMeta))...)
-		}
-		return out
+		return s.roleRules(func(ref finding.Object, rules []rbacv1.PolicyRule, _ bool, owners []string) []Violation {
+			return wildcards(ref, rules, owners)
+		})
 	},
 })
 

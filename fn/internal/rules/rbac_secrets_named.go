@@ -20,7 +20,6 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"netid.dev/netid/fn/internal/finding"
-	"netid.dev/netid/krm/v1alpha1"
 )
 
 var rbacSecretsNamed = register(&Rule{
@@ -30,14 +29,9 @@ var rbacSecretsNamed = register(&Rule{
 	Remediation: "List the Secrets the workload reads in resourceNames and grant only get (or update/patch on those names), never list, watch, deletecollection or \"*\".",
 	Severity:    finding.Error,
 	Check: func(s *Stream) []Violation {
-		var out []Violation
-		for _, r := range s.Roles {
-			out = append(out, rbacSecretsNamedRules(r.Ref, r.Typed.Rules, s.OwnerOf(r.Ref.Namespace, r.Typed.ObjectMeta))...)
-		}
-		for _, r := range s.ClusterRoles {
-			out = append(out, rbacSecretsNamedRules(r.Ref, r.Typed.Rules, s.OwnerOf(r.Typed.Labels[v1alpha1.WorkloadNamespaceLabel], r.Typed.ObjectMeta))...)
-		}
-		return out
+		return s.roleRules(func(ref finding.Object, rules []rbacv1.PolicyRule, _ bool, owners []string) []Violation {
+			return rbacSecretsNamedRules(ref, rules, owners)
+		})
 	},
 })
 

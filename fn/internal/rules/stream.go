@@ -485,3 +485,18 @@ func decode[T any](n *yaml.RNode, ref finding.Object) (*Object[T], error) {
 
 // decodeInto reads a manifest loosely (the API server owns its schema).
 func decodeInto(n *yaml.RNode, v any) error { return yamlconv.FromNode(n, v) }
+
+// roleRules judges the rules of every Role and ClusterRole of the stream with
+// check, which gets the object, its rules, whether it is cluster-wide and the
+// governed workloads it belongs to (a Role by its namespace, a ClusterRole by
+// netid's workload-namespace label).
+func (s *Stream) roleRules(check func(ref finding.Object, rules []rbacv1.PolicyRule, cluster bool, owners []string) []Violation) []Violation {
+	var out []Violation
+	for _, r := range s.Roles {
+		out = append(out, check(r.Ref, r.Typed.Rules, false, s.OwnerOf(r.Ref.Namespace, r.Typed.ObjectMeta))...)
+	}
+	for _, r := range s.ClusterRoles {
+		out = append(out, check(r.Ref, r.Typed.Rules, true, s.OwnerOf(r.Typed.Labels[v1alpha1.WorkloadNamespaceLabel], r.Typed.ObjectMeta))...)
+	}
+	return out
+}
