@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/process"
 	"netid.dev/netid/fn/internal/yamlconv"
@@ -55,7 +54,7 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	res := process.Render(items, fc, process.Options{})
 	res.Findings.Write(stderr)
 	if res.Findings.HasErrors() {
-		fmt.Fprintf(stderr, "netid render: refused to render: %d error(s); nothing written\n", countErrors(res))
+		fmt.Fprintf(stderr, "netid render: refused to render: %d error(s); nothing written\n", res.Findings.Errors())
 		return 1
 	}
 	var buf bytes.Buffer
@@ -68,16 +67,6 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-func countErrors(res process.Output) int {
-	n := 0
-	for _, f := range res.Findings {
-		if f.Severity == finding.Error {
-			n++
-		}
-	}
-	return n
 }
 
 // readInputWithConfigs is readInput plus the NetworkIdentity configs under

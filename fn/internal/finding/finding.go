@@ -123,6 +123,17 @@ func (f Finding) String() string {
 // List is an ordered collection of findings.
 type List []Finding
 
+// Errors counts the findings that are errors.
+func (l List) Errors() int {
+	n := 0
+	for _, f := range l {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
 // HasErrors reports whether any finding is an error.
 func (l List) HasErrors() bool {
 	for _, f := range l {

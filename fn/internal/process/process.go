@@ -166,7 +166,7 @@ func Run(in io.Reader, out, stderr io.Writer, opts Options) (code int) {
 	res := Render(items, rw.FunctionConfig, opts)
 	res.Findings.Write(stderr)
 	if res.Findings.HasErrors() {
-		fmt.Fprintf(stderr, "netid: refused to render: %d error(s)\n", countErrors(res.Findings))
+		fmt.Fprintf(stderr, "netid: refused to render: %d error(s)\n", res.Findings.Errors())
 		refuse(out, stderr, res.Findings)
 		return 1
 	}
@@ -350,14 +350,4 @@ func toNode(rs framework.Results) (*yaml.RNode, error) {
 		return nil, err
 	}
 	return yaml.Parse(string(b))
-}
-
-func countErrors(l finding.List) int {
-	n := 0
-	for _, f := range l {
-		if f.Severity == finding.Error {
-			n++
-		}
-	}
-	return n
 }
