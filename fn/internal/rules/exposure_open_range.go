@@ -18,6 +18,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -27,6 +28,9 @@ var exposureOpenRange = register(&Rule{
 	Rationale:   "A LoadBalancer without loadBalancerSourceRanges, or with 0.0.0.0/0 or ::/0, and a NodePort whose declared ranges are open, take connections from the whole Internet: scanners find them within minutes. That can be the intent (a public endpoint), but then it is a decision a reviewer signs, not a default.",
 	Remediation: "Set the client address blocks in spec.exposure.loadBalancer or nodePort sourceRanges (and the LoadBalancer Service's spec.loadBalancerSourceRanges to the same), or record the decision to serve every address as an exception for exposure-open-range with its ADR.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.NSACISAControl("Network separation and hardening"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, svc := range s.Services {

@@ -28,6 +28,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/krm/v1alpha1"
 )
@@ -42,6 +43,10 @@ var exposureUndeclared = register(&Rule{
 	Rationale:   "Exposure outside the cluster is the largest change to a workload's attack surface; made by a Service type, externalIPs, an Ingress or a route that nobody declared, it escapes review, and no NetworkPolicy admits its traffic, so it is either broken or held open by a hand-written policy. Each kind carries its traffic from other sources (controller pods, load balancer or node addresses), so a declared Ingress does not make a LoadBalancer Service safe or working; a plain-HTTP Ingress sends what it carries in the clear.",
 	Remediation: "Declare the path by its kind in spec.exposure of the NetworkIdentity of the workload behind the Service (loadBalancer or nodePort naming the Service with its sourceRanges, ingress with a tlsSecret or a plainReason, gateway with the route's kind), or remove the Service type, externalIPs, Ingress or route.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.NSACISAControl("Network separation and hardening"),
+		controls.NISTControl("4.3.3"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		judge := func(ref finding.Object, meta metav1.ObjectMeta, field, what, ns, svc string, need exposureNeed) bool {

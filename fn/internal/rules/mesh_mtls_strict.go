@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/krm/v1alpha1"
 )
@@ -27,6 +28,9 @@ var meshMTLSStrict = register(&Rule{
 	Rationale:   "NetworkPolicies say which pods may connect, not who is really speaking or whether the bytes can be read on the wire; STRICT mutual TLS authenticates both ends and encrypts the flow, while PERMISSIVE or DISABLE quietly accepts plaintext, and an unstated posture means nobody decided.",
 	Remediation: "Set spec.mesh in the NetworkIdentity (provider istio or linkerd with mtls STRICT, or provider none with the eastWest encryption decision), and set PeerAuthentication mtls modes to STRICT.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.NSACISAControl("Network separation and hardening > Encryption"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, k := range s.DeclaredKeys() {

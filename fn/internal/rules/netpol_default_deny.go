@@ -15,6 +15,7 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -24,6 +25,12 @@ var netpolDefaultDeny = register(&Rule{
 	Rationale:   "Kubernetes allows all traffic to and from a pod that no NetworkPolicy selects; without a namespace-wide deny, any pod added later, or any flow not covered by an allow policy, is wide open.",
 	Remediation: "Add a NetworkIdentity for the namespace's workloads (netid then emits default-deny), or a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.CISControl("5.3.2"),
+		controls.NSACISAControl("Network separation and hardening > Network policies"),
+		controls.NISTControl("4.3.3"),
+		controls.NISTControl("4.4.2"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, w := range s.WorkloadNamespaces() {

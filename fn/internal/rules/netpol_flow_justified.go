@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/krm/v1alpha1"
 )
@@ -22,6 +23,10 @@ var netpolFlowJustified = register(&Rule{
 	Rationale:   "An allow policy whose peer and purpose are not written down cannot be reviewed or removed safely: nobody can tell whether the flow is still needed, or who asked for it.",
 	Remediation: "Declare the flow in the workload's NetworkIdentity with a reason (netid annotates the policy), or add the netid.dev/peer and netid.dev/reason annotations to the policy.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.NSACISAControl("Network separation and hardening > Network policies"),
+		controls.NISTControl("4.3.3"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, p := range s.NetworkPolicies {

@@ -17,6 +17,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -26,6 +27,11 @@ var netpolNoAllowAll = register(&Rule{
 	Rationale:   "A rule without peers, or a peer with an empty podSelector or namespaceSelector, undoes default-deny for a whole namespace or the whole cluster: any pod added later, including a compromised one, gets the flow without anyone having declared it.",
 	Remediation: "Give each ingress rule a from and each egress rule a to whose peers select the calling or called workload by its labels, with a namespaceSelector on kubernetes.io/metadata.name for another namespace.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.NSACISAControl("Network separation and hardening > Network policies"),
+		controls.NISTControl("4.3.3"),
+		controls.NISTControl("4.4.2"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, p := range s.NetworkPolicies {

@@ -16,6 +16,7 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/krm/v1alpha1"
 )
@@ -26,6 +27,10 @@ var netpolNoOpenCIDR = register(&Rule{
 	Rationale:   "An ipBlock of prefix length 0 allows every address, in the cluster and on the Internet; it is the usual path for data exfiltration and command-and-control, so it needs a reason a reviewer can read, and except lists do not make it narrow.",
 	Remediation: "Narrow the cidr to the addresses the workload talks to, or state why it needs every address in the policy's netid.dev/reason annotation (the reason of the declared flow).",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.NSACISAControl("Network separation and hardening > Network policies"),
+		controls.NISTControl("4.4.2"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, p := range s.NetworkPolicies {

@@ -27,6 +27,7 @@ var netpolReasonWritten = register(&Rule{
 	Rationale:   "netid init drafts flows from what the manifests show, with a placeholder reason. A flow is only reviewed once someone has said why it exists; until then it is a guess about the application, not a decision.",
 	Remediation: "Replace the \"netid init:\" placeholder with why the flow (or permission, exception, encryption decision) is needed, or remove the entry if it is not.",
 	Severity:    finding.Error,
+	NoControl:   "A reason is netid's own requirement on its declarations; none of the three documents asks that each flow's justification be written by a person. The flows themselves are evidenced by netpol-flow-justified and proof-connectivity.",
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, key := range s.DeclaredKeys() {

@@ -18,6 +18,7 @@ var objectConflict = register(&Rule{
 	Rationale:   "Two objects with one identity cannot both be applied: kustomize refuses the duplicate, and keeping either one silently drops the other's intent, a hand-written policy shadowing the declared one or the other way round.",
 	Remediation: "Remove or rename the user object, or express its intent in the workload's NetworkIdentity so netid generates it.",
 	Severity:    finding.Error,
+	NoControl:   "It guards the integrity of netid's own render (one object silently replacing another), which no control of the three documents addresses.",
 	Check: func(s *Stream) []Violation {
 		return append([]Violation(nil), s.Conflicts...)
 	},

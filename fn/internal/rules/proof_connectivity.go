@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -29,6 +30,11 @@ var proofConnectivity = register(&Rule{
 	Rationale:   "Each policy can look right and the set still be wrong: a user policy that opens more, a selector that also matches a clone in another namespace, a named port the callee does not have. Only the computed matrix over the whole stream shows what the cluster will enforce.",
 	Remediation: "Remove or narrow the policy that opens the undeclared flow, or declare the flow (with its reason) in the NetworkIdentity; for a blocked declared flow, check the callee's ports and labels and any user policy that shadows the generated one.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.NSACISAControl("Network separation and hardening > Network policies"),
+		controls.NISTControl("4.3.3"),
+		controls.NISTControl("4.4.2"),
+	},
 	Check: func(s *Stream) []Violation {
 		if s.Plan == nil {
 			return nil

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"strings"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/proof/rbac"
 )
@@ -26,6 +27,11 @@ var proofRBAC = register(&Rule{
 	Rationale:   "Least privilege is a property of all bindings together: a RoleBinding or ClusterRoleBinding written elsewhere, a group subject or an aggregated ClusterRole can hand a workload's identity permissions its declaration never asked for.",
 	Remediation: "Remove the binding that grants the extra permissions, or declare them (with a reason) in the workload's identity.rules or identity.clusterRules.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.CISControl("5.1.1"),
+		controls.NSACISAControl("Authentication and authorization > Role-based access control"),
+		controls.NISTControl("4.3.1"),
+	},
 	Check: func(s *Stream) []Violation {
 		if s.Plan == nil {
 			return nil

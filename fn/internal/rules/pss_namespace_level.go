@@ -21,6 +21,7 @@ import (
 
 	"k8s.io/pod-security-admission/api"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/pss"
 )
@@ -31,6 +32,11 @@ var pssNamespaceLevel = register(&Rule{
 	Rationale:   "Pod Security Admission judges pods against the level its namespace's labels name; without them, or below restricted, a pod that runs as root, escalates privileges or keeps capabilities is admitted without a word, however carefully today's templates are written.",
 	Remediation: "Label the workload's Namespace pod-security.kubernetes.io/enforce, audit and warn: restricted (netid emits the Namespace so), or record an exception with its ADR. An enforce level lowered to what the namespace's templates excepted from pss-pod-template need (netid does it, with a warning) is accepted; lower is not.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.CISControl("5.2.1"),
+		controls.NSACISAControl("Kubernetes Pod security > Pod security enforcement"),
+		controls.NISTControl("4.4.3"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, w := range s.WorkloadNamespaces() {

@@ -21,6 +21,7 @@ import (
 
 	"k8s.io/pod-security-admission/api"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/pss"
 )
@@ -31,6 +32,24 @@ var pssPodTemplate = register(&Rule{
 	Rationale:   "A pod the namespace's PodSecurity admission rejects fails only at deploy time, as a ReplicaSet event nobody reads; judged here with the same upstream checks, it fails the render with the container and field at fault.",
 	Remediation: "Set the pod and container securityContext fields the message names (runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL], seccompProfile.type: RuntimeDefault, no host namespaces, ports or paths).",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.CISControl("5.2.2"),
+		controls.CISControl("5.2.3"),
+		controls.CISControl("5.2.4"),
+		controls.CISControl("5.2.5"),
+		controls.CISControl("5.2.6"),
+		controls.CISControl("5.2.7"),
+		controls.CISControl("5.2.8"),
+		controls.CISControl("5.2.9"),
+		controls.CISControl("5.2.10"),
+		controls.CISControl("5.2.11"),
+		controls.CISControl("5.2.12"),
+		controls.CISControl("5.2.13"),
+		controls.CISControl("5.6.2"),
+		controls.CISControl("5.6.3"),
+		controls.NSACISAControl("Kubernetes Pod security > Pod security enforcement"),
+		controls.NISTControl("4.4.3"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, w := range s.Workloads {

@@ -22,6 +22,7 @@ var rbacClusterRoleReason = register(&Rule{
 	Rationale:   "A ClusterRole grants across every namespace, or is the template a RoleBinding reuses anywhere; a reviewer cannot judge whether a Role would have done without the reason, and an unexplained ClusterRole outlives the need that created it.",
 	Remediation: "Annotate the ClusterRole with netid.dev/reason saying why namespaced permissions do not suffice (netid writes each identity.clusterRules reason there), or replace it with a Role.",
 	Severity:    finding.Error,
+	NoControl:   "The documents ask for least privilege, which rbac-no-wildcard, rbac-no-escalation, rbac-secrets-named and proof-rbac evidence; none asks that a ClusterRole state why it is cluster-wide.",
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, r := range s.ClusterRoles {

@@ -19,6 +19,7 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/krm/v1alpha1"
 )
@@ -29,6 +30,10 @@ var rbacNoDefaultServiceAccount = register(&Rule{
 	Rationale:   "The default ServiceAccount is shared by every pod of its namespace that names no other, including pods added later; a workload running as it cannot be told apart from its neighbours in audit logs or mesh identities, and a permission bound to it is granted to all of them.",
 	Remediation: "Set spec.template.spec.serviceAccountName to a dedicated ServiceAccount (netid's identity.serviceAccount emits one) and bind permissions to that ServiceAccount, not to \"default\".",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.CISControl("5.1.5"),
+		controls.NSACISAControl("Authentication and authorization > Role-based access control"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, w := range s.Workloads {

@@ -48,6 +48,7 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -57,7 +58,17 @@ var rbacNoEscalation = register(&Rule{
 	Rationale:   "Some permissions are worth more than they say: escalate, bind and impersonate, ServiceAccount tokens, exec, attach and port-forward into pods, the kubelet's nodes/proxy, write access to RBAC, admission webhooks or certificate signing, and hostPath PersistentVolumes each let their holder take permissions or data it was never granted (Kubernetes \"RBAC good practices\"). Wildcards count, so an exception for rbac-no-wildcard does not open these paths unseen.",
 	Remediation: "Remove the verb or resource that opens the escalation path (move the task to a controller that owns it), or record an exception for rbac-no-escalation with its ADR in the owning workload's NetworkIdentity.",
 	Severity:    finding.Error,
-	Check:       func(s *Stream) []Violation { return s.roleRules(escalations) },
+	Controls: []controls.Control{
+		controls.CISControl("5.1.8"),
+		controls.CISControl("5.1.9"),
+		controls.CISControl("5.1.10"),
+		controls.CISControl("5.1.11"),
+		controls.CISControl("5.1.12"),
+		controls.CISControl("5.1.13"),
+		controls.NSACISAControl("Authentication and authorization > Role-based access control"),
+		controls.NISTControl("4.3.1"),
+	},
+	Check: func(s *Stream) []Violation { return s.roleRules(escalations) },
 })
 
 // grant is a set of requests: every verb on every resource of one API

@@ -25,6 +25,7 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -34,6 +35,11 @@ var rbacNoWildcard = register(&Rule{
 	Rationale:   "A \"*\" grants every current and future verb, resource or API group, including escalation paths such as secrets, pods/exec and RBAC itself; \"*/scale\" grants a subresource of every resource, and \"pods/*\", which the API server does not expand, reads as pods/exec, pods/attach and pods/portforward to a reviewer. Least privilege needs each permission named.",
 	Remediation: "Replace each \"*\" (also inside a value such as \"pods/*\" or \"*/scale\") with the verbs, resources, subresources and API groups the workload needs, or record an exception with its ADR.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.CISControl("5.1.3"),
+		controls.NSACISAControl("Authentication and authorization > Role-based access control"),
+		controls.NISTControl("4.3.1"),
+	},
 	Check: func(s *Stream) []Violation {
 		return s.roleRules(func(ref finding.Object, rules []rbacv1.PolicyRule, _ bool, owners []string) []Violation {
 			return wildcards(ref, rules, owners)

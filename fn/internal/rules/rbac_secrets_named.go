@@ -19,6 +19,7 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -28,6 +29,11 @@ var rbacSecretsNamed = register(&Rule{
 	Rationale:   "Reading one Secret is reading a credential; a rule on all Secrets of a namespace, or one that lists or watches them, hands over every credential there, including ServiceAccount tokens and other workloads' keys, and any Secret added later.",
 	Remediation: "List the Secrets the workload reads in resourceNames and grant only get (or update/patch on those names), never list, watch, deletecollection or \"*\".",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.CISControl("5.1.2"),
+		controls.NSACISAControl("Authentication and authorization > Role-based access control"),
+		controls.NISTControl("4.3.1"),
+	},
 	Check: func(s *Stream) []Violation {
 		return s.roleRules(func(ref finding.Object, rules []rbacv1.PolicyRule, _ bool, owners []string) []Violation {
 			return rbacSecretsNamedRules(ref, rules, owners)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 )
 
@@ -26,6 +27,16 @@ type Rule struct {
 	// Severity of a violation before exceptions and audit mode (Error for every
 	// rule today).
 	Severity finding.Severity
+	// Controls are the published controls the rule evidences, from the
+	// catalog of fn/internal/controls, e.g. CIS Kubernetes Benchmark 5.1.3
+	// for rbac-no-wildcard. Its findings carry them as result tags, and the
+	// report and docs/rules.md list them. Only a control the rule genuinely
+	// carries out belongs here: none is better than a loose fit.
+	Controls []controls.Control
+	// NoControl says why no published control fits, for a rule whose
+	// Controls are empty, e.g. "It guards the integrity of netid's own
+	// render…": every rule's mapping is a decision, never an omission.
+	NoControl string
 	// Check finds the violations in a stream. It must be pure.
 	Check func(*Stream) []Violation
 }
@@ -78,6 +89,20 @@ func (r *Rule) wellFormed() error {
 		return fmt.Errorf("rule %q: severity must be error or warning", r.ID)
 	case r.Check == nil:
 		return fmt.Errorf("rule %q: no check", r.ID)
+	case len(r.Controls) == 0 && strings.TrimSpace(r.NoControl) == "":
+		return fmt.Errorf("rule %q: no control mapping decided: list the published controls it evidences in Controls, or say in NoControl why none fits", r.ID)
+	case len(r.Controls) > 0 && r.NoControl != "":
+		return fmt.Errorf("rule %q: both Controls and NoControl: a rule either evidences controls or says why none fits", r.ID)
+	}
+	seen := map[string]bool{}
+	for _, c := range r.Controls {
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("rule %q: %w", r.ID, err)
+		}
+		if seen[c.String()] {
+			return fmt.Errorf("rule %q: control %s listed twice", r.ID, c)
+		}
+		seen[c.String()] = true
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ var registryPullSecretScope = register(&Rule{
 	Rationale:   "A pull secret is for the kubelet: on the default ServiceAccount it is handed to every pod of the namespace, and mounted as a volume it is readable by the container, so any compromise of the workload leaks a registry credential that may push as well as pull.",
 	Remediation: "Remove imagePullSecrets from the default ServiceAccount and list the pull secret on each workload's own ServiceAccount or pod template (netid's registry.pullSecret), and drop any volume that mounts it.",
 	Severity:    finding.Error,
+	NoControl:   "No control of the three documents governs where an image pull credential is attached (the default ServiceAccount) or whether a container can read it; registry-static-credentials evidences the controls on registry credentials.",
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, sa := range s.ServiceAccounts {

@@ -13,6 +13,7 @@ package rules
 import (
 	corev1 "k8s.io/api/core/v1"
 
+	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/krm/v1alpha1"
 )
@@ -23,6 +24,10 @@ var registryStaticCredentials = register(&Rule{
 	Rationale:   "A static registry credential never expires, so a leak (from git history, a rendered artifact or a pod that mounts it) is usable until someone notices and rotates it; committed to the manifests, it is readable by everyone who can read the repository.",
 	Remediation: "Set spec.registry.auth to short-lived or node-identity, and create registry Secrets out of band (an external secret store or a kubelet credential provider), referencing them only by name.",
 	Severity:    finding.Error,
+	Controls: []controls.Control{
+		controls.CISControl("5.4.2"),
+		controls.NISTControl("4.2.3"),
+	},
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, k := range s.DeclaredKeys() {
