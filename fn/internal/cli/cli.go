@@ -247,7 +247,7 @@ func readPath(p string) ([]*yaml.RNode, error) {
 
 func listRules(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("rules", rulesUsage, stderr)
-	format := fs.String("format", "text", "text or markdown")
+	format := fs.String("format", "text", "text, markdown or json")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -256,8 +256,15 @@ func listRules(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, rules.Text())
 	case "markdown":
 		fmt.Fprint(stdout, rules.Markdown())
+	case "json":
+		out, err := rules.JSON()
+		if err != nil {
+			fmt.Fprintf(stderr, "netid rules: %v\n", err)
+			return 1
+		}
+		stdout.Write(out)
 	default:
-		fmt.Fprintf(stderr, "netid rules: unknown format %q (text or markdown)\n", *format)
+		fmt.Fprintf(stderr, "netid rules: unknown format %q (text, markdown or json)\n", *format)
 		return 2
 	}
 	return 0

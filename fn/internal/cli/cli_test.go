@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -71,5 +72,56 @@ func writeFile(t *testing.T, path, data string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// `netid rules` shows each rule's controls in every format.
+func TestRulesShowControls(t *testing.T) {
+	run := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := Main(append([]string{"rules"}, args...), strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Fatalf("netid rules %v: exit %d: %s", args, code, stderr.String())
+		}
+		return stdout.String()
+	}
+	text := run()
+	if !strings.Contains(text, "rbac-no-wildcard                   error   RBAC rules name their verbs, resources and API groups\n    CIS v1.11: 5.1.3\n") {
+		t.Errorf("netid rules does not list rbac-no-wildcard's CIS control under it:\n%s", text)
+	}
+	if !strings.Contains(text, "object-conflict") || !strings.Contains(text, "    no published control: ") {
+		t.Errorf("netid rules does not say which rules evidence no published control:\n%s", text)
+	}
+	md := run("--format", "markdown")
+	for _, s := range []string{"- CIS 5.1.3: Minimize wildcard use in Roles and ClusterRoles\n", "## Compliance controls", "| 5.3.2 | Ensure that all Namespaces have NetworkPolicies defined | [`netpol-default-deny`](#netpol-default-deny) |"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("netid rules --format markdown lacks %q", s)
+		}
+	}
+	var doc struct {
+		Frameworks []struct{ Key, Version string }
+		Rules      []struct {
+			ID        string
+			Controls  []struct{ Framework, ID, Title string }
+			NoControl string
+		}
+	}
+	if err := json.Unmarshal([]byte(run("--format", "json")), &doc); err != nil {
+		t.Fatalf("netid rules --format json: %v", err)
+	}
+	if len(doc.Frameworks) != 3 || doc.Frameworks[0].Key != "cis" || doc.Frameworks[0].Version != "v1.11" {
+		t.Errorf("json frameworks = %+v", doc.Frameworks)
+	}
+	found := false
+	for _, r := range doc.Rules {
+		if len(r.Controls) == 0 && r.NoControl == "" {
+			t.Errorf("json rule %s has neither controls nor noControl", r.ID)
+		}
+		for _, c := range r.Controls {
+			found = found || (r.ID == "netpol-default-deny" && c.Framework == "nist-800-190" && c.ID == "4.3.3" && c.Title == "Poorly separated inter-container network traffic")
+		}
+	}
+	if !found {
+		t.Errorf("json does not map netpol-default-deny to NIST SP 800-190 4.3.3")
 	}
 }

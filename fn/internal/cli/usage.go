@@ -25,8 +25,9 @@ Usage:
                              existing app (manifests on stdin or under PATH) that has
                              none, each with a placeholder reason that netid refuses
                              until a person rewrites it
-  netid rules [--format text|markdown]
-                             list the rules netid enforces (markdown: docs/rules.md)
+  netid rules [--format text|markdown|json]
+                             list the rules netid enforces and the published
+                             controls each evidences (markdown: docs/rules.md)
   netid version              print the version
   netid help [COMMAND]       this text, or a command's (also: netid COMMAND --help)
 
@@ -93,9 +94,11 @@ environment, arguments and commands, each with a placeholder reason that netid
 refuses until a person rewrites it. The drafts go to stdout.
 `
 
-const rulesUsage = `Usage: netid rules [--format text|markdown]
+const rulesUsage = `Usage: netid rules [--format text|markdown|json]
 
-List the rules netid enforces (markdown: docs/rules.md).
+List the rules netid enforces, each with the published controls it evidences
+(CIS Kubernetes Benchmark, NSA/CISA Kubernetes Hardening Guidance, NIST SP
+800-190) or why it evidences none (markdown: docs/rules.md).
 
 Flags:
 `

@@ -24,6 +24,7 @@ package controls
 var cisFramework = Framework{
 	Key:        CIS,
 	Name:       "CIS Kubernetes Benchmark",
+	Short:      "CIS",
 	Version:    "v1.11",
 	Identifier: "recommendation number, e.g. 5.1.3",
 	Source:     "the recommendation numbers and titles of section 5 (Policies), as aquasecurity/kube-bench carries them in cfg/cis-1.11/policies.yaml, without the assessment status \"(Manual)\"",
@@ -32,6 +33,7 @@ var cisFramework = Framework{
 var nsaFramework = Framework{
 	Key:        NSACISA,
 	Name:       "NSA/CISA Kubernetes Hardening Guidance",
+	Short:      "NSA/CISA",
 	Version:    "v1.2",
 	Published:  "August 2022",
 	Identifier: "chapter heading > section heading (the guidance numbers neither)",
@@ -41,7 +43,7 @@ var nsaFramework = Framework{
 var nistFramework = Framework{
 	Key:        NIST800190,
 	Name:       "NIST SP 800-190 Application Container Security Guide",
-	Version:    "(final)",
+	Short:      "NIST SP 800-190",
 	Published:  "September 2017",
 	Identifier: "section number of a countermeasure (section 4), e.g. 4.3.3",
 	Source:     "the section numbers and titles of section 4 (Countermeasures for Major Risks), https://doi.org/10.6028/NIST.SP.800-190",

@@ -32,25 +32,36 @@ const (
 // Framework is one published document netid maps its rules to.
 type Framework struct {
 	// Key is the stable short name used in tags, e.g. "cis".
-	Key string
+	Key string `json:"key"`
 	// Name is the document's title, e.g. "CIS Kubernetes Benchmark".
-	Name string
+	Name string `json:"name"`
+	// Short is the name listings use, e.g. "CIS".
+	Short string `json:"short"`
 	// Version is the edition the identifiers and titles are taken from,
 	// e.g. "v1.11"; identifiers are only meaningful with it (CIS renumbers
-	// sections between versions).
-	Version string
+	// sections between versions). Empty for a document published once.
+	Version string `json:"version,omitempty"`
 	// Published is the edition's publication date as its publisher states
 	// it, e.g. "August 2022"; empty when netid does not cite one.
-	Published string
+	Published string `json:"published,omitempty"`
 	// Identifier says what a control's ID is in this document, for the docs.
-	Identifier string
+	Identifier string `json:"identifier"`
 	// Source says where netid read the identifiers and titles.
-	Source string
+	Source string `json:"source"`
 }
 
-// Label is the framework's short human name with its version, e.g.
-// "CIS Kubernetes Benchmark v1.11".
-func (f Framework) Label() string { return f.Name + " " + f.Version }
+// Label is the framework's name with its version and date, e.g.
+// "NSA/CISA Kubernetes Hardening Guidance v1.2 (August 2022)".
+func (f Framework) Label() string {
+	l := f.Name
+	if f.Version != "" {
+		l += " " + f.Version
+	}
+	if f.Published != "" {
+		l += " (" + f.Published + ")"
+	}
+	return l
+}
 
 // Frameworks are the documents netid maps to, in the order docs and reports
 // list them.
@@ -70,15 +81,15 @@ func FrameworkOf(key string) (Framework, bool) {
 // section, a NIST SP 800-190 section.
 type Control struct {
 	// Framework is a Framework's Key, e.g. "cis".
-	Framework string
+	Framework string `json:"framework"`
 	// ID identifies the control in its document: a CIS recommendation number
 	// ("5.1.3"), a NIST SP 800-190 section number ("4.3.3"), or, since the
 	// NSA/CISA guidance numbers nothing, its chapter and section headings
 	// joined by " > " ("Network separation and hardening > Network policies").
-	ID string
+	ID string `json:"id"`
 	// Title is the control's title as its document words it, e.g.
 	// "Minimize wildcard use in Roles and ClusterRoles".
-	Title string
+	Title string `json:"title"`
 }
 
 // String is the framework key and ID, e.g. "cis 5.1.3".

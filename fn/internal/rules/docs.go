@@ -1,12 +1,16 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
+
+	"netid.dev/netid/fn/internal/controls"
 )
 
-// Markdown is docs/rules.md: every rule with its rationale and remediation,
-// generated from the registry so the two cannot drift.
+// Markdown is docs/rules.md: every rule with its rationale, remediation and
+// the published controls it evidences, then the controls with the rules that
+// evidence them, generated from the registry so the two cannot drift.
 func Markdown() string {
 	var b strings.Builder
 	b.WriteString("# netid rules\n\n")
@@ -16,21 +20,146 @@ func Markdown() string {
 	b.WriteString("and the file in `file`, and a line on stderr. A violation of an `error` rule refuses the render, unless every ")
 	b.WriteString("workload it concerns lists the rule under `spec.exceptions` with an ADR, or runs with `mode: audit`: ")
 	b.WriteString("then it is a warning. Rule IDs are stable.\n\n")
+	b.WriteString("Each rule names the published controls it evidences; its results carry them in the tags ")
+	for i, f := range controls.Frameworks {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "`%s`", controls.TagKey(f.Key))
+	}
+	b.WriteString(", and [Compliance controls](#compliance-controls) below lists each control with the rules that evidence it ")
+	b.WriteString("([compliance.md](compliance.md) explains the mapping).\n\n")
 	b.WriteString("| ID | Severity | Title |\n|---|---|---|\n")
 	for _, r := range All() {
 		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, r.Title)
 	}
 	for _, r := range All() {
 		fmt.Fprintf(&b, "\n## %s\n\n**%s** (%s)\n\n%s\n\n**Remediation:** %s\n", r.ID, r.Title, r.Severity, r.Rationale, r.Remediation)
+		if len(r.Controls) == 0 {
+			fmt.Fprintf(&b, "\n**Controls:** no published control. %s\n", r.NoControl)
+			continue
+		}
+		b.WriteString("\n**Controls:**\n\n")
+		for _, c := range controls.Sorted(r.Controls) {
+			f, _ := controls.FrameworkOf(c.Framework)
+			fmt.Fprintf(&b, "- %s %s", f.Short, c.ID)
+			if c.Title != lastHeading(c.ID) {
+				fmt.Fprintf(&b, ": %s", c.Title)
+			}
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString(controlIndex())
+	return b.String()
+}
+
+// controlIndex is the reverse mapping: each framework with its edition and
+// source, and each cited control with the rules that evidence it.
+func controlIndex() string {
+	var b strings.Builder
+	b.WriteString("\n## Compliance controls\n\n")
+	b.WriteString("The published controls netid's rules evidence, and the rules that evidence each. netid evidences only these: ")
+	b.WriteString("it does not assess the rest of any of these documents, and evidences a control only for what the rendered stream holds.\n\n")
+	b.WriteString("| Framework | Edition | Control ID | Tag | Source |\n|---|---|---|---|---|\n")
+	for _, f := range controls.Frameworks {
+		edition := strings.TrimSpace(f.Version + " " + paren(f.Published))
+		fmt.Fprintf(&b, "| %s | %s | %s | `%s` | %s |\n", f.Name, edition, f.Identifier, controls.TagKey(f.Key), f.Source)
+	}
+	by := map[controls.Control][]string{}
+	for _, r := range All() {
+		for _, c := range r.Controls {
+			by[c] = append(by[c], fmt.Sprintf("[`%s`](#%s)", r.ID, r.ID))
+		}
+	}
+	for _, f := range controls.Frameworks {
+		fmt.Fprintf(&b, "\n### %s\n\n| Control | Title | Rules |\n|---|---|---|\n", f.Label())
+		for _, c := range controls.Catalog() {
+			if c.Framework == f.Key {
+				fmt.Fprintf(&b, "| %s | %s | %s |\n", c.ID, c.Title, strings.Join(by[c], ", "))
+			}
+		}
+	}
+	var none []string
+	for _, r := range All() {
+		if len(r.Controls) == 0 {
+			none = append(none, fmt.Sprintf("[`%s`](#%s)", r.ID, r.ID))
+		}
+	}
+	if len(none) > 0 {
+		fmt.Fprintf(&b, "\nNo published control (each says why): %s.\n", strings.Join(none, ", "))
 	}
 	return b.String()
 }
 
-// Text is the plain listing `netid rules` prints.
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(" + s + ")"
+}
+
+// lastHeading is the last part of an NSA/CISA ID, which is its title.
+func lastHeading(id string) string {
+	parts := strings.Split(id, controls.PathSeparator)
+	return parts[len(parts)-1]
+}
+
+// Text is the plain listing `netid rules` prints: a line per rule (ID,
+// severity, title), then, indented, a line per framework with the IDs of the
+// controls the rule evidences, or why it evidences none.
 func Text() string {
 	var b strings.Builder
 	for _, r := range All() {
 		fmt.Fprintf(&b, "%-34s %-7s %s\n", r.ID, r.Severity, r.Title)
+		if len(r.Controls) == 0 {
+			fmt.Fprintf(&b, "    no published control: %s\n", r.NoControl)
+			continue
+		}
+		for _, f := range controls.Frameworks {
+			var ids []string
+			for _, c := range controls.Sorted(r.Controls) {
+				if c.Framework == f.Key {
+					ids = append(ids, c.ID)
+				}
+			}
+			if len(ids) > 0 {
+				fmt.Fprintf(&b, "    %s: %s\n", strings.TrimSpace(f.Short+" "+f.Version), strings.Join(ids, "; "))
+			}
+		}
 	}
 	return b.String()
+}
+
+// jsonRule is a rule as `netid rules --format json` writes it.
+type jsonRule struct {
+	ID          string             `json:"id"`
+	Severity    string             `json:"severity"`
+	Title       string             `json:"title"`
+	Rationale   string             `json:"rationale"`
+	Remediation string             `json:"remediation"`
+	Controls    []controls.Control `json:"controls"`
+	NoControl   string             `json:"noControl,omitempty"`
+}
+
+// JSON is `netid rules --format json`: the frameworks with their editions
+// and sources, and every rule with its data and controls, for tools that
+// trace a control to its evidence.
+func JSON() ([]byte, error) {
+	doc := struct {
+		Frameworks []controls.Framework `json:"frameworks"`
+		Rules      []jsonRule           `json:"rules"`
+	}{Frameworks: controls.Frameworks}
+	for _, r := range All() {
+		cs := controls.Sorted(r.Controls)
+		if cs == nil {
+			cs = []controls.Control{}
+		}
+		doc.Rules = append(doc.Rules, jsonRule{ID: r.ID, Severity: string(r.Severity), Title: r.Title, Rationale: r.Rationale,
+			Remediation: r.Remediation, Controls: cs, NoControl: r.NoControl})
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
 }
