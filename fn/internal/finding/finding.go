@@ -5,6 +5,7 @@ package finding
 import (
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"netid.dev/netid/fn/internal/controls"
 )
 
 // Severity of a finding.
@@ -71,6 +74,15 @@ type Finding struct {
 	Message string
 	// Remediation says what to do (a rule's remediation), if anything.
 	Remediation string
+	// Controls are the published controls the finding's rule evidences
+	// (rules.Rule.Controls); its result carries them as tags, one per
+	// framework (controls.TagKey), e.g. netid.dev/controls.cis: "5.1.3".
+	Controls []controls.Control
+	// Excepted are the ADRs of the exceptions that turned the rule's error
+	// into this warning, e.g. ["ADR-0042"]; empty when none did.
+	Excepted []string
+	// Audit is set when audit mode turned the rule's error into this warning.
+	Audit bool
 }
 
 // Configf is an error about the input.
@@ -84,6 +96,7 @@ func (f Finding) Result() *framework.Result {
 	if f.Remediation != "" {
 		r.Tags["remediation"] = f.Remediation
 	}
+	maps.Copy(r.Tags, controls.Tags(f.Controls))
 	if f.Object.Kind != "" {
 		r.ResourceRef = &yaml.ResourceIdentifier{
 			TypeMeta: yaml.TypeMeta{APIVersion: f.Object.APIVersion, Kind: f.Object.Kind},

@@ -3,6 +3,7 @@ package process
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,9 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"netid.dev/netid/fn/internal/controls"
+	"netid.dev/netid/fn/internal/rules"
 )
 
 // TestGolden runs every testdata/<case>/input.yaml ResourceList through the
@@ -40,6 +44,7 @@ func TestGolden(t *testing.T) {
 			}
 			compare(t, filepath.Join(dir, "output.yaml"), stdout.String())
 			compare(t, filepath.Join(dir, "stderr.txt"), gotErr)
+			checkControlTags(t, stdout.Bytes())
 			if code != 0 {
 				checkRefusal(t, stdout.Bytes())
 				return
@@ -85,6 +90,34 @@ func checkRefusal(t *testing.T, stdout []byte) {
 	}
 	if errs == 0 {
 		t.Errorf("refused render's ResourceList has no error result:\n%s", stdout)
+	}
+}
+
+// checkControlTags asserts that every result of a registered rule carries
+// exactly that rule's controls as tags (one per framework), and that no
+// other result carries any.
+func checkControlTags(t *testing.T, stdout []byte) {
+	t.Helper()
+	var rl struct {
+		Results framework.Results `yaml:"results"`
+	}
+	if err := yaml.Unmarshal(stdout, &rl); err != nil {
+		t.Fatalf("stdout is not a ResourceList: %v", err)
+	}
+	for _, r := range rl.Results {
+		got := map[string]string{}
+		for k, v := range r.Tags {
+			if strings.HasPrefix(k, "netid.dev/controls.") {
+				got[k] = v
+			}
+		}
+		want := map[string]string{}
+		if rule, ok := rules.Lookup(r.Tags["rule"]); ok {
+			want = controls.Tags(rule.Controls)
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("result of rule %q has control tags %v; want %v", r.Tags["rule"], got, want)
+		}
 	}
 }
 

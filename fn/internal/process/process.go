@@ -48,8 +48,15 @@ type Options struct {
 // Render runs the pipeline on the items and functionConfig: screen them
 // (bounds and strictness: load.Screen), load, plan, build and merge (unless
 // the functionConfig asks for validation only), then judge the whole
-// resulting stream with the rule registry.
+// resulting stream with the rule registry. Every finding of a rule carries
+// the published controls the rule evidences.
 func Render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Output {
+	out := render(items, functionConfig, opts)
+	out.Findings = rules.WithControls(out.Findings)
+	return out
+}
+
+func render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Output {
 	if fs := load.Screen(items, functionConfig, true); fs.HasErrors() {
 		return Output{Findings: fs.Sorted()}
 	}

@@ -33,20 +33,37 @@ func Check(s *Stream) finding.List {
 }
 
 func (s *Stream) judge(r *Rule, v Violation) finding.Finding {
-	f := finding.Finding{Severity: r.Severity, Rule: r.ID, Object: v.Object, Field: v.Field, Message: v.Message, Remediation: r.Remediation}
+	f := finding.Finding{Severity: r.Severity, Rule: r.ID, Object: v.Object, Field: v.Field, Message: v.Message, Remediation: r.Remediation,
+		Controls: r.Controls}
 	if f.Severity != finding.Error {
 		return f
 	}
 	if adrs, ok := s.excepted(r.ID, v.Workloads); ok {
 		f.Severity = finding.Warning
 		f.Message += " (excepted by " + strings.Join(adrs, ", ") + ")"
+		f.Excepted = adrs
 		return f
 	}
 	if s.Audit || s.allAudit(v.Workloads) {
 		f.Severity = finding.Warning
 		f.Message += " (audit mode)"
+		f.Audit = true
 	}
 	return f
+}
+
+// WithControls gives every finding of a registered rule that rule's
+// controls, whichever stage found it (plan reports some pss-namespace-level
+// findings itself), so that each result of a rule carries its controls.
+func WithControls(fs finding.List) finding.List {
+	out := make(finding.List, len(fs))
+	for i, f := range fs {
+		if r, ok := Lookup(f.Rule); ok && f.Controls == nil {
+			f.Controls = r.Controls
+		}
+		out[i] = f
+	}
+	return out
 }
 
 // excepted reports whether every workload has an exception for the rule, and
