@@ -92,7 +92,7 @@ func render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	fs = append(fs, jfs...)
 	pr := Proofs(s)
 	fs = append(fs, replacedWarnings(s, pr.StillBound)...)
-	md := report.Markdown(p, pr)
+	md := report.Markdown(p, pr, fs)
 	if !validateOnly {
 		// What an earlier run generated is dropped (it is in m.Previous, not
 		// in out) only when recognised as netid's own and unchanged.

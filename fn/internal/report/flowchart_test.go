@@ -73,7 +73,7 @@ func TestFlowchart(t *testing.T) {
 			f.To = plan.Endpoint{Kind: plan.KindFQDN, FQDN: hostile}
 		}
 	}
-	block := diagram(Markdown(p, Proofs{}))
+	block := diagram(Markdown(p, Proofs{}, nil))
 	if block == "" {
 		t.Fatal("the report has no mermaid block")
 	}
@@ -111,7 +111,7 @@ func TestFlowchartCap(t *testing.T) {
 			p.Flows = append(p.Flows, &plan.Flow{From: from, To: plan.Endpoint{Kind: plan.KindCIDR, CIDR: fmt.Sprintf("10.%d.0.0/16", i)},
 				Ports: p.Flows[0].Ports})
 		}
-		md := Markdown(p, Proofs{})
+		md := Markdown(p, Proofs{}, nil)
 		if got := diagram(md) != ""; got != tc.drawn {
 			t.Errorf("%d nodes: drawn %v, want %v", 3+tc.extra, got, tc.drawn)
 		}

@@ -1,6 +1,7 @@
 // Package report writes network-identity.md from the Plan: the allowed-flow
 // matrix, identities and RBAC rationale, mTLS posture, exposure, exceptions
-// with their ADRs, and the handoffs other teams must act on.
+// with their ADRs, the proofs, the published compliance controls the rules
+// evidence with their outcome, and the handoffs other teams must act on.
 package report
 
 import (
@@ -12,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"netid.dev/netid/fn/internal/build"
+	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/proof"
 	"netid.dev/netid/fn/internal/proof/rbac"
@@ -30,9 +32,10 @@ type Proofs struct {
 	StillBound map[string][]string
 }
 
-// Markdown renders the report from the Plan and the proofs; both are
-// deterministic, so the report is.
-func Markdown(p *plan.Plan, pr Proofs) string {
+// Markdown renders the report from the Plan, the proofs and the render's
+// findings (for the compliance controls' outcomes); all are deterministic,
+// so the report is.
+func Markdown(p *plan.Plan, pr Proofs, fs finding.List) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Network identity report\n\n")
@@ -204,6 +207,7 @@ func Markdown(p *plan.Plan, pr Proofs) string {
 	ungoverned(&b, p)
 
 	proofs(&b, pr)
+	compliance(&b, p, fs)
 
 	w("\n## Handoffs\n\nWhat this render relies on others to provide:\n\n")
 	for _, h := range handoffs(p) {

@@ -73,7 +73,7 @@ func TestMarkdownEscapesUserText(t *testing.T) {
 	md := Markdown(p, Proofs{RBAC: map[string][]rbac.Rule{
 		"shop/cart": rbac.FromPolicyRules([]rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"configmaps"},
 			ResourceNames: []string{"x```\n# pwned\u202e"}, Verbs: []string{"get"}}}),
-	}})
+	}}, nil)
 
 	inert := `&lt;script>alert(1)&lt;/script> [x\](http://evil) a\|b \` + "`id\\`" + ` \*bold\* \u202eevil`
 	for _, want := range []string{
@@ -109,7 +109,7 @@ func TestMarkdownPlainTextUnchanged(t *testing.T) {
 	m, _ := load.Load(nodes, nil)
 	p, _ := plan.Make(m)
 	p.Workloads[0].Spec.Mesh = &v1alpha1.Mesh{Provider: v1alpha1.MeshNone, EastWest: "WireGuard node-to-node encryption (Cilium), per ADR-0007"}
-	md := Markdown(p, Proofs{})
+	md := Markdown(p, Proofs{}, nil)
 	want := "| shop/cart (Deployment) | none | - | WireGuard node-to-node encryption (Cilium), per ADR-0007 |\n"
 	if !strings.Contains(md, want) {
 		t.Errorf("report lacks\n%s\nreport:\n%s", want, md)
