@@ -106,7 +106,11 @@ func TestRulesShowControls(t *testing.T) {
 			NoControl string
 		}
 	}
-	if err := json.Unmarshal([]byte(run("--format", "json")), &doc); err != nil {
+	js := run("--format", "json")
+	if !strings.Contains(js, `"id": "Network separation and hardening > Network policies"`) {
+		t.Errorf("netid rules --format json does not write NSA/CISA IDs as written:\n%s", js)
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
 		t.Fatalf("netid rules --format json: %v", err)
 	}
 	if len(doc.Frameworks) != 3 || doc.Frameworks[0].Key != "cis" || doc.Frameworks[0].Version != "v1.11" {

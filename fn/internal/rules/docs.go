@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -157,9 +158,12 @@ func JSON() ([]byte, error) {
 		doc.Rules = append(doc.Rules, jsonRule{ID: r.ID, Severity: string(r.Severity), Title: r.Title, Rationale: r.Rationale,
 			Remediation: r.Remediation, Controls: cs, NoControl: r.NoControl})
 	}
-	out, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // NSA/CISA IDs hold " > ", kept readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
-	return append(out, '\n'), nil
+	return b.Bytes(), nil
 }
