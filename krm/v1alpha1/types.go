@@ -61,8 +61,9 @@ type Spec struct {
 	// named Service missing from the render is an error. Default: every
 	// Service in the namespace whose selector selects the workload's pods.
 	Service string `json:"service,omitempty"`
-	// Tier is the architecture-schema tier; critical is held to stricter
-	// rules. Default: standard.
+	// Tier is the workload's architecture-schema tier. netid checks the
+	// value, but no rule reads it yet: critical and standard workloads
+	// render alike. Default: standard.
 	Tier Tier `json:"tier,omitempty"`
 	// Mode is enforce (violations fail the render) or audit (every violation
 	// is a warning and the render succeeds). Default: enforce.
@@ -148,29 +149,33 @@ const (
 
 // IngressRule allows one peer to call this workload.
 type IngressRule struct {
-	// From is the caller.
+	// From is the caller: exactly one of workload, namespace with podLabels,
+	// cidr or fqdn (docs/config.md, Peers).
 	From Peer `json:"from"`
 	// Ports are this workload's Service port names or numbers; the
 	// NetworkPolicy admits the pods' target ports. Default: all of its
 	// Service ports. Example: [grpc, 9090].
 	Ports []PortRef `json:"ports,omitempty"`
 	// Reason says why the flow exists; it is annotated on the generated
-	// policy. Free text: one line of at most MaxText (1,024) characters,
-	// without control or bidirectional formatting characters.
+	// policy and listed in the report. Free text: one line of at most 1,024
+	// characters (MaxText), without control or bidirectional formatting
+	// characters. Example: "frontend places orders".
 	Reason string `json:"reason"`
 }
 
 // EgressRule allows this workload to call one peer.
 type EgressRule struct {
-	// To is the callee.
+	// To is the callee: exactly one of workload, namespace with podLabels,
+	// cidr or fqdn (docs/config.md, Peers).
 	To Peer `json:"to"`
 	// Ports are the callee's Service port names or numbers; required when
 	// the callee is not a workload of the render. Default: for a workload of
 	// the render, all of its Service ports. Example: [grpc].
 	Ports []PortRef `json:"ports,omitempty"`
 	// Reason says why the flow exists; it is annotated on the generated
-	// policy. Free text: one line of at most MaxText (1,024) characters,
-	// without control or bidirectional formatting characters.
+	// policy and listed in the report. Free text: one line of at most 1,024
+	// characters (MaxText), without control or bidirectional formatting
+	// characters. Example: "frontend places orders".
 	Reason string `json:"reason"`
 }
 
@@ -493,7 +498,8 @@ type Controller struct {
 
 // Exception waives one rule's errors for this workload, justified by an ADR.
 type Exception struct {
-	// Rule is the rule ID. Example: rbac-no-wildcard.
+	// Rule is the ID of the rule waived, as `netid rules` lists them.
+	// Example: rbac-no-wildcard.
 	Rule string `json:"rule"`
 	// ADR names the architecture decision record (free text, like a flow's
 	// reason). Example: ADR-0042.
