@@ -64,12 +64,12 @@ fuzz: ## Fuzz every fuzz target for FUZZTIME each (default 10s).
 golden: build ## Regenerate every golden file (review the diff like code).
 	kustomize="$(KUSTOMIZE)"; UPDATE_GOLDEN=1 KUSTOMIZE="$$kustomize" go test ./...
 
-docs: ## Regenerate docs/rules.md from the rule registry.
+docs: schema ## Regenerate docs/rules.md from the rule registry, and the field references (make schema).
 	go run ./fn rules --format markdown > docs/rules.md
 
 # controller-gen is pinned in hack/tools/go.mod and built into the tools cache
 # by hack/tools.sh, like kustomize.
-schema: ## Regenerate the CRD (config/crd/) and the JSON schema (schema/) from krm/v1alpha1.
+schema: ## Regenerate the CRD (config/crd/), the JSON schema (schema/) and the field references (docs/config.md, fn/README.md) from krm/v1alpha1.
 	controller_gen="$$(hack/tools.sh controller-gen)"; go run ./hack/schemagen -controller-gen "$$controller_gen"
 
 bench: ## Run the benchmarks (no tests), then netid against a pass-through function (hack/bench.sh).

@@ -218,8 +218,9 @@ func TestKptRefusalResultsImage(t *testing.T) {
 var bareImage = regexp.MustCompile(`(^|[^/\w.-])netid:(dev|e2e|v?[0-9][\w.-]*)`)
 
 // TestDocsNameQualifiedImage: the Makefile's IMAGE is the name the tests
-// build, and no doc or example names the image without its registry (the
-// README may quote the bare name once, where it explains kpt's expansion).
+// build, and no doc, example or catalog file names the image without its
+// registry (the READMEs may quote the bare name where they explain kpt's
+// expansion).
 func TestDocsNameQualifiedImage(t *testing.T) {
 	makefile, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
 	if err != nil {
@@ -228,9 +229,11 @@ func TestDocsNameQualifiedImage(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^IMAGE \?= ` + regexp.QuoteMeta(imageName) + `$`).Match(makefile) {
 		t.Errorf("the Makefile does not set IMAGE ?= %s, the name the tests and docs use", imageName)
 	}
-	files := []string{"README.md", "Dockerfile", "Makefile"}
-	for name := range readTree(t, filepath.Join(repoRoot, "examples")) {
-		files = append(files, filepath.Join("examples", name))
+	files := []string{"README.md", "Dockerfile", "Makefile", "fn/README.md", "fn/metadata.yaml"}
+	for _, dir := range []string{"examples", catalogExamples} {
+		for name := range readTree(t, filepath.Join(repoRoot, dir)) {
+			files = append(files, filepath.Join(dir, name))
+		}
 	}
 	for _, name := range files {
 		data, err := os.ReadFile(filepath.Join(repoRoot, name))

@@ -7,12 +7,18 @@
 //     +kubebuilder markers, as controller-gen writes it;
 //   - schema/networkidentity.json, a JSON Schema (draft-07) for editors
 //     (yaml-language-server) and kubeconform, derived from the CRD's
-//     openAPIV3Schema by Derive.
+//     openAPIV3Schema by Derive;
+//   - the field references of docs/config.md (a table) and of the catalog
+//     README fn/README.md (a list, which `netid --help` prints), made from
+//     the same openAPIV3Schema by Docs: the part of each file between the
+//     BEGIN GENERATED and END GENERATED markers; the prose around them is
+//     written by hand. Descriptions are the Go doc comments of the types,
+//     and a comment's "Default: ..." sentence is the Default column.
 //
 // Usage: go run ./hack/schemagen -controller-gen "$(hack/tools.sh controller-gen)" [-out DIR]
 //
-// -out writes both files under DIR instead of the repository root, which is
-// how the test checks that the committed files are current.
+// -out writes the files under DIR instead of the repository root, which is
+// how the tests check that the committed files are current.
 package main
 
 import (
@@ -64,7 +70,12 @@ func Generate(controllerGen, repo, out string) error {
 	if err != nil {
 		return fmt.Errorf("deriving the JSON schema: %w", err)
 	}
-	for path, data := range map[string][]byte{CRDPath: crd, JSONSchemaPath: js} {
+	files, err := Docs(crd, func(path string) ([]byte, error) { return os.ReadFile(filepath.Join(repo, path)) })
+	if err != nil {
+		return fmt.Errorf("generating the field references: %w", err)
+	}
+	files[CRDPath], files[JSONSchemaPath] = crd, js
+	for path, data := range files {
 		p := filepath.Join(out, path)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err

@@ -46,45 +46,69 @@ type NetworkIdentity struct {
 
 // Spec is the body of a NetworkIdentity.
 type Spec struct {
-	// Workload is the name of the pod-bearing object governed: a Deployment,
-	// StatefulSet, DaemonSet or ReplicaSet, a Job or CronJob, a bare Pod or an
-	// Argo Rollout (default: metadata.name). Pod-bearing objects of one
-	// namespace must not share a name. Example: "checkoutservice".
+	// Workload is the name of the pod-bearing object governed: an apps/v1
+	// Deployment, StatefulSet, DaemonSet or ReplicaSet, a batch/v1 Job or
+	// CronJob, a v1 Pod, or an argoproj.io/v1alpha1 Rollout with a template,
+	// matched by its name or by the name it had before kustomize's builtin
+	// transformers ran. A workload missing from the render is an error, and
+	// so are two kinds sharing the name in the namespace (what netid
+	// generates is named after the workload), a Rollout with
+	// spec.workloadRef (declare the Deployment it references) and a Job,
+	// CronJob or Pod without pod labels. Default: metadata.name.
+	// Example: checkoutservice.
 	Workload string `json:"workload,omitempty"`
-	// Service is the name of the workload's Service (default: every Service in
-	// the namespace whose selector selects the workload's pods).
+	// Service is the name of the workload's Service (a DNS-1035 label); a
+	// named Service missing from the render is an error. Default: every
+	// Service in the namespace whose selector selects the workload's pods.
 	Service string `json:"service,omitempty"`
-	// Tier is the architecture-schema tier: "critical" or "standard" (default).
+	// Tier is the workload's architecture-schema tier. netid checks the
+	// value, but no rule reads it yet: critical and standard workloads
+	// render alike. Default: standard.
 	Tier Tier `json:"tier,omitempty"`
-	// Mode is "enforce" (default: violations fail the render) or "audit"
-	// (violations are warnings).
+	// Mode is enforce (violations fail the render) or audit (every violation
+	// is a warning and the render succeeds). Default: enforce.
 	Mode Mode `json:"mode,omitempty"`
-	// Ingress lists who may call this workload. Example:
+	// Ingress lists who may call this workload, one peer per rule; a flow
+	// another config declares as egress to this workload is derived here, so
+	// one declaration per flow is enough. Example:
 	// [{from: {workload: frontend}, ports: [grpc], reason: "frontend places orders"}].
 	Ingress []IngressRule `json:"ingress,omitempty"`
-	// Egress lists whom this workload may call. Example:
+	// Egress lists whom this workload may call, one peer per rule. Example:
 	// [{to: {workload: paymentservice}, ports: [grpc], reason: "charge the card"}].
 	Egress []EgressRule `json:"egress,omitempty"`
-	// DNS configures DNS egress (on by default, to kube-system k8s-app=kube-dns on
-	// UDP and TCP 53). All workloads of a namespace must agree on it.
+	// DNS configures the DNS egress policy of the namespace, to the cluster
+	// DNS pods on UDP and TCP 53. All workloads of a namespace must agree on
+	// it. Default: on, to kube-system pods labelled k8s-app=kube-dns.
 	DNS *DNS `json:"dns,omitempty"`
-	// Identity is the workload's ServiceAccount and its permissions.
+	// Identity is the workload's ServiceAccount and its RBAC permissions.
 	Identity Identity `json:"identity,omitempty"`
-	// PodSecurity sets the namespace's Pod Security Standards labels (default:
-	// restricted everywhere, version latest). All workloads of a namespace must agree.
+	// PodSecurity sets the namespace's Pod Security Standards labels
+	// (pod-security.kubernetes.io/enforce, audit, warn and their -version).
+	// All workloads of a namespace must agree. Default: restricted for all
+	// three, version latest.
 	PodSecurity *PodSecurity `json:"podSecurity,omitempty"`
-	// Registry is how the workload's images are pulled.
+	// Registry is how the workload's images are pulled: the pull secret
+	// referenced and the kind of credential.
 	Registry *Registry `json:"registry,omitempty"`
-	// Mesh states the service mesh and mTLS posture.
+	// Mesh states the service mesh and mTLS posture. Without it the render is
+	// refused: the east-west encryption decision must be stated, if only as
+	// provider none with eastWest.
 	Mesh *Mesh `json:"mesh,omitempty"`
-	// Exposure declares how the workload is reached from outside the cluster;
-	// absent means it is not.
+	// Exposure declares how the workload is reached from outside the
+	// cluster, one field per path (kind), at least one. Every path that
+	// reaches the workload must be declared by its kind: a LoadBalancer or
+	// NodePort Service, an Ingress or a Gateway API route (HTTPRoute,
+	// GRPCRoute, TLSRoute, TCPRoute, UDPRoute) its declaration does not name
+	// is refused (exposure-undeclared), and externalIPs always are.
+	// Default: not reached from outside.
 	Exposure *Exposure `json:"exposure,omitempty"`
-	// CNI names the cluster's network plugin: generic (default), calico,
-	// cilium or antrea. FQDN egress needs cilium.
+	// CNI names the cluster's network plugin, which decides the policy
+	// features available: FQDN egress needs cilium. Default: generic.
 	CNI CNI `json:"cni,omitempty"`
 	// Exceptions are ADR-justified waivers: the named rule's errors for this
-	// workload become warnings.
+	// workload become warnings. An exception for pss-pod-template lowers the
+	// namespace's enforce level to the strictest that admits the excepted
+	// pods (docs/config.md, Meshes and Pod Security).
 	Exceptions []Exception `json:"exceptions,omitempty"`
 }
 
@@ -125,27 +149,33 @@ const (
 
 // IngressRule allows one peer to call this workload.
 type IngressRule struct {
-	// From is the caller.
+	// From is the caller: exactly one of workload, namespace with podLabels,
+	// cidr or fqdn (docs/config.md, Peers).
 	From Peer `json:"from"`
-	// Ports are this workload's Service port names or numbers (default: all of
-	// its Service ports). Example: [grpc, 9090].
+	// Ports are this workload's Service port names or numbers; the
+	// NetworkPolicy admits the pods' target ports. Default: all of its
+	// Service ports. Example: [grpc, 9090].
 	Ports []PortRef `json:"ports,omitempty"`
 	// Reason says why the flow exists; it is annotated on the generated
-	// policy. Free text: one line of at most MaxText (1,024) characters,
-	// without control or bidirectional formatting characters.
+	// policy and listed in the report. Free text: one line of at most 1,024
+	// characters (MaxText), without control or bidirectional formatting
+	// characters. Example: "frontend places orders".
 	Reason string `json:"reason"`
 }
 
 // EgressRule allows this workload to call one peer.
 type EgressRule struct {
-	// To is the callee.
+	// To is the callee: exactly one of workload, namespace with podLabels,
+	// cidr or fqdn (docs/config.md, Peers).
 	To Peer `json:"to"`
-	// Ports are the callee's Service port names or numbers (default, for a
-	// workload in the render: all of its Service ports; required otherwise).
+	// Ports are the callee's Service port names or numbers; required when
+	// the callee is not a workload of the render. Default: for a workload of
+	// the render, all of its Service ports. Example: [grpc].
 	Ports []PortRef `json:"ports,omitempty"`
 	// Reason says why the flow exists; it is annotated on the generated
-	// policy. Free text: one line of at most MaxText (1,024) characters,
-	// without control or bidirectional formatting characters.
+	// policy and listed in the report. Free text: one line of at most 1,024
+	// characters (MaxText), without control or bidirectional formatting
+	// characters. Example: "frontend places orders".
 	Reason string `json:"reason"`
 }
 
@@ -153,53 +183,60 @@ type EgressRule struct {
 // pods outside it (namespace + podLabels), a CIDR, or an FQDN.
 type Peer struct {
 	// Workload names a pod-bearing object in this render (a Deployment,
-	// StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod or Rollout).
-	// Example: "frontend".
+	// StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod or Rollout); the
+	// policy selects its pod labels. Example: frontend.
 	Workload string `json:"workload,omitempty"`
-	// Namespace is the peer's namespace: with workload, where to find it (default:
-	// this workload's namespace); with podLabels, the namespace of pods outside
-	// the render.
+	// Namespace is the peer's namespace: with workload, where to find it;
+	// with podLabels, the namespace of pods outside the render. Default:
+	// this workload's namespace. Example: monitoring.
 	Namespace string `json:"namespace,omitempty"`
-	// PodLabels select pods outside the render (with namespace). Example:
+	// PodLabels select pods outside the render, in namespace; required for
+	// such a peer, as a namespace alone would admit all its pods. Example:
 	// {app.kubernetes.io/name: prometheus}.
 	PodLabels map[string]string `json:"podLabels,omitempty"`
-	// ServiceAccount is the peer's ServiceAccount outside the render, for mesh
-	// principals.
+	// ServiceAccount is the ServiceAccount of pods outside the render, for
+	// the mesh's authorization; required for a caller of a meshed workload,
+	// since the mesh authorizes by ServiceAccount. Example: prometheus.
 	ServiceAccount string `json:"serviceAccount,omitempty"`
-	// CIDR is an address block outside the cluster. Example: "203.0.113.0/24".
+	// CIDR is an address block outside the cluster, canonical; 0.0.0.0/0
+	// needs a justification. Example: 203.0.113.0/24.
 	CIDR string `json:"cidr,omitempty"`
-	// Except are blocks inside CIDR that stay denied. Example: ["203.0.113.7/32"].
+	// Except are blocks strictly inside CIDR that stay denied.
+	// Example: [203.0.113.7/32].
 	Except []string `json:"except,omitempty"`
-	// FQDN is a DNS name (needs cni: cilium). Example: "api.example.com".
+	// FQDN is a DNS name called (egress only), optionally starting with *.;
+	// rendered as a CiliumNetworkPolicy, so it needs cni: cilium.
+	// Example: api.example.com.
 	FQDN string `json:"fqdn,omitempty"`
 }
 
 // DNS configures DNS egress for the workloads of a namespace.
 type DNS struct {
-	// Enabled turns DNS egress on (default true).
+	// Enabled turns the DNS egress policy on. Default: true.
 	Enabled *bool `json:"enabled,omitempty"`
-	// Namespace of the DNS pods (default kube-system), selected by its
-	// immutable kubernetes.io/metadata.name label.
+	// Namespace of the DNS pods, selected by its immutable
+	// kubernetes.io/metadata.name label. Default: kube-system.
 	Namespace string `json:"namespace,omitempty"`
-	// PodLabels of the DNS pods (default {k8s-app: kube-dns}).
+	// PodLabels of the DNS pods. Default: {k8s-app: kube-dns}.
 	PodLabels map[string]string `json:"podLabels,omitempty"`
-	// NodeLocal is the NodeLocal DNSCache address, allowed as an ipBlock.
-	// Example: "169.254.20.10".
+	// NodeLocal is the NodeLocal DNSCache address, allowed as a /32 (or /128)
+	// ipBlock. Example: 169.254.20.10.
 	NodeLocal string `json:"nodeLocal,omitempty"`
 }
 
 // Identity is the workload's Kubernetes identity.
 type Identity struct {
-	// ServiceAccount is the name of the workload's identity. Default: the pod
-	// template's own spec.serviceAccountName (or the deprecated
-	// spec.serviceAccount) when it names one other than "default", else the
-	// workload's name: cloud IAM bindings (GKE, EKS and AKS workload identity)
-	// and mesh principals name a ServiceAccount, so netid keeps the one the
-	// workload already runs as. Naming another one than the template does is
-	// refused unless Replaces says so. "default" is refused. Several workloads
-	// of a namespace may share one ServiceAccount (versions or canaries of one
-	// app) when they declare identical rules, clusterRules and automountToken:
-	// it is emitted once. Example: "checkoutservice".
+	// ServiceAccount is the name of the workload's identity. Cloud IAM
+	// bindings (GKE, EKS and AKS workload identity) and mesh principals name
+	// a ServiceAccount, so netid keeps the one the workload already runs as:
+	// naming another one than the template does is refused unless replaces
+	// says so, and "default" is refused. Several workloads of a namespace may
+	// share one ServiceAccount (versions or canaries of one app) when they
+	// declare identical rules, clusterRules and automountToken: it is emitted
+	// once. A ServiceAccount of that name in the input is completed, not
+	// duplicated. Default: the pod template's own serviceAccountName (or the
+	// deprecated serviceAccount) when it names one other than default, else
+	// the workload's rendered name. Example: checkoutservice.
 	ServiceAccount string `json:"serviceAccount,omitempty"`
 	// Replaces is the ServiceAccount the pod template names today that this
 	// identity takes over from: the workload moves to ServiceAccount (default:
@@ -209,16 +246,22 @@ type Identity struct {
 	// ServiceAccount itself. netid does not delete the replaced ServiceAccount
 	// or its bindings: they stay in the output untouched, and the report lists
 	// the ones still bound (move or remove their bindings and the cloud IAM
-	// bindings of the old name). Example: serviceAccount: checkout,
-	// replaces: legacy-checkout.
+	// bindings of the old name). Example: {serviceAccount: checkout,
+	// replaces: legacy-checkout}.
 	Replaces string `json:"replaces,omitempty"`
-	// AutomountToken mounts the API token into pods (default false).
+	// AutomountToken mounts the API token into the pods (the ServiceAccount's
+	// and the pod template's automountServiceAccountToken). Default: false.
 	AutomountToken *bool `json:"automountToken,omitempty"`
-	// Rules are the namespaced Role's rules (rbac/v1 PolicyRules, each with an
-	// optional reason for the report).
+	// Rules are the rules of a Role bound to the ServiceAccount: rbac/v1
+	// PolicyRules with verbs, apiGroups and resources (no nonResourceURLs),
+	// each with an optional reason for the report. A wildcard verb or
+	// resource is refused (rbac-no-wildcard). Example: [{apiGroups: [""],
+	// resources: [configmaps], resourceNames: [checkout-config], verbs: [get],
+	// reason: "reads its feature flags"}].
 	Rules []Rule `json:"rules,omitempty"`
-	// ClusterRules are ClusterRole rules (at most MaxClusterRules, 32); each
-	// needs a reason.
+	// ClusterRules are the rules of a ClusterRole netid:NAMESPACE:SA bound to
+	// the ServiceAccount, at most 32 (MaxClusterRules), each with a required
+	// reason (all annotated on the ClusterRole).
 	ClusterRules []Rule `json:"clusterRules,omitempty"`
 }
 
@@ -232,26 +275,34 @@ type Rule struct {
 
 // PodSecurity holds the Pod Security Standards levels of a namespace.
 type PodSecurity struct {
-	// Enforce level: privileged, baseline or restricted (default restricted).
+	// Enforce is the level the namespace enforces; below restricted needs an
+	// exception. Default: restricted.
 	// +kubebuilder:validation:Enum=privileged;baseline;restricted
 	Enforce string `json:"enforce,omitempty"`
-	// Audit level (default restricted).
+	// Audit is the level whose violations the API server audits.
+	// Default: restricted.
 	// +kubebuilder:validation:Enum=privileged;baseline;restricted
 	Audit string `json:"audit,omitempty"`
-	// Warn level (default restricted).
+	// Warn is the level whose violations the API server warns about.
+	// Default: restricted.
 	// +kubebuilder:validation:Enum=privileged;baseline;restricted
 	Warn string `json:"warn,omitempty"`
-	// Version of the standards: "latest" (default) or "v1.N".
+	// Version of the standards: latest or v1.N, as Pod Security admission
+	// parses it. Default: latest.
 	// +kubebuilder:validation:Pattern=`^(latest|v1\.(0|[1-9][0-9]*))$`
 	Version string `json:"version,omitempty"`
 }
 
 // Registry says how the workload authenticates to its image registry.
 type Registry struct {
-	// PullSecret is the name of an existing docker-registry Secret referenced in
-	// the pod template's imagePullSecrets (its data is never emitted).
+	// PullSecret is the name of an existing docker-registry Secret that the
+	// pod template's imagePullSecrets references; netid never emits its data.
+	// Example: regcred.
 	PullSecret string `json:"pullSecret,omitempty"`
-	// Auth is short-lived (default), node-identity or static.
+	// Auth is the kind of registry credential: short-lived (tokens a
+	// credential helper refreshes), node-identity (the node's cloud
+	// identity) or static (a long-lived secret, which needs an exception).
+	// Default: short-lived.
 	Auth RegistryAuth `json:"auth,omitempty"`
 }
 
@@ -269,9 +320,13 @@ const (
 
 // Mesh states the service-mesh posture.
 type Mesh struct {
-	// Provider is istio, linkerd or none.
+	// Provider is the service mesh: istio (PeerAuthentication and
+	// AuthorizationPolicy), linkerd (Server, AuthorizationPolicy and
+	// MeshTLSAuthentication) or none (then eastWest is required).
 	Provider MeshProvider `json:"provider,omitempty"`
-	// MTLS is STRICT or PERMISSIVE (default STRICT for istio and linkerd).
+	// MTLS is the mesh's mutual TLS mode; PERMISSIVE needs an exception, and
+	// it is forbidden with provider none. Default: STRICT with istio or
+	// linkerd.
 	// +kubebuilder:validation:Enum=STRICT;PERMISSIVE
 	MTLS string `json:"mtls,omitempty"`
 	// EastWest, with provider none, states the east-west encryption decision
@@ -279,11 +334,13 @@ type Mesh struct {
 	// Example: "WireGuard node-to-node encryption by the CNI".
 	EastWest string `json:"eastWest,omitempty"`
 	// Redirect says how the mesh captures the pods' traffic: cni (the mesh's
-	// CNI plugin is installed), init-container (default: what Istio's and
-	// Linkerd's default installs inject, istio-init or linkerd-init, which
-	// need NET_ADMIN and NET_RAW and so only run at Pod Security privileged)
-	// or ambient (Istio ambient mode: no sidecar, ztunnel on every node).
-	// All workloads of a namespace must agree.
+	// CNI plugin is installed: a handoff in the report), init-container
+	// (what Istio's and Linkerd's default installs inject, istio-init or
+	// linkerd-init, which need NET_ADMIN and NET_RAW and so are refused
+	// unless the namespace enforces privileged) or ambient (Istio only: no
+	// sidecar, ztunnel on every node). Forbidden with provider none; all
+	// workloads of a namespace must agree. Default: init-container with istio
+	// or linkerd.
 	Redirect MeshRedirect `json:"redirect,omitempty"`
 }
 
@@ -317,9 +374,12 @@ const (
 // Ingress (rule exposure-undeclared). Each declared path gets the
 // NetworkPolicy that admits its traffic, and the report lists it.
 type Exposure struct {
-	// Gateway exposes it with a Gateway API route (HTTPRoute by default).
+	// Gateway exposes it with a Gateway API route named after the workload,
+	// whose backend is the Service port; not with ingress.
 	Gateway *GatewayExposure `json:"gateway,omitempty"`
-	// Ingress exposes it with a networking.k8s.io/v1 Ingress.
+	// Ingress exposes it with a networking.k8s.io/v1 Ingress named after the
+	// workload, with TLS for the host when tlsSecret is given; not with
+	// gateway.
 	Ingress *IngressExposure `json:"ingress,omitempty"`
 	// LoadBalancer declares the workload's Service of type LoadBalancer.
 	// Example: {service: frontend-lb, sourceRanges: [198.51.100.0/24], ports: [https]}.
@@ -349,15 +409,20 @@ const (
 
 // GatewayExposure is a Gateway API route attached to a Gateway.
 type GatewayExposure struct {
-	// Kind of the route: HTTPRoute (default), GRPCRoute, TLSRoute
-	// (passthrough by SNI: needs hostnames) or TCPRoute (no hostnames). The
-	// Service port must speak TCP. Example: GRPCRoute.
+	// Kind of the route, all gateway.networking.k8s.io/v1 (standard channel
+	// of Gateway API v1.6): HTTPRoute, GRPCRoute, TLSRoute (passthrough by
+	// SNI: needs hostnames) or TCPRoute (no hostnames). GRPCRoute, TLSRoute
+	// and TCPRoute need a TCP Service port. Default: HTTPRoute.
+	// Example: GRPCRoute.
 	Kind RouteKind `json:"kind,omitempty"`
 	// ParentRef names the Gateway. Example: {name: public, namespace: gateway-system}.
 	ParentRef ParentRef `json:"parentRef"`
-	// Hostnames the route answers. Example: [shop.example.com].
+	// Hostnames the route answers: DNS names (optionally starting with *.),
+	// not IP addresses. Example: [shop.example.com].
 	Hostnames []string `json:"hostnames,omitempty"`
-	// Path prefix routed to the workload (default "/"); HTTPRoute only.
+	// Path prefix routed to the workload, HTTPRoute only: at most 1,024
+	// characters starting with /, without //, /./, /../ or %2f
+	// (docs/config.md, Limits). Default: / for an HTTPRoute.
 	Path string `json:"path,omitempty"`
 	// Port is the workload's Service port name or number. Example: http.
 	Port PortRef `json:"port"`
@@ -371,10 +436,12 @@ type GatewayExposure struct {
 // Cluster, on the pods' target ports of the declared ports.
 type ServiceExposure struct {
 	// Service is the name of the Service, in the workload's namespace, of the
-	// declared type. Example: frontend-lb.
+	// declared type (or its name before kustomize renamed it); it must
+	// select the workload's pods. Example: frontend-lb.
 	Service string `json:"service"`
-	// Ports are the Service's port names or numbers exposed (default: all of
-	// them). Example: [https].
+	// Ports are the Service's port names or numbers exposed; the
+	// NetworkPolicy admits their pods' target ports. Default: all the
+	// Service's ports. Example: [https].
 	Ports []PortRef `json:"ports,omitempty"`
 	// SourceRanges are the client address blocks admitted (required). For a
 	// LoadBalancer they must be the Service's spec.loadBalancerSourceRanges
@@ -390,11 +457,12 @@ type ServiceExposure struct {
 
 // ParentRef names a Gateway (and optionally one of its listeners).
 type ParentRef struct {
-	// Name of the Gateway.
+	// Name of the Gateway. Example: public.
 	Name string `json:"name"`
-	// Namespace of the Gateway (default: the workload's namespace).
+	// Namespace of the Gateway. Default: the workload's namespace.
 	Namespace string `json:"namespace,omitempty"`
-	// SectionName is the listener's name.
+	// SectionName is the name of the Gateway's listener to attach to (a DNS
+	// subdomain). Example: https.
 	SectionName string `json:"sectionName,omitempty"`
 }
 
@@ -402,7 +470,8 @@ type ParentRef struct {
 type IngressExposure struct {
 	// ClassName is the IngressClass. Example: nginx.
 	ClassName string `json:"className"`
-	// Host is the rule's host. Example: shop.example.com.
+	// Host is the rule's host: a DNS name (optionally starting with *.), not
+	// an IP address. Example: shop.example.com.
 	Host string `json:"host"`
 	// TLSSecret is the Secret holding the host's certificate. Without it the
 	// Ingress serves plain HTTP, which needs plainReason.
@@ -412,7 +481,8 @@ type IngressExposure struct {
 	// not state it is refused (exposure-undeclared).
 	// Example: "TLS ends at the cloud load balancer in front (ADR-0031)".
 	PlainReason string `json:"plainReason,omitempty"`
-	// Path prefix routed to the workload (default "/").
+	// Path prefix routed to the workload, as for a gateway route.
+	// Default: /.
 	Path string `json:"path,omitempty"`
 	// Port is the workload's Service port name or number. Example: http.
 	Port PortRef `json:"port"`
@@ -420,15 +490,16 @@ type IngressExposure struct {
 
 // Controller selects the pods of a gateway or ingress controller.
 type Controller struct {
-	// Namespace of the controller pods.
+	// Namespace of the controller pods. Example: gateway-system.
 	Namespace string `json:"namespace"`
-	// PodLabels of the controller pods.
+	// PodLabels of the controller pods. Example: {app: gateway}.
 	PodLabels map[string]string `json:"podLabels"`
 }
 
 // Exception waives one rule's errors for this workload, justified by an ADR.
 type Exception struct {
-	// Rule is the rule ID. Example: rbac-no-wildcard.
+	// Rule is the ID of the rule waived, as `netid rules` lists them.
+	// Example: rbac-no-wildcard.
 	Rule string `json:"rule"`
 	// ADR names the architecture decision record (free text, like a flow's
 	// reason). Example: ADR-0042.

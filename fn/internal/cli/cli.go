@@ -24,8 +24,17 @@ import (
 	"netid.dev/netid/krm/v1alpha1"
 )
 
-// Version is set at build time with -ldflags "-X netid.dev/netid/fn/internal/cli.Version=…".
-var Version = "dev"
+// Version is netid's semantic version, stamped by the Makefile with
+// -ldflags "-X netid.dev/netid/fn/internal/cli.Version=$(hack/version.sh)".
+// A build without the stamp (go build ./fn, go install) reports what
+// hack/version.sh reports for an untagged checkout, from the build's VCS
+// information: see version.
+var Version = ""
+
+// Readme is the function's catalog README (fn/README.md, embedded by the
+// main package). Its marked sections are the second half of `netid --help`,
+// which is what `kpt fn doc` prints.
+var Readme string
 
 // Main runs the command and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -58,7 +67,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if code, done := parseFlags(fs, args[1:], stdout); done {
 			return code
 		}
-		fmt.Fprintln(stdout, Version)
+		fmt.Fprintln(stdout, version())
 		return 0
 	case "help", "-h", "--help":
 		if len(args) > 1 && args[0] == "help" && args[1] != "-h" && args[1] != "--help" {
@@ -68,8 +77,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			return Main([]string{args[1], "--help"}, stdin, stdout, stderr)
 		}
-		fmt.Fprint(stdout, usage)
-		return 0
+		return help(stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "netid: unknown command %q\n\n%s", args[0], usage)
 	return 2
