@@ -125,6 +125,8 @@ type Engine struct {
 type policy struct {
 	name    string // namespace/name, for messages
 	targets bitset // the pods spec.podSelector selects in the policy's namespace
+	// sparseTargets is targets' nonzero words, for Query.
+	sparseTargets sparse
 	ingress []int32
 	egress  []int32
 }
@@ -138,6 +140,8 @@ type rule struct {
 	// destinations of an egress rule.
 	peers    bitset
 	allPeers bool // no from/to: peers is every endpoint
+	// sparsePeers is peers' nonzero words, for Query.
+	sparsePeers sparse
 }
 
 // portMatch is one entry of a rule's ports.
@@ -743,6 +747,12 @@ func (b *builder) finish() *Engine {
 	e := b.e
 	e.egressFree = e.all.clone()
 	e.egressFree.andNot(e.egressIsolated)
+	for i := range e.rules {
+		e.rules[i].sparsePeers = sparseOf(e.rules[i].peers)
+	}
+	for i := range e.policies {
+		e.policies[i].sparseTargets = sparseOf(e.policies[i].targets)
+	}
 	sort.Strings(e.warnings)
 	return e
 }
