@@ -7,27 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// sparse is a bitset's nonzero words, in increasing order: what a rule's
-// peers or a policy's targets are once the estate is large. A rule usually
-// admits a few workloads of a namespace or two, one or two words of a bitset
-// of tens of thousands of endpoints; OR-ing the whole bitset for every rule
-// of every probe made the proof quadratic.
-type sparse struct {
-	idx   []int32
-	words []uint64
-}
-
-func sparseOf(b bitset) sparse {
-	var s sparse
-	for i, w := range b {
-		if w != 0 {
-			s.idx = append(s.idx, int32(i))
-			s.words = append(s.words, w)
-		}
-	}
-	return s
-}
-
 // Set is a set of endpoints that narrows a Query: the sources a caller
 // judges at all.
 type Set struct {
@@ -81,7 +60,7 @@ func (q *Query) EachSource(dst int, port int32, proto corev1.Protocol, among Set
 		for _, pi := range e.ingressOf[dst] {
 			for _, ri := range e.policies[pi].ingress {
 				if r := &e.rules[ri]; e.portAllowed(r, port, proto, dst) {
-					q.inWords = orSparse(q.in, q.inWords, r.sparsePeers)
+					q.inWords = orSparse(q.in, q.inWords, r.peers)
 				}
 			}
 		}
@@ -97,7 +76,7 @@ func (q *Query) EachSource(dst int, port int32, proto corev1.Protocol, among Set
 	for _, list := range [2][]int32{e.egressTo[dst], e.egressToAll} {
 		for _, ri := range list {
 			if r := &e.rules[ri]; e.portAllowed(r, port, proto, dst) {
-				q.outWords = orSparse(q.out, q.outWords, e.policies[r.policy].sparseTargets)
+				q.outWords = orSparse(q.out, q.outWords, e.policies[r.policy].targets)
 			}
 		}
 	}
