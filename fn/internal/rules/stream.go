@@ -111,7 +111,8 @@ type Stream struct {
 // Connectivity is the connectivity proof of the stream, computed once.
 func (s *Stream) Connectivity() *proof.Result {
 	if s.connectivity == nil {
-		in := proof.Input{Namespaces: map[string]map[string]string{}, Plan: s.Plan}
+		in := proof.Input{Namespaces: make(map[string]map[string]string, len(s.Namespaces)), Plan: s.Plan,
+			Policies: make([]networkingv1.NetworkPolicy, 0, len(s.NetworkPolicies)), Pods: make([]proof.Pod, 0, len(s.Workloads))}
 		for name, ns := range s.Namespaces {
 			in.Namespaces[name] = ns.Typed.Labels
 		}
