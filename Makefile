@@ -72,7 +72,7 @@ docs: ## Regenerate docs/rules.md from the rule registry.
 schema: ## Regenerate the CRD (config/crd/) and the JSON schema (schema/) from krm/v1alpha1.
 	controller_gen="$$(hack/tools.sh controller-gen)"; go run ./hack/schemagen -controller-gen "$$controller_gen"
 
-bench: ## Run the benchmarks (no tests), then netid against a pass-through function (hack/bench.sh).
+bench: ## Run the Go benchmarks (no tests), then hack/bench.sh: netid against a pass-through function (CPU, peak RSS, instructions).
 	go test -run '^$$' -bench . -benchmem ./...
 	hack/bench.sh
 
