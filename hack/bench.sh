@@ -1,40 +1,109 @@
 #!/usr/bin/env bash
 # Measures netid against a pass-through kyaml function (read the ResourceList,
-# write it back) on synthetic estates: wall time and peak memory (max RSS) of
-# the real binaries, median of REPS runs. Prints a Markdown table.
+# write it back, hack/bench/passthrough) on synthetic estates
+# (hack/bench/estate -n N), with measures that hold still on a shared, noisy
+# machine: CPU time (user+sys) and peak memory (max RSS) of the real binaries,
+# median of REPS runs each, and, where valgrind is installed, the instructions
+# each executes (callgrind) at the sizes in SIZES_CALLGRIND (callgrind runs
+# about 50x slower). Wall time is not reported: other work on the machine
+# moves it, not the program.
 #
-#   hack/bench.sh            # 10 100 1000 5000 workloads, 3 runs each
-#   SIZES="1000" REPS=5 hack/bench.sh
+# Prints Markdown: one table row per size with the netid/pass-through ratios,
+# then the growth exponent of each program's CPU time and memory from the
+# smallest size of at least 1,000 workloads to the largest
+# (log(t2/t1) / log(n2/n1): 1 is linear).
 #
-# The Go benchmarks (make bench) measure the same in-process, with allocations.
+#   hack/bench.sh                                  # all sizes, 3 runs each
+#   SIZES="1000 10000" REPS=5 hack/bench.sh
+#   SIZES_CALLGRIND="" hack/bench.sh               # no callgrind
+#
+# Then, if present, hack/bench/kustomize.sh measures kustomize with and
+# without each function on the same estates; it gets NETID_BIN,
+# PASSTHROUGH_BIN, BENCH_ESTATES (a directory of in-N.yaml ResourceLists),
+# SIZES and REPS in its environment and prints its own table.
+#
+# Progress goes to stderr, the tables to stdout. The Go benchmarks (make
+# bench) measure the same in-process, with allocations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SIZES="${SIZES:-10 100 1000 5000}"
+SIZES="${SIZES:-300 1000 5000 10000 20000}"
 REPS="${REPS:-3}"
+SIZES_CALLGRIND="${SIZES_CALLGRIND-300 1000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+log() { echo "bench: $*" >&2; }
+
+log "building netid and the pass-through"
 CGO_ENABLED=0 go build -trimpath -o "$work/netid" ./fn
 CGO_ENABLED=0 go build -trimpath -o "$work/passthrough" ./hack/bench/passthrough
+mkdir -p "$work/estates"
 
-# measure BIN INPUT: prints "seconds kilobytes" of the median run (by time).
+# measure BIN INPUT: prints "cpu-seconds kilobytes", the medians of REPS runs.
 measure() {
   local bin="$1" input="$2" i
   for ((i = 0; i < REPS; i++)); do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$bin" < "$input" > /dev/null
-    cat "$work/time"
-  done | sort -n | sed -n "$(( (REPS + 1) / 2 ))p"
+    /usr/bin/time -f "%U %S %M" -o "$work/time" "$bin" < "$input" > /dev/null
+    awk '{ printf "%.2f %d\n", $1 + $2, $3 }' "$work/time"
+  done > "$work/runs"
+  local mid=$(( (REPS + 1) / 2 ))
+  echo "$(cut -d' ' -f1 "$work/runs" | sort -g | sed -n "${mid}p") $(cut -d' ' -f2 "$work/runs" | sort -n | sed -n "${mid}p")"
 }
 
-echo "| workloads | input | pass-through: time, peak RSS | netid: time, peak RSS | ratio time, memory |"
-echo "|---|---|---|---|---|"
+# instructions BIN INPUT: prints the instructions callgrind counts, or "-".
+# Go 1.26 needs the two GODEBUG settings under valgrind 3.19.
+instructions() {
+  local bin="$1" input="$2"
+  GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
+    "$bin" < "$input" > /dev/null 2> "$work/cg.err" || { echo "-"; return; }
+  awk '/^(summary|totals):/ { print $2; exit }' "$work/cg.out"
+}
+
+has_valgrind=false
+if command -v valgrind > /dev/null; then
+  has_valgrind=true
+else
+  log "valgrind not installed: no instruction counts"
+fi
+
+echo "| workloads | input | pass-through: CPU, peak RSS | netid: CPU, peak RSS | netid / pass-through: CPU, memory | instructions: pass-through, netid, ratio |"
+echo "|---|---|---|---|---|---|"
+: > "$work/points"
 for n in $SIZES; do
-  go run ./hack/bench/estate -n "$n" > "$work/in.yaml"
-  size=$(( $(wc -c < "$work/in.yaml") / 1024 ))
-  read -r pt pm < <(measure "$work/passthrough" "$work/in.yaml")
-  read -r nt nm < <(measure "$work/netid" "$work/in.yaml")
-  awk -v n="$n" -v size="$size" -v pt="$pt" -v pm="$pm" -v nt="$nt" -v nm="$nm" 'BEGIN {
-    ratio = (pt > 0.005) ? sprintf("%.1f×", nt / pt) : "-"
-    printf "| %d | %d KiB | %.2f s, %d MiB | %.2f s, %d MiB | %s, %.1f× |\n", n, size, pt, pm/1024, nt, nm/1024, ratio, nm/pm }'
+  in="$work/estates/in-$n.yaml"
+  go run ./hack/bench/estate -n "$n" > "$in"
+  size=$(( $(wc -c < "$in") / 1024 ))
+  log "$n workloads: CPU and memory, $REPS runs each"
+  read -r pt pm < <(measure "$work/passthrough" "$in")
+  read -r nt nm < <(measure "$work/netid" "$in")
+  pi="-" ni="-"
+  if $has_valgrind && [[ " $SIZES_CALLGRIND " == *" $n "* ]]; then
+    log "$n workloads: callgrind (slow)"
+    pi=$(instructions "$work/passthrough" "$in")
+    ni=$(instructions "$work/netid" "$in")
+  fi
+  echo "$n $pt $pm $nt $nm" >> "$work/points"
+  awk -v n="$n" -v size="$size" -v pt="$pt" -v pm="$pm" -v nt="$nt" -v nm="$nm" -v pi="$pi" -v ni="$ni" 'BEGIN {
+    cpu = (pt > 0) ? sprintf("%.2f×", nt / pt) : "-"
+    ins = "-"
+    if (pi != "-" && ni != "-") ins = sprintf("%.2fG, %.2fG, %.2f×", pi / 1e9, ni / 1e9, ni / pi)
+    printf "| %d | %d KiB | %.2f s, %d MiB | %.2f s, %d MiB | %s, %.2f× | %s |\n", n, size, pt, pm / 1024, nt, nm / 1024, cpu, nm / pm, ins }'
 done
+
+# The growth exponents, from the smallest size ≥ 1,000 to the largest.
+awk '$1 >= 1000 { if (!lo) { lo = $0 } hi = $0 }
+  END {
+    if (!lo || lo == hi) exit
+    split(lo, a, " "); split(hi, b, " ")
+    k = log(b[1] / a[1])
+    printf "\nGrowth exponent from %d to %d workloads (1 is linear): CPU pass-through %.2f, netid %.2f; peak RSS pass-through %.2f, netid %.2f.\n",
+      a[1], b[1], log(b[2] / a[2]) / k, log(b[4] / a[4]) / k, log(b[3] / a[3]) / k, log(b[5] / a[5]) / k
+  }' "$work/points"
+
+if [[ -x hack/bench/kustomize.sh ]]; then
+  log "kustomize end to end (hack/bench/kustomize.sh)"
+  echo
+  NETID_BIN="$work/netid" PASSTHROUGH_BIN="$work/passthrough" BENCH_ESTATES="$work/estates" SIZES="$SIZES" REPS="$REPS" \
+    hack/bench/kustomize.sh
+fi

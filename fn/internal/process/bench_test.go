@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -11,12 +14,31 @@ import (
 	"netid.dev/netid/internal/estate"
 )
 
+// benchSizes are the estate sizes of the benchmarks: 10 100 1000 5000, or
+// the workload counts in NETID_BENCH_SIZES (e.g. "10000 20000", to profile the
+// growth: go test -run '^$' -bench Render -cpuprofile cpu.out).
+func benchSizes(b *testing.B) []int {
+	env := os.Getenv("NETID_BENCH_SIZES")
+	if env == "" {
+		return []int{10, 100, 1000, 5000}
+	}
+	var out []int
+	for _, f := range strings.Fields(env) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			b.Fatalf("NETID_BENCH_SIZES: %v", err)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 // BenchmarkRender runs the whole function (read, render, both proofs, write)
 // on synthetic estates; BenchmarkPassThrough reads and writes the same
 // ResourceList with kyaml, the baseline the targets are relative to
 // (docs/performance.md; hack/bench.sh measures wall time and peak memory).
 func BenchmarkRender(b *testing.B) {
-	for _, n := range []int{10, 100, 1000, 5000} {
+	for _, n := range benchSizes(b) {
 		input := []byte(estate.ResourceList(n))
 		b.Run(fmt.Sprintf("workloads=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -31,7 +53,7 @@ func BenchmarkRender(b *testing.B) {
 }
 
 func BenchmarkPassThrough(b *testing.B) {
-	for _, n := range []int{10, 100, 1000, 5000} {
+	for _, n := range benchSizes(b) {
 		input := []byte(estate.ResourceList(n))
 		b.Run(fmt.Sprintf("workloads=%d", n), func(b *testing.B) {
 			b.ReportAllocs()

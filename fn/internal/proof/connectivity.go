@@ -807,17 +807,26 @@ func (p *prover) run(engine *netpol.Engine) {
 	for _, e := range p.endpoints {
 		res.Endpoints = append(res.Endpoints, e.Name)
 	}
+	// The sources judged at all: never a variant (as a source it is its
+	// base), and a judged endpoint unless the destination is judged.
+	sources := engine.NewSet(func(i int) bool { return p.variantOf[i] < 0 })
+	judgedSources := engine.NewSet(func(i int) bool { return p.variantOf[i] < 0 && p.judged[i] })
+	q := engine.NewQuery()
+	// allowed[src] == probe marks the sources allowed in the current probe.
+	allowed := make([]int, len(p.endpoints))
+	probe := 0
 	for dst := range p.endpoints {
+		among := sources
+		if !p.judged[dst] {
+			among = judgedSources
+		}
 		for _, pt := range p.probes(engine, dst) {
+			probe++
 			exp := p.expected[dst][pt]
-			allowed := map[int]bool{}
-			for _, src := range engine.Sources(dst, pt.n, pt.proto) {
+			q.EachSource(dst, pt.n, pt.proto, among, func(src int) {
 				// src == dst is traffic between two pods of one kind (two
 				// replicas of a workload): one endpoint stands for all of them.
-				if p.variantOf[src] >= 0 || !(p.judged[src] || p.judged[dst]) {
-					continue
-				}
-				allowed[src] = true
+				allowed[src] = probe
 				c := p.cell(src, dst, pt)
 				c.Allowed, c.Expected = true, exp[src] || p.permitted[dst][pt][src]
 				if p.variantOf[dst] < 0 {
@@ -828,15 +837,15 @@ func (p *prover) run(engine *netpol.Engine) {
 				// A variant adds only what its named port opens: what its
 				// base also admits on that port is the base's finding.
 				if base := p.variantOf[dst]; base >= 0 && engine.Allowed(src, base, pt.n, pt.proto) {
-					continue
+					return
 				}
 				if p.declared && !c.Expected {
 					c.Via = engine.Admitting(src, dst, pt.n, pt.proto)
 					res.Mismatches = append(res.Mismatches, c)
 				}
-			}
+			})
 			for src := range exp {
-				if !allowed[src] {
+				if allowed[src] != probe {
 					c := p.cell(src, dst, pt)
 					c.Expected = true
 					res.Mismatches = append(res.Mismatches, c)

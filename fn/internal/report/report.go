@@ -309,14 +309,13 @@ func matrix(b *strings.Builder, p *plan.Plan) {
 
 func handoffs(p *plan.Plan) []string {
 	var out []string
+	seen := map[string]bool{}
 	add := func(format string, args ...any) {
 		s := fmt.Sprintf(format, args...)
-		for _, o := range out {
-			if o == s {
-				return
-			}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
-		out = append(out, s)
 	}
 	add("Cluster networking: the CNI must enforce NetworkPolicy (ingress and egress); without it every policy here is inert.")
 	for _, wl := range p.Workloads {

@@ -36,8 +36,8 @@ var netpolDefaultDeny = register(&Rule{
 		for _, w := range s.WorkloadNamespaces() {
 			ns := w.Ref.Namespace
 			in, eg := false, false
-			for _, p := range s.NetworkPolicies {
-				if p.Ref.Namespace != ns || !selectsAll(p.Typed) {
+			for _, p := range s.idx().policiesIn[ns] {
+				if !selectsAll(p.Typed) {
 					continue
 				}
 				types := policyTypes(p.Typed)
@@ -97,8 +97,8 @@ func policyTypes(p networkingv1.NetworkPolicy) map[networkingv1.PolicyType]bool 
 // namespace-wide violation.
 func (s *Stream) governedIn(ns string) []string {
 	var out []string
-	for _, w := range s.Workloads {
-		if w.Ref.Namespace == ns && s.Declared[w.Key()] != nil {
+	for _, w := range s.WorkloadsIn(ns) {
+		if s.Declared[w.Key()] != nil {
 			out = append(out, w.Key())
 		}
 	}

@@ -76,24 +76,10 @@ var proofConnectivity = register(&Rule{
 
 // networkPolicyNamed finds a NetworkPolicy of the stream by "namespace/name".
 func (s *Stream) networkPolicyNamed(name string) *Object[networkingv1.NetworkPolicy] {
-	for _, p := range s.NetworkPolicies {
-		ns := p.Ref.Namespace
-		if ns == "" {
-			ns = "default"
-		}
-		if ns+"/"+p.Ref.Name == name {
-			return p
-		}
-	}
-	return nil
+	return s.idx().policies[name]
 }
 
 // workloadNamed finds the workload an endpoint name ("ns/name") stands for.
 func (s *Stream) workloadNamed(name string) *Workload {
-	for _, w := range s.Workloads {
-		if w.Key() == name {
-			return w
-		}
-	}
-	return nil
+	return s.idx().workloadByKey[name]
 }

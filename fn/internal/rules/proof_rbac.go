@@ -39,10 +39,8 @@ var proofRBAC = register(&Rule{
 		var out []Violation
 		for _, r := range s.RBACReview() {
 			obj := finding.Object{APIVersion: "v1", Kind: "ServiceAccount", Namespace: r.Namespace, Name: r.ServiceAccount}
-			for _, sa := range s.ServiceAccounts {
-				if sa.Ref.Namespace == r.Namespace && sa.Ref.Name == r.ServiceAccount {
-					obj = sa.Ref
-				}
+			if sas := s.ServiceAccountsNamed(r.Namespace, r.ServiceAccount); len(sas) > 0 {
+				obj = sas[len(sas)-1].Ref
 			}
 			if len(r.Excess) > 0 {
 				out = append(out, Violation{Object: obj, Field: "metadata.name", Workloads: r.Workloads,

@@ -77,10 +77,7 @@ var pssNamespaceLevel = register(&Rule{
 func (s *Stream) exceptedNeed(ns string, labels map[string]string) api.Level {
 	version := enforceLevel(labels).Version
 	need := api.LevelRestricted
-	for _, w := range s.Workloads {
-		if w.Ref.Namespace != ns {
-			continue
-		}
+	for _, w := range s.WorkloadsIn(ns) {
 		if _, ok := s.excepted(pss.ExceptionRule, []string{w.Key()}); !ok {
 			continue
 		}

@@ -96,11 +96,9 @@ func registryTemplatePullSecrets(s *Stream, w *Workload) []string {
 	if sa == "" {
 		sa = "default"
 	}
-	for _, o := range s.ServiceAccounts {
-		if o.Ref.Namespace == w.Ref.Namespace && o.Ref.Name == sa {
-			for _, r := range o.Typed.ImagePullSecrets {
-				add(r.Name)
-			}
+	for _, o := range s.ServiceAccountsNamed(w.Ref.Namespace, sa) {
+		for _, r := range o.Typed.ImagePullSecrets {
+			add(r.Name)
 		}
 	}
 	if d := s.Declared[w.Key()]; d != nil && d.Config.Spec.Registry != nil {

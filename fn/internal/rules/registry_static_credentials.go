@@ -86,10 +86,7 @@ func registryCarriesStringData(data map[string]string) bool {
 // with the named Secret: a user-authored credential belongs to them.
 func registryPullers(s *Stream, ns, secret string) []string {
 	var out []string
-	for _, w := range s.Workloads {
-		if w.Ref.Namespace != ns {
-			continue
-		}
+	for _, w := range s.WorkloadsIn(ns) {
 		for _, ref := range w.Template.Spec.ImagePullSecrets {
 			if ref.Name == secret {
 				out = append(out, w.Key())

@@ -101,6 +101,7 @@ type Stream struct {
 	Plan *plan.Plan
 
 	connectivity *proof.Result
+	index        *index
 	// labelled maps "namespace/<netid.dev/workload label value>" to the
 	// declared workload's "namespace/name" where the two differ (names over
 	// 63 characters, whose label value is shortened).
@@ -110,7 +111,8 @@ type Stream struct {
 // Connectivity is the connectivity proof of the stream, computed once.
 func (s *Stream) Connectivity() *proof.Result {
 	if s.connectivity == nil {
-		in := proof.Input{Namespaces: map[string]map[string]string{}, Plan: s.Plan}
+		in := proof.Input{Namespaces: make(map[string]map[string]string, len(s.Namespaces)), Plan: s.Plan,
+			Policies: make([]networkingv1.NetworkPolicy, 0, len(s.NetworkPolicies)), Pods: make([]proof.Pod, 0, len(s.Workloads))}
 		for name, ns := range s.Namespaces {
 			in.Namespaces[name] = ns.Typed.Labels
 		}
@@ -343,8 +345,8 @@ func (s *Stream) WorkloadsSelectedBy(ns string, selector map[string]string) []*W
 	}
 	sel := labels.SelectorFromSet(selector)
 	var out []*Workload
-	for _, w := range s.Workloads {
-		if w.Ref.Namespace == ns && sel.Matches(labels.Set(w.Template.Labels)) {
+	for _, w := range s.WorkloadsIn(ns) {
+		if sel.Matches(labels.Set(w.Template.Labels)) {
 			out = append(out, w)
 		}
 	}
@@ -353,12 +355,7 @@ func (s *Stream) WorkloadsSelectedBy(ns string, selector map[string]string) []*W
 
 // Service finds a Service by namespace and name.
 func (s *Stream) Service(ns, name string) *Object[corev1.Service] {
-	for _, svc := range s.Services {
-		if svc.Ref.Namespace == ns && svc.Ref.Name == name {
-			return svc
-		}
-	}
-	return nil
+	return s.idx().services[ns+"/"+name]
 }
 
 // OwnerOf attributes a namespaced object to a governed workload through the
@@ -383,14 +380,12 @@ func (s *Stream) sharedIdentity(owner, name string) []string {
 	if s.Plan == nil {
 		return nil
 	}
-	for _, w := range s.Plan.Workloads {
-		if len(w.Sharing) == 0 || w.Namespace()+"/"+w.Name() != owner {
-			continue
-		}
-		if name == w.ServiceAccount || name == plan.Fit("netid:"+w.Namespace()+":"+w.ServiceAccount) {
-			return identityWorkloads(w)
-		}
+	w := s.idx().sharing[owner]
+	if w == nil {
 		return nil
+	}
+	if name == w.ServiceAccount || name == plan.Fit("netid:"+w.Namespace()+":"+w.ServiceAccount) {
+		return identityWorkloads(w)
 	}
 	return nil
 }

@@ -151,6 +151,8 @@ func TestBenchEstate(t *testing.T) {
 	if w := e.Warnings(); len(w) > 0 {
 		t.Fatalf("warnings: %q", w)
 	}
+	q := e.NewQuery()
+	sets := testSets(e, rand.New(rand.NewPCG(1, 2)))
 	step := 1
 	if testing.Short() {
 		step = 7
@@ -168,6 +170,7 @@ func TestBenchEstate(t *testing.T) {
 		if !slices.Equal(got, orEmpty(want)) {
 			t.Fatalf("Sources(%s, %d/%s) = %v, want %v", eps[p.dst].Name, p.port, p.proto, got, want)
 		}
+		checkEachSource(t, e, q, p.dst, p.port, p.proto, sets, want)
 		if eps[p.dst].Labels["k8s-app"] == "kube-dns" {
 			// every workload by its namespace's DNS policy; kube-system's
 			// pods and the external addresses, whose egress is free

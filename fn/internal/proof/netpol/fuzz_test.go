@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -72,6 +73,8 @@ func checkInvariants(t *testing.T, sc scenario, r *rand.Rand) {
 	}
 	eAllowAll := New(sc.namespaces, allowAll, sc.endpoints)
 
+	q := e.NewQuery()
+	sets := testSets(e, r)
 	for _, pp := range probePorts {
 		for dst := range n {
 			var want []int
@@ -105,6 +108,7 @@ func checkInvariants(t *testing.T, sc scenario, r *rand.Rand) {
 			if got := e.Sources(dst, pp.port, pp.proto); !slices.Equal(got, orEmpty(want)) || got == nil {
 				t.Errorf("Sources(%s, %d/%s) = %v, want %v", sc.endpoints[dst].Name, pp.port, pp.proto, got, orEmpty(want))
 			}
+			checkEachSource(t, e, q, dst, pp.port, pp.proto, sets, want)
 		}
 	}
 
@@ -119,6 +123,34 @@ func checkInvariants(t *testing.T, sc scenario, r *rand.Rand) {
 			if got.has(i) != want {
 				t.Errorf("selector %s on %s %v: index says %v, apimachinery %v (err %v)", metav1.FormatLabelSelector(ls), ep.Name, ep.Labels, got.has(i), want, err)
 			}
+		}
+	}
+}
+
+// testSets are sets to narrow Query.EachSource with: every endpoint, none,
+// and random ones of several densities.
+func testSets(e *Engine, r *rand.Rand) []Set {
+	sets := []Set{e.NewSet(func(int) bool { return true }), e.NewSet(func(int) bool { return false })}
+	for _, p := range []float64{0.02, 0.5, 0.9} {
+		sets = append(sets, e.NewSet(func(int) bool { return r.Float64() < p }))
+	}
+	return sets
+}
+
+// checkEachSource compares q.EachSource with the sources the pairwise
+// verdicts give (want, in increasing order), narrowed to each set.
+func checkEachSource(t *testing.T, e *Engine, q *Query, dst int, port int32, proto corev1.Protocol, sets []Set, want []int) {
+	t.Helper()
+	for k, set := range sets {
+		var got, narrowed []int
+		q.EachSource(dst, port, proto, set, func(src int) { got = append(got, src) })
+		for _, src := range want {
+			if set.b.has(src) {
+				narrowed = append(narrowed, src)
+			}
+		}
+		if !slices.Equal(got, narrowed) {
+			t.Errorf("EachSource(%d, %d/%s, set %d) = %v, want %v", dst, port, proto, k, got, narrowed)
 		}
 	}
 }

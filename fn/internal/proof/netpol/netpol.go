@@ -124,7 +124,7 @@ type Engine struct {
 // policy is one NetworkPolicy after defaulting.
 type policy struct {
 	name    string // namespace/name, for messages
-	targets bitset // the pods spec.podSelector selects in the policy's namespace
+	targets sparse // the pods spec.podSelector selects in the policy's namespace
 	ingress []int32
 	egress  []int32
 }
@@ -136,7 +136,7 @@ type rule struct {
 	ports []portMatch
 	// peers are the endpoints the rule admits: sources of an ingress rule,
 	// destinations of an egress rule.
-	peers    bitset
+	peers    sparse
 	allPeers bool // no from/to: peers is every endpoint
 }
 
@@ -237,7 +237,7 @@ func (e *Engine) Sources(dst int, port int32, proto corev1.Protocol) []int {
 			for _, ri := range e.policies[pi].ingress {
 				r := &e.rules[ri]
 				if e.portAllowed(r, port, proto, dst) {
-					in.or(r.peers)
+					r.peers.orInto(in)
 				}
 			}
 		}
@@ -255,7 +255,7 @@ func (e *Engine) Sources(dst int, port int32, proto corev1.Protocol) []int {
 		for _, ri := range list {
 			r := &e.rules[ri]
 			if e.portAllowed(r, port, proto, dst) {
-				out.or(e.policies[r.policy].targets)
+				e.policies[r.policy].targets.orInto(out)
 			}
 		}
 	}
@@ -309,19 +309,21 @@ type builder struct {
 
 	nsNames  []string
 	nsLabels map[string]labels.Set
-	nsPods   map[string]bitset
+	nsPods   map[string]sparse
 
 	// byKey[k]: pods with label k; byKV[k][v]: pods with k=v.
-	byKey map[string]bitset
-	byKV  map[string]map[string]bitset
+	byKey map[string]*sparse
+	byKV  map[string]map[string]*sparse
 
 	parsed     map[string]parsedSelector // selectorKey → parsed selector
-	reqCache   map[string]bitset         // labels.Requirement.String() → pods
-	podCache   map[string]bitset         // selectorKey → pods, any namespace
-	nsSelCache map[string]bitset         // selectorKey → pods of matching namespaces
-	ipCache    map[string]bitset
+	reqCache   map[string]sparse         // labels.Requirement.String() → pods
+	podCache   map[string]sparse         // selectorKey → pods, any namespace
+	nsSelCache map[string]sparse         // selectorKey → pods of matching namespaces
+	ipCache    map[string]sparse
 
-	empty bitset
+	// all and pods are the Engine's, sparse.
+	all, pods sparse
+	empty     sparse
 }
 
 func newBuilder(namespaces map[string]map[string]string, policies []networkingv1.NetworkPolicy, endpoints []Endpoint) *builder {
@@ -339,10 +341,9 @@ func newBuilder(namespaces map[string]map[string]string, policies []networkingv1
 	}
 	b := &builder{
 		e: e, eps: endpoints, ips: make([]netip.Addr, n),
-		nsLabels: map[string]labels.Set{}, nsPods: map[string]bitset{},
-		byKey: map[string]bitset{}, byKV: map[string]map[string]bitset{},
-		parsed: map[string]parsedSelector{}, reqCache: map[string]bitset{}, podCache: map[string]bitset{}, nsSelCache: map[string]bitset{}, ipCache: map[string]bitset{},
-		empty: newBitset(n),
+		nsLabels: map[string]labels.Set{}, nsPods: map[string]sparse{},
+		byKey: map[string]*sparse{}, byKV: map[string]map[string]*sparse{},
+		parsed: map[string]parsedSelector{}, reqCache: map[string]sparse{}, podCache: map[string]sparse{}, nsSelCache: map[string]sparse{}, ipCache: map[string]sparse{},
 	}
 
 	addNS := func(name string, lbls map[string]string) {
@@ -375,20 +376,19 @@ func newBuilder(namespaces map[string]map[string]string, policies []networkingv1
 		}
 		addNS(ep.Namespace, nil)
 		e.pods.set(i)
-		if b.nsPods[ep.Namespace] == nil {
-			b.nsPods[ep.Namespace] = newBitset(n)
-		}
-		b.nsPods[ep.Namespace].set(i)
+		nsPods := b.nsPods[ep.Namespace]
+		nsPods.add(i)
+		b.nsPods[ep.Namespace] = nsPods
 		for k, v := range ep.Labels {
 			if b.byKey[k] == nil {
-				b.byKey[k] = newBitset(n)
-				b.byKV[k] = map[string]bitset{}
+				b.byKey[k] = &sparse{}
+				b.byKV[k] = map[string]*sparse{}
 			}
-			b.byKey[k].set(i)
+			b.byKey[k].add(i)
 			if b.byKV[k][v] == nil {
-				b.byKV[k][v] = newBitset(n)
+				b.byKV[k][v] = &sparse{}
 			}
-			b.byKV[k][v].set(i)
+			b.byKV[k][v].add(i)
 		}
 		ports := make([]corev1.ContainerPort, len(ep.Ports))
 		for j, cp := range ep.Ports {
@@ -397,6 +397,7 @@ func newBuilder(namespaces map[string]map[string]string, policies []networkingv1
 		}
 		e.ports[i] = ports
 	}
+	b.all, b.pods = sparseOf(e.all), sparseOf(e.pods)
 	for name := range b.nsLabels {
 		b.nsNames = append(b.nsNames, name)
 	}
@@ -433,12 +434,7 @@ func (b *builder) addPolicy(np *networkingv1.NetworkPolicy) {
 		}
 	}
 
-	targets := b.podsMatching(&spec.PodSelector, name+": spec.podSelector").clone()
-	if pods := b.nsPods[ns]; pods != nil {
-		targets.and(pods)
-	} else {
-		targets = newBitset(e.n)
-	}
+	targets := b.podsMatching(&spec.PodSelector, name+": spec.podSelector").and(b.nsPods[ns])
 	pi := int32(len(e.policies))
 	e.policies = append(e.policies, policy{name: name, targets: targets})
 	p := &e.policies[pi]
@@ -489,11 +485,10 @@ func (b *builder) addRule(pi int32, ns string, ports []networkingv1.NetworkPolic
 	}
 	if len(peers) == 0 {
 		r.allPeers = true
-		r.peers = e.all
+		r.peers = b.all
 	} else {
-		r.peers = newBitset(e.n)
 		for i := range peers {
-			r.peers.or(b.peerSet(ns, &peers[i], fmt.Sprintf("%s[%d]", peersWhere, i)))
+			r.peers = r.peers.or(b.peerSet(ns, &peers[i], fmt.Sprintf("%s[%d]", peersWhere, i)))
 		}
 	}
 	e.rules = append(e.rules, r)
@@ -537,7 +532,7 @@ func (b *builder) portMatch(p *networkingv1.NetworkPolicyPort, where string) por
 }
 
 // peerSet is the set of endpoints one from/to entry admits.
-func (b *builder) peerSet(ns string, p *networkingv1.NetworkPolicyPeer, where string) bitset {
+func (b *builder) peerSet(ns string, p *networkingv1.NetworkPolicyPeer, where string) sparse {
 	if p.IPBlock != nil {
 		if p.PodSelector != nil || p.NamespaceSelector != nil {
 			b.warn("%s: ipBlock together with a selector matches nothing", where)
@@ -545,13 +540,13 @@ func (b *builder) peerSet(ns string, p *networkingv1.NetworkPolicyPeer, where st
 		}
 		return b.ipBlock(p.IPBlock, where)
 	}
-	var inNS bitset
+	var inNS sparse
 	switch {
 	case p.NamespaceSelector != nil:
 		inNS = b.namespacesMatching(p.NamespaceSelector, where+".namespaceSelector")
 	case p.PodSelector != nil:
 		inNS = b.nsPods[ns]
-		if inNS == nil {
+		if inNS.empty() {
 			return b.empty
 		}
 	default:
@@ -561,18 +556,16 @@ func (b *builder) peerSet(ns string, p *networkingv1.NetworkPolicyPeer, where st
 	if p.PodSelector == nil {
 		return inNS
 	}
-	out := b.podsMatching(p.PodSelector, where+".podSelector").clone()
-	out.and(inNS)
-	return out
+	return b.podsMatching(p.PodSelector, where+".podSelector").and(inNS)
 }
 
 // ipBlock: the endpoints with a valid IP in cidr and in no except entry.
-func (b *builder) ipBlock(blk *networkingv1.IPBlock, where string) bitset {
+func (b *builder) ipBlock(blk *networkingv1.IPBlock, where string) sparse {
 	key := blk.CIDR + "|" + strings.Join(blk.Except, ",")
 	if s, ok := b.ipCache[key]; ok {
 		return s
 	}
-	out := newBitset(b.e.n)
+	var out sparse
 	cidr, err := netip.ParsePrefix(blk.CIDR)
 	if err != nil {
 		b.warn("%s.ipBlock.cidr %q: %v", where, blk.CIDR, err)
@@ -597,7 +590,7 @@ next:
 				continue next
 			}
 		}
-		out.set(i)
+		out.add(i)
 	}
 	b.ipCache[key] = out
 	return out
@@ -650,9 +643,8 @@ func selectorKey(sel *metav1.LabelSelector) string {
 	return b.String()
 }
 
-// podsMatching is the set of pods (in any namespace) sel selects. The result
-// is shared: clone before modifying.
-func (b *builder) podsMatching(sel *metav1.LabelSelector, where string) bitset {
+// podsMatching is the set of pods (in any namespace) sel selects.
+func (b *builder) podsMatching(sel *metav1.LabelSelector, where string) sparse {
 	s, key := b.selector(sel, where)
 	if s == nil {
 		return b.empty
@@ -661,11 +653,11 @@ func (b *builder) podsMatching(sel *metav1.LabelSelector, where string) bitset {
 		return out
 	}
 	reqs, selectable := s.Requirements()
-	out := newBitset(b.e.n)
+	var out sparse
 	if selectable {
-		out = b.e.pods.clone()
+		out = b.pods
 		for _, r := range reqs {
-			out.and(b.requirement(r))
+			out = out.and(b.requirement(r))
 		}
 	}
 	b.podCache[key] = out
@@ -674,44 +666,41 @@ func (b *builder) podsMatching(sel *metav1.LabelSelector, where string) bitset {
 
 // requirement evaluates one requirement over every pod with the label index,
 // exactly as labels.Requirement.Matches would pod by pod.
-func (b *builder) requirement(r labels.Requirement) bitset {
+func (b *builder) requirement(r labels.Requirement) sparse {
 	key := r.String()
 	if out, ok := b.reqCache[key]; ok {
 		return out
 	}
-	var out bitset
+	var out sparse
 	k := r.Key()
 	switch r.Operator() {
 	case selection.Equals, selection.DoubleEquals, selection.In:
-		out = newBitset(b.e.n)
 		for _, v := range r.ValuesUnsorted() {
 			if s := b.byKV[k][v]; s != nil {
-				out.or(s)
+				out = out.or(*s)
 			}
 		}
 	case selection.NotEquals, selection.NotIn:
 		// the absent key matches, as in labels.Requirement.Matches
-		out = b.e.pods.clone()
+		out = b.pods
 		for _, v := range r.ValuesUnsorted() {
 			if s := b.byKV[k][v]; s != nil {
-				out.andNot(s)
+				out = out.andNot(*s)
 			}
 		}
 	case selection.Exists:
-		out = newBitset(b.e.n)
 		if s := b.byKey[k]; s != nil {
-			out.or(s)
+			out = *s
 		}
 	case selection.DoesNotExist:
-		out = b.e.pods.clone()
+		out = b.pods
 		if s := b.byKey[k]; s != nil {
-			out.andNot(s)
+			out = out.andNot(*s)
 		}
 	default: // gt, lt: never produced from a LabelSelector, but exact anyway
-		out = newBitset(b.e.n)
 		b.e.pods.each(func(i int) {
 			if r.Matches(labels.Set(b.eps[i].Labels)) {
-				out.set(i)
+				out.add(i)
 			}
 		})
 	}
@@ -719,9 +708,8 @@ func (b *builder) requirement(r labels.Requirement) bitset {
 	return out
 }
 
-// namespacesMatching is the set of pods in the namespaces sel selects. The
-// result is shared: clone before modifying.
-func (b *builder) namespacesMatching(sel *metav1.LabelSelector, where string) bitset {
+// namespacesMatching is the set of pods in the namespaces sel selects.
+func (b *builder) namespacesMatching(sel *metav1.LabelSelector, where string) sparse {
 	s, key := b.selector(sel, where)
 	if s == nil {
 		return b.empty
@@ -729,10 +717,10 @@ func (b *builder) namespacesMatching(sel *metav1.LabelSelector, where string) bi
 	if out, ok := b.nsSelCache[key]; ok {
 		return out
 	}
-	out := newBitset(b.e.n)
+	var out sparse
 	for _, name := range b.nsNames {
-		if pods := b.nsPods[name]; pods != nil && s.Matches(b.nsLabels[name]) {
-			out.or(pods)
+		if pods := b.nsPods[name]; !pods.empty() && s.Matches(b.nsLabels[name]) {
+			out = out.or(pods)
 		}
 	}
 	b.nsSelCache[key] = out
