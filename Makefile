@@ -72,9 +72,10 @@ docs: ## Regenerate docs/rules.md from the rule registry.
 schema: ## Regenerate the CRD (config/crd/) and the JSON schema (schema/) from krm/v1alpha1.
 	controller_gen="$$(hack/tools.sh controller-gen)"; go run ./hack/schemagen -controller-gen "$$controller_gen"
 
-bench: ## Run the benchmarks (no tests), then netid against a pass-through function (hack/bench.sh).
+bench: ## Run the benchmarks (no tests), netid against a pass-through function (hack/bench.sh), then kustomize, kpt and the pipe end to end (hack/bench/kustomize.sh).
 	go test -run '^$$' -bench . -benchmem ./...
 	hack/bench.sh
+	hack/bench/kustomize.sh
 
 lint: ## gofmt (must change nothing) and go vet.
 	@unformatted="$$(gofmt -l .)"; if [[ -n "$$unformatted" ]]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi

@@ -6,14 +6,19 @@
 //
 // The fixture directory holds:
 //
-//	app/          the estate's objects (resources.yaml) as a kustomization
-//	none/         app alone, no transformer
-//	passthrough/  app with the pass-through function as its exec transformer
-//	netid/        app with netid as its exec transformer (the default layout)
+//	app/          the estate's Deployments and Services, as a kustomization
+//	identities/   its NetworkIdentity configs (local-config), as one
+//	none/         app and identities, no transformer
+//	passthrough/  app and identities with the pass-through function as the
+//	              exec transformer (its config: the first workload's)
+//	netid/        the same with netid (the default layout)
 //	netid-<l>/    the same with NetworkPolicy layout <l>, per -layouts
-//	kpt/          a kpt package: the objects, the config, and a Kptfile
+//	kpt/          a kpt package: the objects, the configs, and a Kptfile
 //	              whose pipeline runs netid as an exec mutator
-//	configs.yaml  every NetworkIdentity, for the pipe form's --config
+//	apps/<ns>/    app split by namespace, one kustomization each
+//	configs.yaml  every NetworkIdentity, for the pipe form's --config:
+//	              kustomize build app | netid render --config configs.yaml,
+//	              or one build per apps/<ns>/, concatenated, into netid render
 package main
 
 import (
@@ -62,23 +67,47 @@ func write(n int, dir, netid, passthrough, layouts string) error {
 	if err != nil {
 		return err
 	}
-	var configs []*yaml.RNode
+	var apps, configs []*yaml.RNode
 	for _, it := range items {
 		if it.GetKind() == "NetworkIdentity" {
 			configs = append(configs, it)
+		} else {
+			apps = append(apps, it)
 		}
 	}
-	identities, err := stream(append(configs, rw.FunctionConfig))
+	app, err := stream(apps)
+	if err != nil {
+		return err
+	}
+	byNamespace := map[string][]*yaml.RNode{}
+	for _, a := range apps {
+		byNamespace[a.GetNamespace()] = append(byNamespace[a.GetNamespace()], a)
+	}
+	identities, err := stream(configs)
+	if err != nil {
+		return err
+	}
+	all, err := stream(append(configs, rw.FunctionConfig))
 	if err != nil {
 		return err
 	}
 	files := map[string]string{
-		"app/resources.yaml":      objects,
-		"app/kustomization.yaml":  "resources: [resources.yaml]\n",
-		"none/kustomization.yaml": "resources: [../app]\n",
-		"configs.yaml":            identities,
-		"kpt/resources.yaml":      objects,
-		"kpt/fn.yaml":             config,
+		"app/resources.yaml":            app,
+		"app/kustomization.yaml":        "resources: [resources.yaml]\n",
+		"identities/resources.yaml":     identities,
+		"identities/kustomization.yaml": "resources: [resources.yaml]\n",
+		"none/kustomization.yaml":       "resources: [../app, ../identities]\n",
+		"configs.yaml":                  all,
+		"kpt/resources.yaml":            objects,
+		"kpt/fn.yaml":                   config,
+	}
+	for ns, objects := range byNamespace {
+		content, err := stream(objects)
+		if err != nil {
+			return err
+		}
+		files["apps/"+ns+"/resources.yaml"] = content
+		files["apps/"+ns+"/kustomization.yaml"] = "resources: [resources.yaml]\n"
 	}
 	abs := func(p string) (string, error) { return filepath.Abs(p) }
 	pt, err := abs(passthrough)
@@ -103,7 +132,7 @@ func write(n int, dir, netid, passthrough, layouts string) error {
 			}
 		}
 		files[name+"/fn.yaml"] = fn.MustString()
-		files[name+"/kustomization.yaml"] = "resources: [../app]\ntransformers: [fn.yaml]\n"
+		files[name+"/kustomization.yaml"] = "resources: [../app, ../identities]\ntransformers: [fn.yaml]\n"
 		return nil
 	}
 	if err := transformer("passthrough", pt, ""); err != nil {
