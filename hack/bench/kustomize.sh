@@ -20,11 +20,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SIZES="${SIZES:-100 300 1000}"
-PERFLOW_SIZES="${PERFLOW_SIZES:-100 300}"
-KPT_SIZES="${KPT_SIZES:-1000}"
-PIPE_SIZES="${PIPE_SIZES:-1000 5000 20000}"
-PIPE_WHOLE_SIZES="${PIPE_WHOLE_SIZES:-1000}"
+SIZES="${SIZES-100 300 1000}"
+PERFLOW_SIZES="${PERFLOW_SIZES-100 300}"
+KPT_SIZES="${KPT_SIZES-1000}"
+PIPE_SIZES="${PIPE_SIZES-1000 5000 20000}"
+PIPE_WHOLE_SIZES="${PIPE_WHOLE_SIZES-1000}"
 REPS="${REPS:-3}"
 KUSTOMIZE="${KUSTOMIZE:-$(hack/tools.sh kustomize)}"
 work="$(mktemp -d)"
@@ -68,10 +68,12 @@ exponent() {
 
 build() { "$KUSTOMIZE" build --enable-alpha-plugins --enable-exec "$1"; }
 
-echo "### kustomize build, CPU seconds (median of $REPS)"
-echo
-echo "| workloads | objects out | none | pass-through | netid per-workload | netid per-flow | netid / pass-through | exponent: none, pass-through, netid |"
-echo "|---|---|---|---|---|---|---|---|"
+if [ -n "$SIZES" ]; then
+  echo "### kustomize build, CPU seconds (median of $REPS)"
+  echo
+  echo "| workloads | objects out | none | pass-through | netid per-workload | netid per-flow | netid / pass-through | exponent: none, pass-through, netid |"
+  echo "|---|---|---|---|---|---|---|---|"
+fi
 for n in $SIZES; do
   dir=$(estate "$n")
   log "kustomize build, $n workloads"
@@ -104,14 +106,16 @@ if [ -n "$KPT_SIZES" ]; then
   done
 fi
 
-echo
-echo "### The pipe form, CPU seconds (median of $REPS)"
-echo
-echo "kustomize build of each namespace's kustomization, concatenated, into"
-echo "\`netid render --config configs.yaml\` (netid render alone in its own column)."
-echo
-echo "| workloads | kustomize build per namespace + netid render | netid render alone | one kustomize build of the whole app + netid render | exponent (per namespace) |"
-echo "|---|---|---|---|---|"
+if [ -n "$PIPE_SIZES" ]; then
+  echo
+  echo "### The pipe form, CPU seconds (median of $REPS)"
+  echo
+  echo "kustomize build of each namespace's kustomization, concatenated, into"
+  echo "\`netid render --config configs.yaml\` (netid render alone in its own column)."
+  echo
+  echo "| workloads | kustomize build per namespace + netid render | netid render alone | one kustomize build of the whole app + netid render | exponent (per namespace) |"
+  echo "|---|---|---|---|---|"
+fi
 for n in $PIPE_SIZES; do
   dir=$(estate "$n")
   log "pipe form, $n workloads"
