@@ -2,6 +2,7 @@ package process
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -142,5 +143,60 @@ func TestLayoutPerWorkloadProofNamesRule(t *testing.T) {
 		if r != "shop/ratings-flows spec.ingress[1]" {
 			t.Errorf("an undeclared flow is admitted by %q, want only shop/ratings-flows spec.ingress[1]", r)
 		}
+	}
+}
+
+// A workload whose rules' peers and reasons would pass
+// v1alpha1.MaxRuleAnnotations gets a second policy, web-flows-2, numbered
+// from rule 0 again, so that no annotation nears the API server's limit.
+func TestLayoutPerWorkloadSplitsLargeAnnotations(t *testing.T) {
+	var egress strings.Builder
+	for i := range 80 {
+		fmt.Fprintf(&egress, "    - {to: {cidr: 10.0.%d.0/24}, ports: [443], reason: \"%03d %s\"}\n", i, i, strings.Repeat("r", 1000))
+	}
+	input := `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: shop}
+  spec:
+    selector: {matchLabels: {app: web}}
+    template:
+      metadata: {labels: {app: web}}
+      spec:
+        serviceAccountName: web
+        securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+        containers: [{name: web, image: example.com/web:1.0, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]
+functionConfig:
+  apiVersion: netid.dev/v1alpha1
+  kind: NetworkIdentity
+  metadata: {name: web, namespace: shop}
+  spec:
+    mesh: {provider: none, eastWest: "TLS in the app"}
+    egress:
+` + egress.String()
+	items, _ := readList(t, render(t, []byte(input)))
+	rules := map[string]int{}
+	for _, n := range items {
+		if n.GetKind() != "NetworkPolicy" || !strings.HasPrefix(n.GetName(), "web-flows") {
+			continue
+		}
+		a := n.GetAnnotations()
+		if size := len(a[v1alpha1.PeerAnnotation]) + len(a[v1alpha1.ReasonAnnotation]); size > v1alpha1.MaxRuleAnnotations {
+			t.Errorf("%s: %d bytes of peer and reason annotations, over %d", n.GetName(), size, v1alpha1.MaxRuleAnnotations)
+		}
+		eg, err := n.Pipe(yaml.Lookup("spec", "egress"))
+		if err != nil || eg == nil {
+			t.Fatalf("%s: no spec.egress", n.GetName())
+		}
+		es, _ := eg.Elements()
+		rules[n.GetName()] = len(es)
+		if last := v1alpha1.RuleAnnotation(a[v1alpha1.ReasonAnnotation], "egress", len(es)-1); !strings.HasSuffix(last, strings.Repeat("r", 1000)) {
+			t.Errorf("%s: no reason for its last rule, egress[%d]", n.GetName(), len(es)-1)
+		}
+	}
+	if len(rules) != 2 || rules["web-flows"]+rules["web-flows-2"] != 80 || rules["web-flows-2"] == 0 {
+		t.Errorf("rules per policy %v, want web-flows and web-flows-2 holding the 80 flows", rules)
 	}
 }
