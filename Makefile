@@ -72,7 +72,7 @@ docs: schema ## Regenerate docs/rules.md from the rule registry, and the field r
 schema: ## Regenerate the CRD (config/crd/), the JSON schema (schema/) and the field references (docs/config.md, fn/README.md) from krm/v1alpha1.
 	controller_gen="$$(hack/tools.sh controller-gen)"; go run ./hack/schemagen -controller-gen "$$controller_gen"
 
-bench: ## Run the Go benchmarks (no tests), then hack/bench.sh: netid against a pass-through function (CPU, peak RSS, instructions).
+bench: ## Run the Go benchmarks (no tests), then hack/bench.sh: netid against a pass-through function (CPU, peak RSS, instructions), and kustomize, kpt and the pipe end to end (hack/bench/kustomize.sh).
 	go test -run '^$$' -bench . -benchmem ./...
 	hack/bench.sh
 

@@ -886,3 +886,30 @@ func TestValidateFreeText(t *testing.T) {
 		}
 	}
 }
+
+// The per-rule form of the peer and reason annotations round-trips, and a
+// plain value speaks for every rule.
+func TestRuleAnnotation(t *testing.T) {
+	v := v1alpha1.RuleAnnotationValue([]string{"workload shop/web", "cidr 10.0.0.0/8"}, []string{"workload shop/db"})
+	if want := "ingress[0]: workload shop/web\ningress[1]: cidr 10.0.0.0/8\negress[0]: workload shop/db"; v != want {
+		t.Fatalf("RuleAnnotationValue = %q, want %q", v, want)
+	}
+	for _, c := range []struct {
+		value, direction string
+		i                int
+		want             string
+	}{
+		{v, "ingress", 0, "workload shop/web"},
+		{v, "ingress", 1, "cidr 10.0.0.0/8"},
+		{v, "egress", 0, "workload shop/db"},
+		{v, "egress", 1, ""},
+		{v, "ingress", 10, ""},
+		{v1alpha1.RuleAnnotationValue(nil, []string{"name resolution"}), "egress", 0, "name resolution"},
+		{"workload shop/web", "ingress", 3, "workload shop/web"},
+		{"ingress[1] is not the per-rule form", "ingress", 1, "ingress[1] is not the per-rule form"},
+	} {
+		if got := v1alpha1.RuleAnnotation(c.value, c.direction, c.i); got != c.want {
+			t.Errorf("RuleAnnotation(%q, %s, %d) = %q, want %q", c.value, c.direction, c.i, got, c.want)
+		}
+	}
+}

@@ -147,30 +147,45 @@ func MeshControlPlaneEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 	return p
 }
 
-// IngressPolicy admits one flow at its callee.
-func IngressPolicy(w *plan.Workload, f *plan.Flow) *networkingv1.NetworkPolicy {
-	p := netpol(f.IngressPolicy, w.Namespace(), w.Name())
-	p.Annotations = flowAnnotations(f.From, f.Reason(true))
+// FlowPolicy admits flows at workload w: one ingress rule for each flow of
+// in (w is the callee), one egress rule for each flow of out (w is the
+// caller), in order. In the per-flow layout it holds one flow; in the
+// per-workload layout, the workload's flows (FQDN callees are not
+// expressible in a NetworkPolicy: see CiliumFQDNPolicy).
+func FlowPolicy(w *plan.Workload, name string, in, out []*plan.Flow) *networkingv1.NetworkPolicy {
+	p := netpol(name, w.Namespace(), w.Name())
 	p.Spec.PodSelector = *w.Selector().DeepCopy()
-	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
-	p.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{peer(f.From, w.Namespace())}, Ports: ports(slices.Concat(f.Ports, f.Tunnel))}}
+	var inPeers, inReasons, outPeers, outReasons []string
+	for _, f := range in {
+		inPeers, inReasons = append(inPeers, peerText(f.From)), append(inReasons, f.Reason(true))
+		p.Spec.Ingress = append(p.Spec.Ingress, networkingv1.NetworkPolicyIngressRule{From: []networkingv1.NetworkPolicyPeer{peer(f.From, w.Namespace())}, Ports: ports(slices.Concat(f.Ports, f.Tunnel))})
+	}
+	for _, f := range out {
+		outPeers, outReasons = append(outPeers, peerText(f.To)), append(outReasons, f.Reason(false))
+		p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{peer(f.To, w.Namespace())}, Ports: ports(slices.Concat(f.Ports, f.Tunnel))})
+	}
+	if len(in) > 0 {
+		p.Spec.PolicyTypes = append(p.Spec.PolicyTypes, networkingv1.PolicyTypeIngress)
+	}
+	if len(out) > 0 {
+		p.Spec.PolicyTypes = append(p.Spec.PolicyTypes, networkingv1.PolicyTypeEgress)
+	}
+	switch {
+	case len(in) == 1 && len(out) == 0:
+		p.Annotations = map[string]string{PeerAnnotation: inPeers[0], ReasonAnnotation: inReasons[0]}
+	case len(in) == 0 && len(out) == 1:
+		p.Annotations = map[string]string{PeerAnnotation: outPeers[0], ReasonAnnotation: outReasons[0]}
+	default:
+		p.Annotations = map[string]string{
+			PeerAnnotation:   v1alpha1.RuleAnnotationValue(inPeers, outPeers),
+			ReasonAnnotation: v1alpha1.RuleAnnotationValue(inReasons, outReasons),
+		}
+	}
 	return p
 }
 
-// EgressPolicy admits one flow at its caller. FQDN callees are not expressible
-// in a NetworkPolicy: see CiliumFQDNPolicy.
-func EgressPolicy(w *plan.Workload, f *plan.Flow) *networkingv1.NetworkPolicy {
-	p := netpol(f.EgressPolicy, w.Namespace(), w.Name())
-	p.Annotations = flowAnnotations(f.To, f.Reason(false))
-	p.Spec.PodSelector = *w.Selector().DeepCopy()
-	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
-	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{peer(f.To, w.Namespace())}, Ports: ports(slices.Concat(f.Ports, f.Tunnel))}}
-	return p
-}
-
-func flowAnnotations(e plan.Endpoint, reason string) map[string]string {
-	return map[string]string{PeerAnnotation: string(e.Kind) + " " + e.String(), ReasonAnnotation: reason}
-}
+// peerText is an endpoint as the peer annotation names it, e.g. "workload shop/frontend".
+func peerText(e plan.Endpoint) string { return string(e.Kind) + " " + e.String() }
 
 // peer is the NetworkPolicy peer for an endpoint, seen from namespace ns.
 func peer(e plan.Endpoint, ns string) networkingv1.NetworkPolicyPeer {
@@ -195,4 +210,8 @@ func ports(ps []plan.Port) []networkingv1.NetworkPolicyPort {
 
 func port(proto corev1.Protocol, target intstr.IntOrString) networkingv1.NetworkPolicyPort {
 	return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &target}
+}
+
+func flowAnnotations(e plan.Endpoint, reason string) map[string]string {
+	return map[string]string{PeerAnnotation: peerText(e), ReasonAnnotation: reason}
 }

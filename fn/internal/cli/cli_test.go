@@ -129,3 +129,53 @@ func TestRulesShowControls(t *testing.T) {
 		t.Errorf("json does not map netpol-default-deny to NIST SP 800-190 4.3.3")
 	}
 }
+
+// netid render --network-policy-layout chooses the layout of the pipe form:
+// per-workload by default (one <workload>-flows policy), per-flow on request;
+// an unknown layout is a usage error.
+func TestRenderNetworkPolicyLayout(t *testing.T) {
+	input := `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers: [{name: web, image: example.com/web:1.0, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]
+`
+	config := t.TempDir() + "/web.yaml"
+	writeFile(t, config, `apiVersion: netid.dev/v1alpha1
+kind: NetworkIdentity
+metadata: {name: web, namespace: shop}
+spec:
+  mesh: {provider: none, eastWest: "TLS in the app"}
+  egress:
+  - {to: {cidr: 203.0.113.0/24}, ports: [443], reason: "card network"}
+  - {to: {cidr: 198.51.100.0/24}, ports: [443], reason: "fraud checks"}
+`)
+	for _, c := range []struct {
+		flags     []string
+		want, not string
+	}{
+		{nil, "name: web-flows\n", "web-egress-to-"},
+		{[]string{"--network-policy-layout", "per-workload"}, "name: web-flows\n", "web-egress-to-"},
+		{[]string{"--network-policy-layout", "per-flow"}, "name: web-egress-to-cidr-203-0-113-0-24\n", "web-flows"},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"render", "--config", config}, c.flags...)
+		if code := Main(args, strings.NewReader(input), &stdout, &stderr); code != 0 {
+			t.Fatalf("netid %v: exit %d: %s", args, code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), c.want) || strings.Contains(stdout.String(), c.not) {
+			t.Errorf("netid %v: output lacks %q or has %q:\n%s", args, c.want, c.not, stdout.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"render", "--config", config, "--network-policy-layout", "per-namespace"}, strings.NewReader(input), &stdout, &stderr); code != 2 ||
+		!strings.Contains(stderr.String(), "per-workload or per-flow") {
+		t.Errorf("unknown layout: exit %d, stderr %q; want 2 naming the layouts", code, stderr.String())
+	}
+}

@@ -43,15 +43,20 @@ func render(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("render", renderUsage, stderr)
 	var configs pathList
 	fs.Var(&configs, "config", "a file or directory of NetworkIdentity configs (repeatable)")
+	layout := fs.String("network-policy-layout", "", "NetworkPolicy layout: per-workload (the default) or per-flow; overrides the functionConfig's netid.dev/network-policy-layout")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
+	}
+	if l := *layout; l != "" && l != v1alpha1.LayoutPerWorkload && l != v1alpha1.LayoutPerFlow {
+		fmt.Fprintf(stderr, "netid render: --network-policy-layout %q: %s or %s\n", l, v1alpha1.LayoutPerWorkload, v1alpha1.LayoutPerFlow)
+		return 2
 	}
 	items, fc, err := readInputWithConfigs(fs.Args(), configs, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "netid render: %v\n", err)
 		return 1
 	}
-	res := process.Render(items, fc, process.Options{})
+	res := process.Render(items, fc, process.Options{Layout: *layout})
 	res.Findings.Write(stderr)
 	if res.Findings.HasErrors() {
 		fmt.Fprintf(stderr, "netid render: refused to render: %d error(s); nothing written\n", res.Findings.Errors())

@@ -131,8 +131,15 @@ func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 	if w.EmitsIdentity() {
 		e.identity(w)
 	}
+	groups := byPolicy(w)
+	policy := func(name string) {
+		if g := groups[name]; g != nil {
+			e.object(build.FlowPolicy(w, name, g.in, g.out))
+			delete(groups, name)
+		}
+	}
 	for _, f := range w.In {
-		e.object(build.IngressPolicy(w, f))
+		policy(f.IngressRule.Policy)
 	}
 	for _, f := range w.Out {
 		if f.To.Kind == plan.KindFQDN {
@@ -143,7 +150,7 @@ func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 			e.object(build.CiliumFQDNPolicy(w, f, dnsNS, dnsLabels))
 			continue
 		}
-		e.object(build.EgressPolicy(w, f))
+		policy(f.EgressRule.Policy)
 	}
 	e.object(build.PeerAuthentication(w))
 	e.object(build.AuthorizationPolicy(w))
@@ -152,6 +159,38 @@ func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 	}
 	e.object(build.Route(w))
 	e.object(build.Ingress(w))
+}
+
+type policyFlows struct {
+	in, out []*plan.Flow
+}
+
+// byPolicy groups a workload's flows by the NetworkPolicy holding their rule
+// at w, each group's flows in rule order; flows without one (FQDN callees)
+// are left out.
+func byPolicy(w *plan.Workload) map[string]*policyFlows {
+	groups := map[string]*policyFlows{}
+	group := func(name string) *policyFlows {
+		g := groups[name]
+		if g == nil {
+			g = &policyFlows{}
+			groups[name] = g
+		}
+		return g
+	}
+	for _, f := range w.In {
+		if f.IngressRule.Policy != "" {
+			g := group(f.IngressRule.Policy)
+			g.in = append(g.in, f)
+		}
+	}
+	for _, f := range w.Out {
+		if f.EgressRule.Policy != "" {
+			g := group(f.EgressRule.Policy)
+			g.out = append(g.out, f)
+		}
+	}
+	return groups
 }
 
 // identity completes the user's ServiceAccount of the workload's identity

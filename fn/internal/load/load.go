@@ -91,6 +91,10 @@ type Run struct {
 	// ValidateOnly: the functionConfig carries netid.dev/validate-only: "true";
 	// items pass through unchanged and only results are added.
 	ValidateOnly bool
+	// Layout is the NetworkPolicy layout: v1alpha1.LayoutPerWorkload (the
+	// default) or LayoutPerFlow, from the functionConfig's
+	// netid.dev/network-policy-layout annotation.
+	Layout string
 }
 
 // Identity is one NetworkIdentity, from the functionConfig or the items.
@@ -189,7 +193,16 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 		} else if id, f := loadIdentity(functionConfig, obj); id != nil {
 			fs = append(fs, mergeFunctionConfig(m, id)...)
 			m.Run = Run{Audit: id.Config.Spec.Mode == v1alpha1.ModeAudit,
-				ValidateOnly: functionConfig.GetAnnotations()[v1alpha1.ValidateOnlyAnnotation] == "true"}
+				ValidateOnly: functionConfig.GetAnnotations()[v1alpha1.ValidateOnlyAnnotation] == "true",
+				Layout:       v1alpha1.LayoutPerWorkload}
+			switch l := functionConfig.GetAnnotations()[v1alpha1.NetworkPolicyLayoutAnnotation]; l {
+			case "", v1alpha1.LayoutPerWorkload:
+			case v1alpha1.LayoutPerFlow:
+				m.Run.Layout = l
+			default:
+				fs = append(fs, finding.Configf(obj, `metadata.annotations["`+v1alpha1.NetworkPolicyLayoutAnnotation+`"]`,
+					"unknown NetworkPolicy layout %q: %s (the default) or %s", l, v1alpha1.LayoutPerWorkload, v1alpha1.LayoutPerFlow))
+			}
 		} else {
 			fs = append(fs, f...)
 			m.FailedConfigs = append(m.FailedConfigs, obj)

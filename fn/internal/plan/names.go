@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"netid.dev/netid/internal/names"
+	"netid.dev/netid/krm/v1alpha1"
 )
 
 // Names of the per-namespace baseline policies.
@@ -54,8 +55,10 @@ func slug(e Endpoint, ns string) string {
 }
 
 // nameFlowPolicies gives every governed end of every flow a policy name,
-// unique in its namespace and stable across runs.
-func nameFlowPolicies(p *Plan) {
+// unique in its namespace and stable across runs, and its NetworkPolicy rule
+// in the layout: the per-flow policy's only rule, or a rule of the
+// workload's policy for the direction.
+func nameFlowPolicies(p *Plan, layout string) {
 	taken := map[string]map[string]bool{}
 	unique := func(ns, name string) string {
 		if taken[ns] == nil {
@@ -75,6 +78,49 @@ func nameFlowPolicies(p *Plan) {
 		}
 		for _, f := range w.Out {
 			f.EgressPolicy = unique(w.Namespace(), w.Name()+"-egress-to-"+slug(f.To, w.Namespace()))
+		}
+	}
+	for _, w := range p.Workloads {
+		var out []*Flow
+		for _, f := range w.Out {
+			if f.To.Kind != KindFQDN {
+				out = append(out, f)
+			}
+		}
+		if layout == v1alpha1.LayoutPerFlow {
+			for _, f := range w.In {
+				f.IngressRule = NetpolRule{Policy: f.IngressPolicy}
+			}
+			for _, f := range out {
+				f.EgressRule = NetpolRule{Policy: f.EgressPolicy}
+			}
+			continue
+		}
+		// One policy for both directions, split where the rules' peer and
+		// reason annotations would pass v1alpha1.MaxRuleAnnotations.
+		policy, policies, size, in, eg := "", 0, 0, 0, 0
+		next := func(f *Flow, other Endpoint, atCallee bool) {
+			n := 2*len("ingress[0000]: \n") + len(other.Kind) + 1 + len(other.String()) + len(f.Reason(atCallee))
+			if policy == "" || size+n > v1alpha1.MaxRuleAnnotations {
+				name := w.Name() + "-flows"
+				if policy != "" {
+					name = fmt.Sprintf("%s-%d", name, policies+1)
+				}
+				policy = unique(w.Namespace(), name)
+				policies++
+				size, in, eg = 0, 0, 0
+			}
+			size += n
+		}
+		for _, f := range w.In {
+			next(f, f.From, true)
+			f.IngressRule = NetpolRule{Policy: policy, Index: in}
+			in++
+		}
+		for _, f := range out {
+			next(f, f.To, false)
+			f.EgressRule = NetpolRule{Policy: policy, Index: eg}
+			eg++
 		}
 	}
 }

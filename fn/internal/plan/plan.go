@@ -78,7 +78,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 	}
 	p.meshPeers(plan.Flows)
 	tunnels(plan.Flows)
-	nameFlowPolicies(plan)
+	nameFlowPolicies(plan, m.Run.Layout)
 	plan.Ungoverned = p.ungoverned()
 	return plan, p.fs
 }

@@ -240,9 +240,27 @@ type Flow struct {
 	// and the other meshed. NetworkPolicies open them with Ports; mesh
 	// authorization still matches Ports, the original destination.
 	Tunnel []Port
-	// IngressPolicy and EgressPolicy name the NetworkPolicies generated at the
-	// callee and caller ends ("" where that end is not governed).
+	// IngressPolicy and EgressPolicy name the per-flow objects generated at
+	// the callee and caller ends ("" where that end is not governed): the
+	// NetworkPolicies of the per-flow layout, a Linkerd AuthorizationPolicy,
+	// a CiliumNetworkPolicy for an FQDN.
 	IngressPolicy, EgressPolicy string
+	// IngressRule and EgressRule are the NetworkPolicy rules that admit the
+	// flow at the callee and caller ends, in the run's layout (zero where
+	// that end is not governed, or is an FQDN).
+	IngressRule, EgressRule NetpolRule
+}
+
+// NetpolRule is one rule of a generated NetworkPolicy: Index in the
+// policy's spec.ingress or spec.egress.
+type NetpolRule struct {
+	Policy string
+	Index  int
+}
+
+// String is "policy spec.ingress[i]", for direction "ingress" or "egress".
+func (r NetpolRule) String(direction string) string {
+	return fmt.Sprintf("%s spec.%s[%d]", r.Policy, direction, r.Index)
 }
 
 // Reason is the reason to annotate at one end: that end's own if declared,

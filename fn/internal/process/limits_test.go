@@ -85,9 +85,9 @@ functionConfig:
 	if code := Run(strings.NewReader(input), &stdout, &stderr, Options{}); code != 1 {
 		t.Errorf("exit code %d, want 1\n%.2000s", code, stderr.String())
 	}
-	want := "error[config] NetworkPolicy/shop/cart-ingress-from-monitoring-"
+	want := "error[config] NetworkPolicy/shop/cart-flows metadata.annotations"
 	wantMsg := "): the API server would refuse this generated NetworkPolicy: its annotations are over 262144 bytes in all"
-	if !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), " metadata.annotations (netid-generated/shop/networkpolicy_cart-ingress-from-monitoring-") ||
+	if !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), " metadata.annotations (netid-generated/shop/networkpolicy_cart-flows.yaml)") ||
 		!strings.Contains(stderr.String(), wantMsg) {
 		t.Errorf("stderr does not refuse the generated policy's annotations:\n%.3000s", stderr.String())
 	}

@@ -43,6 +43,10 @@ type Options struct {
 	// ValidateOnly passes the items through unchanged and only judges them
 	// (`netid validate`, for kustomize and kpt validators).
 	ValidateOnly bool
+	// Layout, when set, is the NetworkPolicy layout (v1alpha1.LayoutPerWorkload
+	// or LayoutPerFlow) in place of the functionConfig's
+	// netid.dev/network-policy-layout (`netid render --network-policy-layout`).
+	Layout string
 }
 
 // Render runs the pipeline on the items and functionConfig: screen them
@@ -69,6 +73,9 @@ func render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 			fs = append(fs, pfs...)
 		}
 		return Output{Findings: fs.Sorted()}
+	}
+	if opts.Layout != "" {
+		m.Run.Layout = opts.Layout
 	}
 	p, pfs := plan.Make(m)
 	fs = append(fs, pfs...)

@@ -81,11 +81,11 @@ func Markdown(p *plan.Plan, pr Proofs, fs finding.List) string {
 			reason = f.CalleeReason + " / " + f.CallerReason
 		}
 		var pols []string
-		if f.EgressPolicy != "" {
-			pols = append(pols, code(f.EgressPolicy))
+		if p := flowPolicy(f.EgressPolicy, f.EgressRule, "egress"); p != "" {
+			pols = append(pols, p)
 		}
-		if f.IngressPolicy != "" {
-			pols = append(pols, code(f.IngressPolicy))
+		if p := flowPolicy(f.IngressPolicy, f.IngressRule, "ingress"); p != "" {
+			pols = append(pols, p)
 		}
 		ports := portsWithVia(f.Ports)
 		for _, t := range f.Tunnel {
@@ -456,4 +456,19 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// flowPolicy names what admits a flow at one end: the per-flow policy, or
+// the rule of the workload's policy ("web-ingress spec.ingress[2]"), or the
+// per-flow object of an FQDN callee (a CiliumNetworkPolicy).
+func flowPolicy(perFlow string, rule plan.NetpolRule, direction string) string {
+	switch {
+	case rule.Policy == "" || rule.Policy == perFlow:
+		if perFlow == "" {
+			return ""
+		}
+		return code(perFlow)
+	default:
+		return code(rule.String(direction))
+	}
 }

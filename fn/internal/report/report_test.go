@@ -78,8 +78,8 @@ func TestMarkdownEscapesUserText(t *testing.T) {
 	inert := `&lt;script>alert(1)&lt;/script> [x\](http://evil) a\|b \` + "`id\\`" + ` \*bold\* \u202eevil`
 	for _, want := range []string{
 		// Allowed flows: the hostile reason, then the plain one as written.
-		"| **shop/cart** | 203.0.113.0/24 (cidr) | 443/TCP | " + inert + " | `cart-egress-to-cidr-203-0-113-0-24` | NetworkIdentity/shop/cart spec.egress[0] |\n",
-		"| **shop/cart** | 198.51.100.0/24 (cidr) | 443/TCP | card network API (v2): retries=3, 50% of traffic; see ADR-0042 & the runbook's step_two | `cart-egress-to-cidr-198-51-100-0-24` | NetworkIdentity/shop/cart spec.egress[1] |\n",
+		"| **shop/cart** | 203.0.113.0/24 (cidr) | 443/TCP | " + inert + " | `cart-flows spec.egress[1]` | NetworkIdentity/shop/cart spec.egress[0] |\n",
+		"| **shop/cart** | 198.51.100.0/24 (cidr) | 443/TCP | card network API (v2): retries=3, 50% of traffic; see ADR-0042 & the runbook's step_two | `cart-flows spec.egress[0]` | NetworkIdentity/shop/cart spec.egress[1] |\n",
 		// Identities and RBAC, mTLS posture, exceptions, handoffs.
 		"| shop/cart (Deployment) | `shop/cart` | no | Role: `get configmaps (core) named cart-config` | " + inert + " |\n",
 		"| shop/cart (Deployment) | none | - | " + inert + " |\n",

@@ -6,7 +6,10 @@ package rules
 // at least one ingress or egress rule.
 // Requires: non-empty netid.dev/peer and netid.dev/reason annotations, naming
 // the other end of the flow and why the flow exists (netid writes both from
-// the declaration). Pure deny policies, with no rules, need neither.
+// the declaration), for every rule: an annotation in the per-rule form
+// ("ingress[0]: …", one line per rule, v1alpha1.RuleAnnotation) must have a
+// non-empty line for each rule; a plain one speaks for every rule. Pure deny
+// policies, with no rules, need neither.
 
 import (
 	"fmt"
@@ -40,12 +43,30 @@ var netpolFlowJustified = register(&Rule{
 					missing = append(missing, a)
 				}
 			}
-			if len(missing) == 0 {
+			if len(missing) > 0 {
+				out = append(out, Violation{Object: p.Ref, Field: "metadata.annotations",
+					Message:   fmt.Sprintf("policy has %s but no %s annotation", flowJustifiedAllows(len(spec.Ingress), len(spec.Egress)), strings.Join(missing, " or ")),
+					Workloads: s.OwnerOf(p.Ref.Namespace, p.Typed.ObjectMeta)})
 				continue
 			}
-			out = append(out, Violation{Object: p.Ref, Field: "metadata.annotations",
-				Message:   fmt.Sprintf("policy has %s but no %s annotation", flowJustifiedAllows(len(spec.Ingress), len(spec.Egress)), strings.Join(missing, " or ")),
-				Workloads: s.OwnerOf(p.Ref.Namespace, p.Typed.ObjectMeta)})
+			for _, d := range []struct {
+				name  string
+				rules int
+			}{{"ingress", len(spec.Ingress)}, {"egress", len(spec.Egress)}} {
+				for i := range d.rules {
+					var missing []string
+					for _, a := range []string{v1alpha1.PeerAnnotation, v1alpha1.ReasonAnnotation} {
+						if strings.TrimSpace(v1alpha1.RuleAnnotation(p.Typed.Annotations[a], d.name, i)) == "" {
+							missing = append(missing, a)
+						}
+					}
+					if len(missing) > 0 {
+						out = append(out, Violation{Object: p.Ref, Field: fmt.Sprintf("spec.%s[%d]", d.name, i),
+							Message:   fmt.Sprintf("rule has no %s[%d] line in its policy's %s annotation", d.name, i, strings.Join(missing, " or ")),
+							Workloads: s.OwnerOf(p.Ref.Namespace, p.Typed.ObjectMeta)})
+					}
+				}
+			}
 		}
 		return out
 	},

@@ -20,6 +20,41 @@ spec:
   policyTypes: [Ingress]
   ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: 8080}]}]
 `},
+	{name: "per-workload policy names each rule's peer and reason", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: cart-flows
+  namespace: shop
+  labels: {netid.dev/workload: cart, app.kubernetes.io/managed-by: netid}
+  annotations:
+    netid.dev/peer: "ingress[0]: workload shop/frontend\ningress[1]: workload shop/checkout\negress[0]: workload shop/db"
+    netid.dev/reason: "ingress[0]: frontend adds items\ningress[1]: checkout reads the cart\negress[0]: store the cart"
+spec:
+  podSelector: {matchLabels: {app: cart}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+  - {from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: 8080}]}
+  - {from: [{podSelector: {matchLabels: {app: checkout}}}], ports: [{port: 8080}]}
+  egress: [{to: [{podSelector: {matchLabels: {app: db}}}]}]
+`},
+	{name: "per-workload policy with a rule whose lines are missing", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: cart-flows
+  namespace: shop
+  labels: {netid.dev/workload: cart}
+  annotations:
+    netid.dev/peer: "ingress[0]: workload shop/frontend\negress[0]: workload shop/db"
+    netid.dev/reason: "ingress[0]: frontend adds items\ningress[1]: checkout reads the cart\negress[0]: \t"
+spec:
+  podSelector: {matchLabels: {app: cart}}
+  ingress:
+  - {from: [{podSelector: {matchLabels: {app: frontend}}}]}
+  - {from: [{podSelector: {matchLabels: {app: checkout}}}]}
+  egress: [{to: [{podSelector: {matchLabels: {app: db}}}]}]
+`, want: []string{"NetworkPolicy/shop/cart-flows spec.ingress[1]", "NetworkPolicy/shop/cart-flows spec.egress[0]"}},
 	{name: "pure deny policies need no justification", yaml: `
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

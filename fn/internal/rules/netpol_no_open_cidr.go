@@ -6,7 +6,8 @@ package rules
 // and egress.
 // Requires: no ipBlock cidr with prefix length 0 (0.0.0.0/0, ::/0, however
 // the address is written), unless the policy carries a non-empty
-// netid.dev/reason annotation justifying it. `except` does not count as
+// netid.dev/reason annotation justifying it (for that rule, when the
+// annotation is in the per-rule form, v1alpha1.RuleAnnotation). `except` does not count as
 // narrowing: a /0 with holes still reaches the whole Internet.
 
 import (
@@ -34,11 +35,12 @@ var netpolNoOpenCIDR = register(&Rule{
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		for _, p := range s.NetworkPolicies {
-			if strings.TrimSpace(p.Typed.Annotations[v1alpha1.ReasonAnnotation]) != "" {
-				continue
-			}
+			reason := p.Typed.Annotations[v1alpha1.ReasonAnnotation]
 			owners := s.OwnerOf(p.Ref.Namespace, p.Typed.ObjectMeta)
-			judge := func(field, dir string, peers []networkingv1.NetworkPolicyPeer) {
+			judge := func(field, dir string, peers []networkingv1.NetworkPolicyPeer, why string) {
+				if strings.TrimSpace(why) != "" {
+					return
+				}
 				for j, peer := range peers {
 					if peer.IPBlock == nil || !noOpenCIDRCoversAll(peer.IPBlock.CIDR) {
 						continue
@@ -48,10 +50,10 @@ var netpolNoOpenCIDR = register(&Rule{
 				}
 			}
 			for i, r := range p.Typed.Spec.Ingress {
-				judge(fmt.Sprintf("spec.ingress[%d].from", i), "in from", r.From)
+				judge(fmt.Sprintf("spec.ingress[%d].from", i), "in from", r.From, v1alpha1.RuleAnnotation(reason, "ingress", i))
 			}
 			for i, r := range p.Typed.Spec.Egress {
-				judge(fmt.Sprintf("spec.egress[%d].to", i), "out to", r.To)
+				judge(fmt.Sprintf("spec.egress[%d].to", i), "out to", r.To, v1alpha1.RuleAnnotation(reason, "egress", i))
 			}
 		}
 		return out

@@ -29,6 +29,23 @@ spec:
   egress:
   - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}, {ipBlock: {cidr: "::/0"}}]
 `},
+	{name: "per-workload policy: the open block's own rule needs the reason", yaml: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: cart-flows
+  namespace: shop
+  labels: {netid.dev/workload: cart}
+  annotations:
+    netid.dev/peer: "egress[0]: cidr 0.0.0.0/0\negress[1]: cidr ::/0"
+    netid.dev/reason: "egress[0]: webhooks to customer-chosen endpoints"
+spec:
+  podSelector: {matchLabels: {app: cart}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+  - to: [{ipBlock: {cidr: "::/0"}}]
+`, want: []string{"NetworkPolicy/shop/cart-flows spec.egress[1].to[0].ipBlock.cidr"}},
 	{name: "pod peers are not this rule's concern", yaml: `
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
