@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -19,5 +20,23 @@ func TestEmbeddedReadme(t *testing.T) {
 	}
 	if !strings.Contains(doc.Examples, "ghcr.io/netid-dev/netid:dev") {
 		t.Error("the README's examples do not name the image")
+	}
+}
+
+// setGC raises the collector's target to gcPercent only when GOGC is unset:
+// a user's GOGC (GOGC=off among them) wins.
+func TestSetGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	if !setGC(func(string) (string, bool) { return "", false }) {
+		t.Fatal("setGC without GOGC did not set the target")
+	}
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("GC percent without GOGC = %d, want %d", got, gcPercent)
+	}
+	if setGC(func(k string) (string, bool) { return "50", k == "GOGC" }) {
+		t.Error("setGC overrode the user's GOGC")
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent with GOGC set = %d, want it untouched (100)", got)
 	}
 }
