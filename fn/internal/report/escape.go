@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The report is Markdown that people open in a browser (GitHub, GitLab, an
@@ -36,7 +37,7 @@ import (
 // visible escapes control and bidirectional-control characters as \uXXXX and
 // turns tabs and line breaks into spaces.
 func visible(s string) string {
-	if !strings.ContainsFunc(s, needsVisible) {
+	if printableASCII(s) || !strings.ContainsFunc(s, needsVisible) {
 		return s
 	}
 	var b strings.Builder
@@ -64,6 +65,14 @@ func writeVisible(b *strings.Builder, r rune) {
 // Example: text("see [ADR](http://x) <b>now</b>") is
 // `see [ADR\](http://x) &lt;b>now&lt;/b>`.
 func text(s string) string {
+	if inertText(s) {
+		return s
+	}
+	return escapeText(s)
+}
+
+// escapeText is text's rune-by-rune walk.
+func escapeText(s string) string {
 	rs := []rune(s)
 	var b strings.Builder
 	for i, r := range rs {
@@ -96,6 +105,32 @@ func text(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// printableASCII reports whether s is printable ASCII (space to "~"), which
+// visible leaves as it is.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// inertText reports whether text leaves s as it is because it holds only
+// printable ASCII that Markdown never interprets: the common case of names,
+// labels and ports, which then skip the rune-by-rune walk.
+func inertText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < ' ' || c > '~':
+			return false
+		case c == '\\' || c == '`' || c == '*' || c == '~' || c == '$' || c == '_' || c == ']' || c == '<' || c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -131,6 +166,9 @@ func fence(content string) string {
 }
 
 func longestBacktickRun(s string) int {
+	if !strings.Contains(s, "`") {
+		return 0
+	}
 	longest, run := 0, 0
 	for _, r := range s {
 		if r == '`' {
@@ -151,6 +189,11 @@ func row(cells ...string) string {
 	b.WriteString("|")
 	for _, c := range cells {
 		b.WriteByte(' ')
+		if !strings.Contains(c, "|") && utf8.ValidString(c) {
+			b.WriteString(c)
+			b.WriteString(" |")
+			continue
+		}
 		slashes := 0
 		for _, r := range c {
 			if r == '|' && slashes%2 == 0 {

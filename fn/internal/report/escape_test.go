@@ -1,6 +1,9 @@
 package report
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // hostile is user text that would be interpreted if copied raw: an HTML tag,
 // a link, a table pipe, a code span, emphasis and a right-to-left override.
@@ -72,4 +75,49 @@ func TestFence(t *testing.T) {
 			t.Errorf("fence(%q) = %s, want %s", c.in, got, c.want)
 		}
 	}
+}
+
+// FuzzEscapeFastPaths checks that the shortcuts text, visible, row and
+// longestBacktickRun take for plain strings give what the full walks give.
+func FuzzEscapeFastPaths(f *testing.F) {
+	for _, s := range []string{"", "shop/web", "app.kubernetes.io/name=web", "a_b", "x|y", "a`b", "<b>", "&amp;",
+		"ADR-0042: retries, 3.5s", "tab\there", "\u202e", "é", "~", "[x](y)", "$x", "back\\slash", "\x7f", "a]b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if inertText(s) && escapeText(s) != s {
+			t.Errorf("inertText(%q) but the walk writes %q", s, escapeText(s))
+		}
+		if printableASCII(s) && strings.ContainsFunc(s, needsVisible) {
+			t.Errorf("printableASCII(%q) but it holds a character visible escapes", s)
+		}
+		var b strings.Builder
+		slashes := 0
+		for _, r := range s {
+			if r == '|' && slashes%2 == 0 {
+				b.WriteByte('\\')
+			}
+			if r == '\\' {
+				slashes++
+			} else {
+				slashes = 0
+			}
+			b.WriteRune(r)
+		}
+		if got, want := row(s), "| "+b.String()+" |\n"; got != want {
+			t.Errorf("row(%q) = %q, the walk writes %q", s, got, want)
+		}
+		longest, run := 0, 0
+		for _, r := range s {
+			if r == '`' {
+				run++
+				longest = max(longest, run)
+			} else {
+				run = 0
+			}
+		}
+		if got := longestBacktickRun(s); got != longest {
+			t.Errorf("longestBacktickRun(%q) = %d, want %d", s, got, longest)
+		}
+	})
 }
