@@ -10,7 +10,9 @@ package main
 
 import (
 	_ "embed"
+	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 
 	"netid.dev/netid/fn/internal/cli"
@@ -27,13 +29,38 @@ var readme string
 // 20,000 workloads (docs/performance.md, "The collector's target").
 const gcPercent = 200
 
-// setGC sets gcPercent unless the user chose GOGC, and says whether it did.
+// startHeap is the heap netid grows to before its first collection (unless
+// GOGC or GOMEMLIMIT is set). A render is a short batch whose heap only grows
+// until the output is written: collecting a small heap again and again, as
+// the runtime does from its 4 MiB start, marks the same live objects for
+// nothing. The Go compiler starts its heap the same way. Past startHeap the
+// collector runs at gcPercent, so large estates peak where they did.
+const startHeap = 256 << 20
+
+// setGC sets the collector's policy unless the user chose one with GOGC or
+// GOMEMLIMIT, and says whether it did: no collection until the heap reaches
+// startHeap (collection off, a memory limit of startHeap), then, from the end
+// of that first collection, gcPercent and no limit.
 func setGC(lookup func(string) (string, bool)) bool {
-	if _, set := lookup("GOGC"); set {
-		return false
+	for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
+		if _, set := lookup(v); set {
+			return false
+		}
 	}
-	debug.SetGCPercent(gcPercent)
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(startHeap)
+	afterNextGC(func() {
+		debug.SetGCPercent(gcPercent)
+		debug.SetMemoryLimit(math.MaxInt64)
+	})
 	return true
+}
+
+// afterNextGC runs f once the next collection has finished: a finalizer runs
+// only after a collection has found its object unreachable.
+func afterNextGC(f func()) {
+	type sentinel [32]byte // large enough not to share a tiny-allocator block
+	runtime.SetFinalizer(new(sentinel), func(*sentinel) { f() })
 }
 
 func main() {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"math"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"netid.dev/netid/fn/internal/fndoc"
 )
@@ -23,20 +26,41 @@ func TestEmbeddedReadme(t *testing.T) {
 	}
 }
 
-// setGC raises the collector's target to gcPercent only when GOGC is unset:
-// a user's GOGC (GOGC=off among them) wins.
+// setGC starts with collection off under a memory limit of startHeap and
+// sets gcPercent without a limit once a collection has run; a user's GOGC
+// (GOGC=off among them) or GOMEMLIMIT wins.
 func TestSetGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	if !setGC(func(string) (string, bool) { return "", false }) {
-		t.Fatal("setGC without GOGC did not set the target")
+		t.Fatal("setGC without GOGC did not set the policy")
+	}
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("GC percent before the first collection = %d, want off (-1)", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != startHeap {
+		t.Errorf("memory limit before the first collection = %d, want %d", got, startHeap)
+	}
+	runtime.GC()
+	deadline := time.Now().Add(10 * time.Second)
+	for debug.SetMemoryLimit(-1) != math.MaxInt64 && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
 	}
 	if got := debug.SetGCPercent(100); got != gcPercent {
-		t.Errorf("GC percent without GOGC = %d, want %d", got, gcPercent)
+		t.Errorf("GC percent after a collection = %d, want %d", got, gcPercent)
 	}
-	if setGC(func(k string) (string, bool) { return "50", k == "GOGC" }) {
-		t.Error("setGC overrode the user's GOGC")
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit after a collection = %d, want none", got)
 	}
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("GC percent with GOGC set = %d, want it untouched (100)", got)
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+		if setGC(func(k string) (string, bool) { return "50", k == env }) {
+			t.Errorf("setGC overrode the user's %s", env)
+		}
+		if got := debug.SetGCPercent(100); got != 100 {
+			t.Errorf("GC percent with %s set = %d, want it untouched (100)", env, got)
+		}
 	}
 }
