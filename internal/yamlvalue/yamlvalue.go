@@ -367,31 +367,82 @@ func value(n *yaml.Node) (any, error) {
 		}
 		return s, nil
 	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return nil, nil
-		case "!!bool":
-			return strconv.ParseBool(boolText(n.Value))
-		case "!!int":
-			if i, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
-				return i, nil
-			}
-			return n.Value, nil
-		case "!!float":
-			if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
-				return f, nil
-			}
-			return n.Value, nil
-		}
-		return n.Value, nil
+		return ScalarOf(n).Value(), nil
 	}
 	return nil, fmt.Errorf("unexpected YAML node kind %d", n.Kind)
 }
 
-func boolText(s string) string {
+// ValueOf is Of without its checks, for a node whose whole (the object it is
+// part of) Of or Check has accepted: it must be finite (no alias refers to a
+// node that contains it) and its mapping keys scalars.
+func ValueOf(n *yaml.Node) (any, error) { return value(n) }
+
+// Kind is the type of a scalar's value.
+type Kind uint8
+
+// The kinds of scalar values: null, bool, int64, float64 and string.
+const (
+	Null Kind = iota
+	Bool
+	Int
+	Float
+	String
+)
+
+// Scalar is the value of a scalar node, as Of reads it, without boxing it
+// in an interface: the field its Kind names holds it.
+type Scalar struct {
+	Kind  Kind
+	Bool  bool
+	Int   int64
+	Float float64
+	Str   string
+}
+
+// ScalarOf is the value of a scalar node: by its tag, null, a bool (YAML
+// 1.1's yes, on and y included), an int64 or float64 (the text when it does
+// not parse as one), or the text.
+func ScalarOf(n *yaml.Node) Scalar {
+	switch n.ShortTag() {
+	case "!!null":
+		return Scalar{Kind: Null}
+	case "!!bool":
+		return Scalar{Kind: Bool, Bool: boolText(n.Value)}
+	case "!!int":
+		if i, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
+			return Scalar{Kind: Int, Int: i}
+		}
+	case "!!float":
+		if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
+			return Scalar{Kind: Float, Float: f}
+		}
+	}
+	return Scalar{Kind: String, Str: n.Value}
+}
+
+// Value is the scalar's value as Of returns it: nil, bool, int64, float64 or
+// string.
+func (s Scalar) Value() any {
+	switch s.Kind {
+	case Null:
+		return nil
+	case Bool:
+		return s.Bool
+	case Int:
+		return s.Int
+	case Float:
+		return s.Float
+	}
+	return s.Str
+}
+
+// boolText is what strconv.ParseBool made of the text of a !!bool scalar
+// once mapped to "true" (YAML 1.1's yes, on and y too) or "false": true for
+// those, false for anything else.
+func boolText(s string) bool {
 	switch s {
 	case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y":
-		return "true"
+		return true
 	}
-	return "false"
+	return false
 }

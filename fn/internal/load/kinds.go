@@ -94,16 +94,17 @@ type rolloutRef struct {
 
 // readPodTemplate reads an object's pod template and selector: the
 // template at the kind's path (for a Pod, its own labels, annotations and
-// spec), spec.selector, and for a Rollout spec.workloadRef.
-func readPodTemplate(n *yaml.RNode, k PodKind) (sel *metav1.LabelSelector, tmpl corev1.PodTemplateSpec, ref *rolloutRef, err error) {
+// spec), spec.selector, and for a Rollout spec.workloadRef. read records
+// what was read, for the stream (Read).
+func readPodTemplate(n *yaml.RNode, k PodKind) (sel *metav1.LabelSelector, tmpl corev1.PodTemplateSpec, ref *rolloutRef, read *Read, err error) {
 	if len(k.Template) == 0 {
 		var pod corev1.Pod
 		if err = decodeLoose(n, &pod); err != nil {
-			return nil, tmpl, nil, err
+			return nil, tmpl, nil, nil, err
 		}
 		tmpl.ObjectMeta = metav1.ObjectMeta{Labels: pod.Labels, Annotations: pod.Annotations}
 		tmpl.Spec = pod.Spec
-		return nil, tmpl, nil, nil
+		return nil, tmpl, nil, &Read{Template: &tmpl, TemplateNode: n.YNode()}, nil
 	}
 	var w struct {
 		Spec struct {
@@ -112,21 +113,23 @@ func readPodTemplate(n *yaml.RNode, k PodKind) (sel *metav1.LabelSelector, tmpl 
 		} `json:"spec"`
 	}
 	if err = decodeLoose(n, &w); err != nil {
-		return nil, tmpl, nil, err
+		return nil, tmpl, nil, nil, err
 	}
 	t, err := n.Pipe(yaml.Lookup(k.Template...))
 	if err != nil {
-		return nil, tmpl, nil, err
+		return nil, tmpl, nil, nil, err
 	}
+	read = &Read{Selector: w.Spec.Selector, Template: &tmpl}
 	if t != nil {
 		if err = decodeLoose(t, &tmpl); err != nil {
-			return nil, tmpl, nil, err
+			return nil, tmpl, nil, nil, err
 		}
+		read.TemplateNode = t.YNode()
 	}
 	if k.Kind == "Rollout" {
 		ref = w.Spec.WorkloadRef
 	}
-	return w.Spec.Selector, tmpl, ref, nil
+	return w.Spec.Selector, tmpl, ref, read, nil
 }
 
 // podSelector is the selector netid's policies use for a workload's pods:

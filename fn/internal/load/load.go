@@ -132,12 +132,31 @@ type Model struct {
 	// (spec.workloadRef): that Deployment, which must be in the render, is
 	// the workload.
 	RolloutRefs []*RolloutRef
+	// Read is what Load decoded of each item it could decode (pod-bearing
+	// objects and Services), by node: process hands it to the rules' stream,
+	// which reads the same items, so that each object is decoded once.
+	Read map[*yaml.RNode]*Read
+}
+
+// Read is what Load decoded of one item. It is read-only: the Model's
+// workloads and Services share it.
+type Read struct {
+	// Selector and Template are a pod-bearing object's spec.selector and pod
+	// template as decoded (a Pod's own labels, annotations and spec).
+	// TemplateNode is the node Template was decoded from: the one at the
+	// kind's template path, nil when there was none; the object's own for a
+	// Pod.
+	Selector     *metav1.LabelSelector
+	Template     *corev1.PodTemplateSpec
+	TemplateNode *yaml.Node
+	// Service is a v1 Service, decoded.
+	Service *corev1.Service
 }
 
 // Load reads the items and functionConfig. It returns config findings for
 // anything it cannot read; the Model is only usable when none is an error.
 func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List) {
-	m := &Model{}
+	m := &Model{Read: make(map[*yaml.RNode]*Read)}
 	var fs finding.List
 	for _, n := range items {
 		if n.GetAnnotations()[GeneratedAnnotation] == "true" {
@@ -148,8 +167,11 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 		obj := finding.ObjectOf(n)
 		switch {
 		case isWorkload(n):
-			w, ref, f := loadWorkload(n, obj)
+			w, ref, read, f := loadWorkload(n, obj)
 			fs = append(fs, f...)
+			if read != nil {
+				m.Read[n] = read
+			}
 			switch {
 			case w != nil:
 				m.Workloads = append(m.Workloads, w)
@@ -165,6 +187,7 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 				fs = append(fs, finding.Configf(obj, "spec", "cannot read Service: %v", err))
 				continue
 			}
+			m.Read[n] = &Read{Service: &svc}
 			fs = append(fs, checkService(obj, &svc.Spec)...)
 			m.Services = append(m.Services, &Service{Node: n, Object: obj, Spec: svc.Spec,
 				Names: unique(obj.Name, splitList(n.GetAnnotations()[previousNames]))})
@@ -260,25 +283,27 @@ func loadIdentity(n *yaml.RNode, obj finding.Object) (*Identity, finding.List) {
 }
 
 // loadWorkload reads a pod-bearing object. A Rollout with spec.workloadRef
-// is returned as a RolloutRef instead: it carries no template.
-func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, *RolloutRef, finding.List) {
+// is returned as a RolloutRef instead: it carries no template. read is what
+// was decoded (nil when the object could not be), whether or not it is a
+// workload.
+func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, *RolloutRef, *Read, finding.List) {
 	k, _ := PodKindOf(n.GetApiVersion(), n.GetKind())
-	sel, tmpl, ref, err := readPodTemplate(n, k)
+	sel, tmpl, ref, read, err := readPodTemplate(n, k)
 	if err != nil {
-		return nil, nil, finding.List{finding.Configf(obj, "spec", "cannot read %s: %v", obj.Kind, err)}
+		return nil, nil, nil, finding.List{finding.Configf(obj, "spec", "cannot read %s: %v", obj.Kind, err)}
 	}
 	if ref != nil {
 		r, fs := rolloutRefOf(n, obj, ref)
-		return nil, r, fs
+		return nil, r, read, fs
 	}
-	if t, _ := n.Pipe(yaml.Lookup(k.Template...)); len(k.Template) > 0 && t == nil && k.Kind == "Rollout" {
-		return nil, nil, finding.List{finding.Configf(obj, "spec.template", "the Rollout has neither spec.template nor spec.workloadRef: it runs no pods netid can judge")}
+	if len(k.Template) > 0 && read.TemplateNode == nil && k.Kind == "Rollout" {
+		return nil, nil, read, finding.List{finding.Configf(obj, "spec.template", "the Rollout has neither spec.template nor spec.workloadRef: it runs no pods netid can judge")}
 	}
 	if k.SelectorRequired && (sel == nil || (len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0)) {
-		return nil, nil, finding.List{finding.Configf(obj, "spec.selector", "%s has no selector; %s requires one", obj.Kind, k.APIVersion)}
+		return nil, nil, read, finding.List{finding.Configf(obj, "spec.selector", "%s has no selector; %s requires one", obj.Kind, k.APIVersion)}
 	}
 	if fs := checkWorkload(obj, k, sel, &tmpl); len(fs) > 0 {
-		return nil, nil, fs
+		return nil, nil, read, fs
 	}
 	annos := n.GetAnnotations()
 	return &Workload{
@@ -286,7 +311,7 @@ func loadWorkload(n *yaml.RNode, obj finding.Object) (*Workload, *RolloutRef, fi
 		Names:      unique(obj.Name, splitList(annos[previousNames])),
 		Namespaces: unique(obj.Namespace, splitList(annos[previousNamespaces])),
 		Selector:   podSelector(sel, &tmpl), Template: tmpl,
-	}, nil, nil
+	}, nil, read, nil
 }
 
 func isWorkload(n *yaml.RNode) bool {

@@ -3,6 +3,7 @@ package load
 import (
 	"maps"
 	"slices"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -62,7 +63,7 @@ func checkWorkload(obj finding.Object, k PodKind, selector *metav1.LabelSelector
 		for j, p := range c.Ports {
 			pp := child(tmpl, "spec", "containers").Index(i).Child("ports").Index(j)
 			if p.Name != "" {
-				errs = append(errs, msgs(pp.Child("name"), p.Name, validation.IsValidPortName(p.Name))...)
+				errs = append(errs, msgs(pp.Child("name"), p.Name, memo(isValidPortName, p.Name))...)
 			}
 			errs = append(errs, msgs(pp.Child("containerPort"), p.ContainerPort, validation.IsValidPortNum(int(p.ContainerPort)))...)
 			errs = append(errs, protocol(pp.Child("protocol"), p.Protocol)...)
@@ -101,12 +102,12 @@ func checkService(obj finding.Object, spec *corev1.ServiceSpec) finding.List {
 	for i, p := range spec.Ports {
 		pp := sp.Child("ports").Index(i)
 		if p.Name != "" {
-			errs = append(errs, msgs(pp.Child("name"), p.Name, validation.IsDNS1123Label(p.Name))...)
+			errs = append(errs, msgs(pp.Child("name"), p.Name, memo(isDNS1123Label, p.Name))...)
 		}
 		errs = append(errs, msgs(pp.Child("port"), p.Port, validation.IsValidPortNum(int(p.Port)))...)
 		switch t := p.TargetPort; {
 		case t.Type == intstr.String && t.StrVal != "":
-			errs = append(errs, msgs(pp.Child("targetPort"), t.StrVal, validation.IsValidPortName(t.StrVal))...)
+			errs = append(errs, msgs(pp.Child("targetPort"), t.StrVal, memo(isValidPortName, t.StrVal))...)
 		case t.Type == intstr.Int && t.IntVal != 0:
 			errs = append(errs, msgs(pp.Child("targetPort"), t.IntVal, validation.IsValidPortNum(int(t.IntVal)))...)
 		}
@@ -135,7 +136,7 @@ func checkMeta(obj finding.Object, nameFn apivalidation.ValidateNameFunc) field.
 		errs = append(errs, field.Invalid(meta.Child("name"), obj.Name, msg))
 	}
 	if obj.Namespace != "" {
-		for _, msg := range apivalidation.ValidateNamespaceName(obj.Namespace, false) {
+		for _, msg := range memo(namespaceName, obj.Namespace) {
 			errs = append(errs, field.Invalid(meta.Child("namespace"), obj.Namespace, msg))
 		}
 	}
@@ -147,8 +148,8 @@ func checkMeta(obj finding.Object, nameFn apivalidation.ValidateNameFunc) field.
 func labels(p *field.Path, m map[string]string) field.ErrorList {
 	var errs field.ErrorList
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		errs = append(errs, msgs(p.Key(k), k, validation.IsQualifiedName(k))...)
-		errs = append(errs, msgs(p.Key(k), m[k], validation.IsValidLabelValue(m[k]))...)
+		errs = append(errs, msgs(p.Key(k), k, memo(isQualifiedName, k))...)
+		errs = append(errs, msgs(p.Key(k), m[k], memo(isValidLabelValue, m[k]))...)
 	}
 	return errs
 }
@@ -175,4 +176,56 @@ func findings(obj finding.Object, errs field.ErrorList) finding.List {
 		fs = append(fs, finding.Configf(obj, e.Field, "%s", e.ErrorBody()))
 	}
 	return fs
+}
+
+// The validations of the strings a render repeats (namespaces, label keys
+// and values, port names) are remembered: each answer depends on the string
+// alone, and apimachinery's regular expressions cost more than a lookup.
+const (
+	isQualifiedName = iota
+	isValidLabelValue
+	isValidPortName
+	isDNS1123Label
+	namespaceName
+)
+
+var validations = [...]func(string) []string{
+	isQualifiedName:   validation.IsQualifiedName,
+	isValidLabelValue: validation.IsValidLabelValue,
+	isValidPortName:   validation.IsValidPortName,
+	isDNS1123Label:    validation.IsDNS1123Label,
+	namespaceName:     func(s string) []string { return apivalidation.ValidateNamespaceName(s, false) },
+}
+
+type memoKey struct {
+	fn int
+	s  string
+}
+
+// maxMemo bounds the answers remembered: past it, they are forgotten.
+const maxMemo = 1 << 14
+
+var (
+	memoMu  sync.Mutex
+	memoMap = map[memoKey][]string{}
+)
+
+// memo is validations[fn](s), remembered. The messages returned are shared:
+// callers only read them.
+func memo(fn int, s string) []string {
+	k := memoKey{fn, s}
+	memoMu.Lock()
+	ms, ok := memoMap[k]
+	memoMu.Unlock()
+	if ok {
+		return ms
+	}
+	ms = validations[fn](s)
+	memoMu.Lock()
+	if len(memoMap) >= maxMemo {
+		clear(memoMap)
+	}
+	memoMap[k] = ms
+	memoMu.Unlock()
+	return ms
 }

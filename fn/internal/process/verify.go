@@ -60,9 +60,10 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	}
 	var p *plan.Plan
 	var fs finding.List
+	var read map[*yaml.RNode]*load.Read
 	if hasConfig(items, functionConfig) {
 		m, lfs := load.Load(items, functionConfig)
-		fs = lfs
+		fs, read = lfs, m.Read
 		if !fs.HasErrors() {
 			var pfs finding.List
 			p, pfs = plan.Make(m)
@@ -72,7 +73,7 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 			}
 		}
 	}
-	s, sfs := rules.NewStream(items)
+	s, sfs := newStream(items, read)
 	s.Plan = p
 	c := s.Connectivity()
 	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: c.NotJudged, Incomplete: c.Incomplete,

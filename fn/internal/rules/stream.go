@@ -200,7 +200,14 @@ func (s *Stream) RBAC() rbac.Set {
 
 // NewStream indexes the items. A manifest whose typed view cannot be read is a
 // finding: its kind's rules could not judge it.
-func NewStream(items []*yaml.RNode) (*Stream, finding.List) {
+func NewStream(items []*yaml.RNode) (*Stream, finding.List) { return NewStreamRead(items, nil) }
+
+// NewStreamRead is NewStream taking the typed views load has decoded of the
+// items (load.Model.Read; nil for none) instead of decoding them again. The
+// render may since have set the pod spec fields it owns on a workload
+// (ownedPodSpecFields), so those are read anew from the node; the stream is
+// the one NewStream would build.
+func NewStreamRead(items []*yaml.RNode, read map[*yaml.RNode]*load.Read) (*Stream, finding.List) {
 	s := &Stream{Namespaces: map[string]*Object[corev1.Namespace]{}, Declared: map[string]*Declaration{}}
 	var fs finding.List
 	for _, n := range items {
@@ -208,7 +215,7 @@ func NewStream(items []*yaml.RNode) (*Stream, finding.List) {
 		var err error
 		if k, ok := load.PodKindOf(n.GetApiVersion(), n.GetKind()); ok {
 			var w *Workload
-			if w, err = podWorkload(n, ref, k); err != nil {
+			if w, err = podWorkload(n, ref, k, read[n]); err != nil {
 				fs = append(fs, finding.Configf(ref, "", "cannot read this %s to judge it: %v", ref.Kind, err))
 			} else if w != nil {
 				s.Workloads = append(s.Workloads, w)
@@ -222,6 +229,10 @@ func NewStream(items []*yaml.RNode) (*Stream, finding.List) {
 				s.Namespaces[ref.Name] = o
 			}
 		case "/Service":
+			if r := read[n]; r != nil && r.Service != nil && n.GetApiVersion() == "v1" {
+				s.Services = append(s.Services, &Object[corev1.Service]{Node: n, Ref: ref, Typed: *r.Service})
+				break
+			}
 			err = add(&s.Services, n, ref)
 		case "/ServiceAccount":
 			err = add(&s.ServiceAccounts, n, ref)
@@ -416,9 +427,38 @@ func (s *Stream) LabelledWorkload(ns, label string) string {
 
 // podWorkload reads a pod-bearing object's template at its kind's path; nil
 // for an Argo Rollout without one (spec.workloadRef: the Deployment it
-// references is the workload).
-func podWorkload(n *yaml.RNode, ref finding.Object, k load.PodKind) (*Workload, error) {
+// references is the workload). read is what load decoded of it, or nil.
+func podWorkload(n *yaml.RNode, ref finding.Object, k load.PodKind, read *load.Read) (*Workload, error) {
 	w := &Workload{Ref: ref, Kind: k}
+	if read != nil && read.Template != nil {
+		if len(k.Template) == 0 {
+			if read.TemplateNode == n.YNode() {
+				w.Template = *read.Template
+				if rereadOwned(n.YNode(), &w.Template.Spec) {
+					return w, nil
+				}
+			}
+		} else {
+			t, err := n.Pipe(yaml.Lookup(k.Template...))
+			if err == nil {
+				switch {
+				case t == nil && read.TemplateNode == nil:
+					if k.Kind == "Rollout" {
+						return nil, nil
+					}
+					w.Selector = read.Selector
+					return w, nil
+				case t != nil && t.YNode() == read.TemplateNode:
+					w.Selector, w.Template = read.Selector, *read.Template
+					if rereadOwned(t.YNode(), &w.Template.Spec) {
+						return w, nil
+					}
+				}
+			}
+		}
+		// anything else is read from the node, as without load's views
+		w = &Workload{Ref: ref, Kind: k}
+	}
 	if len(k.Template) == 0 {
 		var pod corev1.Pod
 		if err := decodeInto(n, &pod); err != nil {
@@ -450,6 +490,66 @@ func podWorkload(n *yaml.RNode, ref finding.Object, k load.PodKind) (*Workload, 
 		return nil, err
 	}
 	return w, nil
+}
+
+// ownedPodSpecFields are the fields of a pod spec the render sets on the
+// user's workloads after load has read them (emit's patchPodTemplate): a
+// stream built from load's views reads these anew.
+var ownedPodSpecFields = [...]string{"serviceAccountName", "serviceAccount", "automountServiceAccountToken", "imagePullSecrets"}
+
+// rereadOwned sets the ownedPodSpecFields of spec to what decoding the pod
+// template (or Pod) tmpl would give them: a decoder reads each field of a
+// struct from its own key, so decoding only these keys reads them as
+// decoding the whole template does. It returns false, having changed
+// nothing, where the node is not plain enough to be sure of that (an alias
+// or merge key on the way, spec given twice, a spec that is neither a
+// mapping nor null) or the fields do not decode: the caller decodes the
+// whole template then, for the very result or error.
+func rereadOwned(tmpl *yaml.Node, spec *corev1.PodSpec) bool {
+	if tmpl.Kind != yaml.MappingNode {
+		return false
+	}
+	var specNode *yaml.Node
+	for i := 0; i+1 < len(tmpl.Content); i += 2 {
+		key := tmpl.Content[i]
+		if key.Kind != yaml.ScalarNode || key.Value == "<<" {
+			return false
+		}
+		if key.Value == "spec" {
+			if specNode != nil {
+				return false
+			}
+			specNode = tmpl.Content[i+1]
+		}
+	}
+	owned := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+	switch {
+	case specNode == nil:
+	case specNode.Kind == yaml.ScalarNode && specNode.ShortTag() == yaml.NodeTagNull:
+	case specNode.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(specNode.Content); i += 2 {
+			key := specNode.Content[i]
+			if key.Kind != yaml.ScalarNode || key.Value == "<<" {
+				return false
+			}
+			if slices.Contains(ownedPodSpecFields[:], key.Value) {
+				owned.Content = append(owned.Content, key, specNode.Content[i+1])
+			}
+		}
+	default:
+		return false
+	}
+	var fresh corev1.PodSpec
+	if len(owned.Content) > 0 {
+		if err := decodeInto(yaml.NewRNode(owned), &fresh); err != nil {
+			return false
+		}
+	}
+	spec.ServiceAccountName = fresh.ServiceAccountName
+	spec.DeprecatedServiceAccount = fresh.DeprecatedServiceAccount
+	spec.AutomountServiceAccountToken = fresh.AutomountServiceAccountToken
+	spec.ImagePullSecrets = fresh.ImagePullSecrets
+	return true
 }
 
 func gk(n *yaml.RNode) string {

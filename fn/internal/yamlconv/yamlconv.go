@@ -7,6 +7,7 @@ package yamlconv
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 
@@ -78,8 +79,24 @@ func scalar(tag, value string) *yaml.Node {
 }
 
 // FromNode decodes a YAML node into a typed object, loosely (unknown fields
-// are ignored, as the API server's schema, not netid, owns them).
+// are ignored, as the API server's schema, not netid, owns them), as
+// runtime.DefaultUnstructuredConverter.FromUnstructured decodes the node's
+// yamlvalue.Of. A typed object (a pointer to a zero value) is read by the
+// direct decoder where it can (decode.go), else by those two.
 func FromNode(n *yaml.RNode, obj any) error {
+	if _, isMap := obj.(*map[string]any); !isMap {
+		if v := reflect.ValueOf(obj); v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().IsZero() {
+			if decodeDirect(n.YNode(), obj) == nil {
+				return nil
+			}
+			v.Elem().SetZero()
+		}
+	}
+	return fromNodeGeneral(n, obj)
+}
+
+// fromNodeGeneral is FromNode by yamlvalue.Of and the converter.
+func fromNodeGeneral(n *yaml.RNode, obj any) error {
 	v, err := yamlvalue.Of(n.YNode())
 	if err != nil {
 		return err
