@@ -246,7 +246,7 @@ func generated(o runtime.Object) (*Generated, error) {
 		m = u.Object
 	} else {
 		var err error
-		if m, err = runtime.DefaultUnstructuredConverter.ToUnstructured(o); err != nil {
+		if m, err = yamlconv.ToMap(o); err != nil {
 			return nil, err
 		}
 	}
