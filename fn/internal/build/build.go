@@ -154,7 +154,9 @@ func MeshControlPlaneEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 // expressible in a NetworkPolicy: see CiliumFQDNPolicy).
 func FlowPolicy(w *plan.Workload, name string, in, out []*plan.Flow) *networkingv1.NetworkPolicy {
 	p := netpol(name, w.Namespace(), w.Name())
-	p.Spec.PodSelector = *w.Selector().DeepCopy()
+	// The selectors are the plan's (as DNSEgress shares the DNS pods'
+	// labels): generated objects are read, never modified.
+	p.Spec.PodSelector = *w.Selector()
 	var inPeers, inReasons, outPeers, outReasons []string
 	for _, f := range in {
 		inPeers, inReasons = append(inPeers, peerText(f.From)), append(inReasons, f.Reason(true))
@@ -193,7 +195,7 @@ func peer(e plan.Endpoint, ns string) networkingv1.NetworkPolicyPeer {
 	case plan.KindCIDR:
 		return networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: e.CIDR, Except: e.Except}}
 	}
-	p := networkingv1.NetworkPolicyPeer{PodSelector: e.Selector.DeepCopy()}
+	p := networkingv1.NetworkPolicyPeer{PodSelector: e.Selector}
 	if e.Namespace != ns {
 		p.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: e.Namespace}}
 	}

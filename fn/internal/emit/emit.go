@@ -246,7 +246,7 @@ func generated(o runtime.Object) (*Generated, error) {
 		m = u.Object
 	} else {
 		var err error
-		if m, err = runtime.DefaultUnstructuredConverter.ToUnstructured(o); err != nil {
+		if m, err = yamlconv.ToMap(o); err != nil {
 			return nil, err
 		}
 	}
@@ -385,11 +385,32 @@ func setMap(n *yaml.RNode, path []string, values map[string]string) finding.List
 func patchPodTemplate(w *plan.Workload) finding.List {
 	n := w.Source.Node
 	spec := w.Source.PodKind.SpecPath()
-	fs := setField(n, yaml.NewStringRNode(w.ServiceAccount), append(spec, "serviceAccountName")...)
-	if legacy, _ := n.Pipe(yaml.Lookup(append(spec, "serviceAccount")...)); legacy != nil {
-		fs = append(fs, setField(n, yaml.NewStringRNode(w.ServiceAccount), append(spec, "serviceAccount")...)...)
+	// One walk to the pod spec serves its fields, as each field's own walk
+	// would find it; where it cannot be walked, each field's setField
+	// reports it.
+	podSpec, err := n.Pipe(yaml.LookupCreate(yaml.MappingNode, spec...))
+	var fs finding.List
+	set := func(value *yaml.RNode, field string) {
+		if err != nil || podSpec == nil {
+			fs = append(fs, setField(n, value, append(spec, field)...)...)
+			return
+		}
+		if err := podSpec.PipeE(yaml.SetField(field, value)); err != nil {
+			fs = append(fs, finding.Configf(finding.ObjectOf(n), strings.Join(append(spec, field), "."), "cannot set: %v", err))
+		}
 	}
-	fs = append(fs, setField(n, boolNode(*w.Spec.Identity.AutomountToken), append(spec, "automountServiceAccountToken")...)...)
+	set(yaml.NewStringRNode(w.ServiceAccount), "serviceAccountName")
+	var legacy bool
+	if err != nil || podSpec == nil {
+		l, _ := n.Pipe(yaml.Lookup(append(spec, "serviceAccount")...))
+		legacy = l != nil
+	} else {
+		legacy = podSpec.Field("serviceAccount") != nil
+	}
+	if legacy {
+		set(yaml.NewStringRNode(w.ServiceAccount), "serviceAccount")
+	}
+	set(boolNode(*w.Spec.Identity.AutomountToken), "automountServiceAccountToken")
 	if r := w.Spec.Registry; r != nil && r.PullSecret != "" {
 		fs = append(fs, addPullSecret(n, spec, r.PullSecret)...)
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -81,17 +82,39 @@ func Previous(previous []*yaml.RNode, generated []*Generated) finding.List {
 // annotations kpt and kustomize add and rewrite while reading. "" if the
 // object holds a value JSON cannot (it then matches no digest).
 func Digest(m map[string]any) string {
-	e := encoder{b: make([]byte, 0, 1024)}
-	if !e.object(m, levelObject) {
+	e := encoders.Get().(*encoder)
+	defer func() {
+		if cap(e.b) <= maxPooledEncoding {
+			encoders.Put(e)
+		}
+	}()
+	e.b = e.b[:0]
+	if !e.object(m, levelObject, 0) {
 		return ""
 	}
 	sum := sha256.Sum256(e.b)
-	return "sha256:" + hex.EncodeToString(sum[:])
+	var out [len(digestPrefix) + 2*sha256.Size]byte
+	copy(out[:], digestPrefix)
+	hex.Encode(out[len(digestPrefix):], sum[:])
+	return string(out[:])
 }
 
+const digestPrefix = "sha256:"
+
 // encoder writes the canonical encoding. It is used for every generated
-// object, so it does without encoding/json's reflection.
-type encoder struct{ b []byte }
+// object, so it does without encoding/json's reflection, and reuses its
+// buffer and keys[d], the scratch slice for the sorted keys of a mapping at
+// depth d.
+type encoder struct {
+	b    []byte
+	keys [][]string
+}
+
+var encoders = sync.Pool{New: func() any { return &encoder{b: make([]byte, 0, 4096)} }}
+
+// maxPooledEncoding is the largest buffer kept for the next digest (the
+// report can be far larger than any object).
+const maxPooledEncoding = 1 << 20
 
 // Levels of object: the object, its metadata, its annotations (of which
 // only those the digest covers are written), and any other mapping.
@@ -102,9 +125,12 @@ const (
 	levelOther
 )
 
-// object writes a mapping at a level.
-func (e *encoder) object(m map[string]any, level int) bool {
-	keys := make([]string, 0, len(m))
+// object writes a mapping at a level and depth.
+func (e *encoder) object(m map[string]any, level, depth int) bool {
+	for len(e.keys) <= depth {
+		e.keys = append(e.keys, nil)
+	}
+	keys := e.keys[depth][:0]
 	for k, v := range m {
 		if level == levelAnnotations && !digested(k) {
 			continue
@@ -117,6 +143,7 @@ func (e *encoder) object(m map[string]any, level int) bool {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	e.keys[depth] = keys
 	e.b = append(e.b, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -131,10 +158,12 @@ func (e *encoder) object(m map[string]any, level int) bool {
 		case level == levelMetadata && k == "annotations":
 			child = levelAnnotations
 		}
-		if !e.value(m[k], child) {
+		if !e.value(m[k], child, depth+1) {
+			clear(keys)
 			return false
 		}
 	}
+	clear(keys) // let the strings go
 	e.b = append(e.b, '}')
 	return true
 }
@@ -161,17 +190,17 @@ func digested(k string) bool {
 }
 
 // value writes a value; a mapping at level.
-func (e *encoder) value(v any, level int) bool {
+func (e *encoder) value(v any, level, depth int) bool {
 	switch x := v.(type) {
 	case map[string]any:
-		return e.object(x, level)
+		return e.object(x, level, depth)
 	case []any:
 		e.b = append(e.b, '[')
 		for i, c := range x {
 			if i > 0 {
 				e.b = append(e.b, ',')
 			}
-			if !e.value(c, levelOther) {
+			if !e.value(c, levelOther, depth) {
 				return false
 			}
 		}
@@ -208,17 +237,21 @@ func (e *encoder) value(v any, level int) bool {
 // escaped, everything else as it is.
 func (e *encoder) str(s string) {
 	e.b = append(e.b, '"')
+	start := 0 // of the bytes not written yet
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '"' || c == '\\':
+			e.b = append(e.b, s[start:i]...)
 			e.b = append(e.b, '\\', c)
+			start = i + 1
 		case c < 0x20:
+			e.b = append(e.b, s[start:i]...)
 			e.b = append(e.b, `\u00`...)
 			e.b = append(e.b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
-		default:
-			e.b = append(e.b, c)
+			start = i + 1
 		}
 	}
+	e.b = append(e.b, s[start:]...)
 	e.b = append(e.b, '"')
 }
 

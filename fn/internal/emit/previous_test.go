@@ -171,7 +171,7 @@ func TestDigestEncoding(t *testing.T) {
 			"list": []any{"a", int64(1), map[string]any{}}},
 	}
 	e := encoder{}
-	if !e.object(m, levelObject) {
+	if !e.object(m, levelObject, 0) {
 		t.Fatal("not encoded")
 	}
 	var got map[string]any

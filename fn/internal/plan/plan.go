@@ -163,7 +163,7 @@ func (p *planner) services(w *load.Workload, named string, cfg finding.Object) [
 			}
 			continue
 		}
-		if len(s.Spec.Selector) > 0 && labels.SelectorFromSet(s.Spec.Selector).Matches(podLabels) {
+		if len(s.Spec.Selector) > 0 && labels.ValidatedSetSelector(s.Spec.Selector).Matches(podLabels) {
 			out = append(out, s)
 		}
 	}
@@ -180,6 +180,10 @@ func (p *planner) services(w *load.Workload, named string, cfg finding.Object) [
 func (p *planner) namespaces(ws []*Workload) []*Namespace {
 	byName := map[string]*Namespace{}
 	first := map[string]*Workload{}
+	// The JSON of the first workload's settings, which every other one's
+	// must equal.
+	type settings struct{ podSecurity, dns string }
+	firstJSON := map[string]settings{}
 	var out []*Namespace
 	for _, w := range ws {
 		ns, ok := byName[w.Namespace()]
@@ -190,14 +194,15 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 				ns.DNS = spec.DNS
 			}
 			byName[ns.Name], first[ns.Name] = ns, w
+			firstJSON[ns.Name] = settings{jsonText(spec.PodSecurity), jsonText(spec.DNS)}
 			out = append(out, ns)
 		} else {
-			other := first[ns.Name]
-			if !sameJSON(spec.PodSecurity, other.Spec.PodSecurity) {
+			other, want := first[ns.Name], firstJSON[ns.Name]
+			if jsonText(spec.PodSecurity) != want.podSecurity {
 				p.errorf(w.Identity.Object, "spec.podSecurity", "namespace %s has one Pod Security level for all its workloads, but they disagree: %s",
 					ns.Name, load.Differences(spec.PodSecurity, other.Spec.PodSecurity, w.Identity.Object.String(), other.Identity.Object.String()))
 			}
-			if !sameJSON(spec.DNS, other.Spec.DNS) {
+			if jsonText(spec.DNS) != want.dns {
 				p.errorf(w.Identity.Object, "spec.dns", "namespace %s has one DNS egress policy for all its workloads, but they disagree: %s",
 					ns.Name, load.Differences(spec.DNS, other.Spec.DNS, w.Identity.Object.String(), other.Identity.Object.String()))
 			}
@@ -755,7 +760,7 @@ func (p *planner) serviceExposure(w *Workload, t corev1.ServiceType, d *v1alpha1
 		}
 		p.errorf(cfg, field+".service", "%s is of type %s, not %s", s.Object, typ, t)
 		return nil, false
-	case len(s.Spec.Selector) == 0 || !labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(w.Source.Template.Labels)):
+	case len(s.Spec.Selector) == 0 || !labels.ValidatedSetSelector(s.Spec.Selector).Matches(labels.Set(w.Source.Template.Labels)):
 		p.errorf(cfg, field+".service", "%s does not select the pods of %s", s.Object, w.Source.Object)
 		return nil, false
 	}
@@ -841,10 +846,10 @@ func OpenCIDR(cidr string) bool {
 	return err == nil && pfx.Bits() == 0
 }
 
-func sameJSON(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
+// jsonText is v's JSON: two settings agree when theirs are equal.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 func wlKey(w *Workload) string { return w.Namespace() + "/" + w.Name() }

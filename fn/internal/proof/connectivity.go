@@ -6,6 +6,7 @@ package proof
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"sort"
@@ -128,7 +129,9 @@ type prover struct {
 	// compared with them.
 	declared bool
 
-	policies  []networkingv1.NetworkPolicy
+	policies []networkingv1.NetworkPolicy
+	// sels parses every selector once, for the proof and the engine.
+	sels      *netpol.Selectors
 	decls     []declaration
 	nsSels    map[string]labels.Selector
 	podSels   map[string]map[string]labels.Selector
@@ -146,7 +149,10 @@ type prover struct {
 	result              Result
 }
 
-type combinedPeer struct{ ns, pods labels.Selector }
+type combinedPeer struct {
+	ns   labels.Selector
+	pods *netpol.Parsed
+}
 
 type role struct {
 	side side
@@ -170,7 +176,8 @@ func Connectivity(in Input) Result {
 
 func newProver(in Input) *prover {
 	p := &prover{in: in, index: map[string]int{}, expected: map[int]map[port]map[int]bool{}, permitted: map[int]map[port]map[int]bool{},
-		nsSels: map[string]labels.Selector{}, podSels: map[string]map[string]labels.Selector{}, mentioned: map[string]bool{}, nsLabels: map[string]labels.Set{}}
+		nsSels: map[string]labels.Selector{}, podSels: map[string]map[string]labels.Selector{}, mentioned: map[string]bool{}, nsLabels: map[string]labels.Set{},
+		sels: netpol.NewSelectors()}
 	p.governed = p.governedNamespaces()
 	p.policies = in.Policies
 	return p
@@ -183,9 +190,9 @@ func (p *prover) prove() Result {
 		p.result.Incomplete = append(p.result.Incomplete, *gap)
 		return p.result
 	}
-	engine := netpol.New(p.namespaces(), p.policies, p.endpoints)
-	if p.namedPortVariants(engine) {
-		engine = netpol.New(p.namespaces(), p.policies, p.endpoints)
+	engine := netpol.NewWithSelectors(p.namespaces(), p.policies, p.endpoints, p.sels)
+	if n := len(p.endpoints); p.namedPortVariants(engine) {
+		engine = p.withVariants(engine, n)
 	}
 	p.expectAll()
 	p.run(engine)
@@ -291,11 +298,11 @@ func (p *prover) sideOf(e plan.Endpoint) (side, bool) {
 	case plan.KindWorkload:
 		return side{workload: e.Namespace + "/" + e.Workload.Name()}, true
 	case plan.KindPods:
-		sel, err := metav1.LabelSelectorAsSelector(e.Selector)
-		if err != nil {
+		sel := p.sels.Parse(e.Selector)
+		if sel.Err != nil {
 			return side{}, false
 		}
-		return side{ns: e.Namespace, sel: sel}, true
+		return side{ns: e.Namespace, sel: sel.Selector}, true
 	case plan.KindCIDR:
 		block, err := netip.ParsePrefix(e.CIDR)
 		if err != nil {
@@ -340,11 +347,11 @@ func (p *prover) matches(s side, i int) bool {
 // collect gathers what can tell endpoints apart: every selector and address
 // block of every policy, and of every declaration.
 func (p *prover) collect() {
-	addPodSel := func(ns string, sel labels.Selector) {
+	addPodSel := func(ns, key string, sel labels.Selector) {
 		if p.podSels[ns] == nil {
 			p.podSels[ns] = map[string]labels.Selector{}
 		}
-		p.podSels[ns][sel.String()] = sel
+		p.podSels[ns][key] = sel
 		p.mentioned[ns] = true
 	}
 	block := func(b *networkingv1.IPBlock) {
@@ -363,8 +370,8 @@ func (p *prover) collect() {
 		if ns == "" {
 			ns = metav1.NamespaceDefault
 		}
-		if sel, err := metav1.LabelSelectorAsSelector(&pol.Spec.PodSelector); err == nil {
-			addPodSel(ns, sel)
+		if sel := p.sels.Parse(&pol.Spec.PodSelector); sel.Err == nil {
+			addPodSel(ns, sel.String(), sel.Selector)
 		}
 		p.mentioned[ns] = true
 		var peers []networkingv1.NetworkPolicyPeer
@@ -379,20 +386,20 @@ func (p *prover) collect() {
 			case peer.IPBlock != nil:
 				block(peer.IPBlock)
 			case peer.NamespaceSelector != nil:
-				nsSel, err := metav1.LabelSelectorAsSelector(peer.NamespaceSelector)
-				if err != nil {
+				nsSel := p.sels.Parse(peer.NamespaceSelector)
+				if nsSel.Err != nil {
 					continue
 				}
-				p.nsSels[nsSel.String()] = nsSel
+				p.nsSels[nsSel.String()] = nsSel.Selector
 				p.mentionNames(peer.NamespaceSelector)
 				if peer.PodSelector != nil {
-					if podSel, err := metav1.LabelSelectorAsSelector(peer.PodSelector); err == nil {
-						p.combined = append(p.combined, combinedPeer{nsSel, podSel})
+					if podSel := p.sels.Parse(peer.PodSelector); podSel.Err == nil {
+						p.combined = append(p.combined, combinedPeer{nsSel.Selector, podSel})
 					}
 				}
 			case peer.PodSelector != nil:
-				if sel, err := metav1.LabelSelectorAsSelector(peer.PodSelector); err == nil {
-					addPodSel(ns, sel)
+				if sel := p.sels.Parse(peer.PodSelector); sel.Err == nil {
+					addPodSel(ns, sel.String(), sel.Selector)
 				}
 			}
 		}
@@ -401,7 +408,7 @@ func (p *prover) collect() {
 		for _, s := range []side{d.from, d.to} {
 			switch {
 			case s.sel != nil:
-				addPodSel(s.ns, s.sel)
+				addPodSel(s.ns, s.sel.String(), s.sel)
 			case s.block.IsValid():
 				p.prefixes = append(p.prefixes, s.block)
 				p.prefixes = append(p.prefixes, s.except...)
@@ -579,7 +586,7 @@ func (p *prover) podSelectorsIn(inst nsInstance) []labels.Selector {
 	}
 	for _, c := range p.combined {
 		if c.ns.Matches(inst.labels) {
-			set[c.pods.String()] = c.pods
+			set[c.pods.String()] = c.pods.Selector
 		}
 	}
 	keys := make([]string, 0, len(set))
@@ -691,6 +698,27 @@ func (p *prover) namedPortVariants(engine *netpol.Engine) bool {
 		}
 	}
 	return added
+}
+
+// withVariants is the engine over the endpoints after namedPortVariants
+// added endpoints n and on: the engine extended with them (each a copy of its
+// base with other ports, which netpol.Engine.WithVariants turns into the
+// engine New builds over them, without evaluating every selector again).
+func (p *prover) withVariants(engine *netpol.Engine, n int) *netpol.Engine {
+	vs := make([]netpol.Variant, 0, len(p.endpoints)-n)
+	for j := n; j < len(p.endpoints); j++ {
+		base := p.variantOf[j]
+		if base < 0 || base >= n {
+			return netpol.NewWithSelectors(p.namespaces(), p.policies, p.endpoints, p.sels)
+		}
+		e, b := &p.endpoints[j], &p.endpoints[base]
+		if e.Namespace != b.Namespace || e.IP != b.IP || !maps.Equal(e.Labels, b.Labels) {
+			// not a variant WithVariants can take (none is): build anew
+			return netpol.NewWithSelectors(p.namespaces(), p.policies, p.endpoints, p.sels)
+		}
+		vs = append(vs, netpol.Variant{Of: base, Ports: e.Ports})
+	}
+	return engine.WithVariants(vs)
 }
 
 // isWorkload reports whether endpoint i is a workload of the stream (they

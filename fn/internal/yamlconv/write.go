@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // WriteItem writes a JSON-compatible map (as runtime.DefaultUnstructuredConverter
@@ -19,94 +21,146 @@ import (
 // they span lines. Keys must be shorter than 1024 characters (YAML's limit for
 // implicit keys; Kubernetes' own are far shorter).
 func WriteItem(w io.Writer, m map[string]any) error {
-	var b strings.Builder
-	writeMap(&b, m, 2, "- ")
-	_, err := io.WriteString(w, b.String())
+	iw := itemWriters.Get().(*itemWriter)
+	iw.b = iw.b[:0]
+	iw.writeMap(m, 2, true, 0)
+	_, err := w.Write(iw.b)
+	if cap(iw.b) <= maxPooledItem {
+		itemWriters.Put(iw)
+	}
 	return err
 }
 
-// writeMap writes a mapping whose keys start at column indent; the first line
-// is prefixed by first (the sequence dash or nothing).
-func writeMap(b *strings.Builder, m map[string]any, indent int, first string) {
+// itemWriter appends an item to b; keys[d] is the scratch slice for the
+// sorted keys of a mapping at depth d.
+type itemWriter struct {
+	b    []byte
+	keys [][]string
+}
+
+var itemWriters = sync.Pool{New: func() any { return &itemWriter{b: make([]byte, 0, 4096)} }}
+
+// maxPooledItem is the largest buffer kept for the next item (the report
+// can be far larger than any object).
+const maxPooledItem = 1 << 20
+
+// spaces are indentation, sliced.
+const spaces = "                                                                "
+
+func (iw *itemWriter) indent(n int) {
+	for n > len(spaces) {
+		iw.b = append(iw.b, spaces...)
+		n -= len(spaces)
+	}
+	iw.b = append(iw.b, spaces[:n]...)
+}
+
+// writeMap writes a mapping whose keys start at column indent; the first
+// line starts with "- " at indent-2 when dash is set (an element of a
+// sequence), with the indentation otherwise.
+func (iw *itemWriter) writeMap(m map[string]any, indent int, dash bool, depth int) {
+	first := func() {
+		if dash {
+			iw.indent(indent - 2)
+			iw.b = append(iw.b, "- "...)
+		} else {
+			iw.indent(indent)
+		}
+	}
 	if len(m) == 0 {
-		b.WriteString(first + "{}\n")
+		first()
+		iw.b = append(iw.b, "{}\n"...)
 		return
 	}
-	keys := make([]string, 0, len(m))
+	for len(iw.keys) <= depth {
+		iw.keys = append(iw.keys, nil)
+	}
+	keys := iw.keys[depth][:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
-	pad := strings.Repeat(" ", indent)
+	slices.Sort(keys)
+	iw.keys[depth] = keys
 	for i, k := range keys {
 		if i == 0 {
-			b.WriteString(first)
+			first()
 		} else {
-			b.WriteString(pad)
+			iw.indent(indent)
 		}
-		b.WriteString(scalarString(k))
-		b.WriteString(":")
-		writeValue(b, m[k], indent)
+		iw.b = appendScalarString(iw.b, k)
+		iw.b = append(iw.b, ':')
+		iw.writeValue(m[k], indent, depth)
 	}
+	clear(keys) // let the strings go
 }
 
-// writeValue writes the value of a key at column indent-? : after "key:".
-func writeValue(b *strings.Builder, v any, indent int) {
+// writeValue writes the value of a key at column indent-2, after "key:".
+func (iw *itemWriter) writeValue(v any, indent, depth int) {
 	switch x := v.(type) {
 	case map[string]any:
 		if len(x) == 0 {
-			b.WriteString(" {}\n")
+			iw.b = append(iw.b, " {}\n"...)
 			return
 		}
-		b.WriteString("\n")
-		writeMap(b, x, indent+2, strings.Repeat(" ", indent+2))
+		iw.b = append(iw.b, '\n')
+		iw.writeMap(x, indent+2, false, depth+1)
 	case []any:
 		if len(x) == 0 {
-			b.WriteString(" []\n")
+			iw.b = append(iw.b, " []\n"...)
 			return
 		}
-		b.WriteString("\n")
-		writeSeq(b, x, indent)
+		iw.b = append(iw.b, '\n')
+		iw.writeSeq(x, indent, depth)
 	case string:
-		if strings.Contains(x, "\n") && literalOK(x) {
-			writeLiteral(b, x, indent+2)
+		if strings.IndexByte(x, '\n') >= 0 && literalOK(x) {
+			iw.writeLiteral(x, indent+2)
 			return
 		}
-		b.WriteString(" " + scalarString(x) + "\n")
+		iw.b = append(iw.b, ' ')
+		iw.b = appendScalarString(iw.b, x)
+		iw.b = append(iw.b, '\n')
 	default:
-		b.WriteString(" " + scalarText(v) + "\n")
+		iw.b = append(iw.b, ' ')
+		iw.b = appendScalarText(iw.b, v)
+		iw.b = append(iw.b, '\n')
 	}
 }
 
 // writeSeq writes a block sequence whose dashes stand at column indent.
-func writeSeq(b *strings.Builder, s []any, indent int) {
-	pad := strings.Repeat(" ", indent)
+func (iw *itemWriter) writeSeq(s []any, indent, depth int) {
 	for _, e := range s {
 		switch x := e.(type) {
 		case map[string]any:
-			writeMap(b, x, indent+2, pad+"- ")
+			iw.writeMap(x, indent+2, true, depth+1)
 		case []any:
+			iw.indent(indent)
 			if len(x) == 0 {
-				b.WriteString(pad + "- []\n")
+				iw.b = append(iw.b, "- []\n"...)
 				continue
 			}
-			b.WriteString(pad + "-\n")
-			writeSeq(b, x, indent+2)
+			iw.b = append(iw.b, "-\n"...)
+			iw.writeSeq(x, indent+2, depth)
 		case string:
-			if strings.Contains(x, "\n") && literalOK(x) {
-				b.WriteString(pad + "-")
-				writeLiteral(b, x, indent+2)
+			iw.indent(indent)
+			if strings.IndexByte(x, '\n') >= 0 && literalOK(x) {
+				iw.b = append(iw.b, '-')
+				iw.writeLiteral(x, indent+2)
 				continue
 			}
-			b.WriteString(pad + "- " + scalarString(x) + "\n")
+			iw.b = append(iw.b, "- "...)
+			iw.b = appendScalarString(iw.b, x)
+			iw.b = append(iw.b, '\n')
 		default:
-			b.WriteString(pad + "- " + scalarText(e) + "\n")
+			iw.indent(indent)
+			iw.b = append(iw.b, "- "...)
+			iw.b = appendScalarText(iw.b, e)
+			iw.b = append(iw.b, '\n')
 		}
 	}
 }
 
 // writeLiteral writes " |" (with a chomping indicator) and the lines at indent.
-func writeLiteral(b *strings.Builder, s string, indent int) {
+func (iw *itemWriter) writeLiteral(s string, indent int) {
 	chomp := "-"
 	body := s
 	if strings.HasSuffix(s, "\n") {
@@ -116,14 +170,20 @@ func writeLiteral(b *strings.Builder, s string, indent int) {
 			chomp = "+"
 		}
 	}
-	b.WriteString(" |" + chomp + "\n")
-	pad := strings.Repeat(" ", indent)
-	for _, line := range strings.Split(body, "\n") {
-		if line == "" {
-			b.WriteString("\n")
-			continue
+	iw.b = append(iw.b, " |"...)
+	iw.b = append(iw.b, chomp...)
+	iw.b = append(iw.b, '\n')
+	for {
+		line, rest, more := strings.Cut(body, "\n")
+		if line != "" {
+			iw.indent(indent)
+			iw.b = append(iw.b, line...)
 		}
-		b.WriteString(pad + line + "\n")
+		iw.b = append(iw.b, '\n')
+		if !more {
+			return
+		}
+		body = rest
 	}
 }
 
@@ -134,14 +194,15 @@ func literalOK(s string) bool {
 	if strings.HasPrefix(s, " ") || strings.HasPrefix(s, "\n") {
 		return false
 	}
-	for _, line := range strings.Split(s, "\n") {
-		if strings.HasSuffix(line, " ") || strings.ContainsAny(line, "\t\r") {
-			return false
-		}
-		for _, r := range line {
-			if r < 0x20 || r == 0x7f || r == 0xfeff {
-				return false
+	for i, r := range s {
+		switch {
+		case r == '\n':
+		case r == ' ':
+			if i+1 == len(s) || s[i+1] == '\n' {
+				return false // a line ends in a blank
 			}
+		case r < 0x20 || r == 0x7f || r == 0xfeff:
+			return false
 		}
 	}
 	return true
@@ -152,13 +213,20 @@ func literalOK(s string) bool {
 // letter, "_", "/" or "(").
 var yamlWords = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "on": true, "off": true, "true": true, "false": true, "null": true}
 
-// scalarString writes a string plain when that reads back as the same
+// scalarString is a string plain when that reads back as the same
 // string, double-quoted otherwise.
 func scalarString(s string) string {
 	if plain(s) {
 		return s
 	}
-	return quote(s)
+	return string(appendQuote(nil, s))
+}
+
+func appendScalarString(b []byte, s string) []byte {
+	if plain(s) {
+		return append(b, s...)
+	}
+	return appendQuote(b, s)
 }
 
 // plain reports whether s can be written as a plain scalar: it starts with a
@@ -184,50 +252,48 @@ func plain(s string) bool {
 	return len(s) > 5 || !yamlWords[strings.ToLower(s)]
 }
 
-// quote is a YAML double-quoted scalar: JSON's escaping, plus \u escapes for
-// the characters YAML does not allow raw (DEL, the C1 controls, U+FFFE/FFFF),
-// which JSON leaves alone.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
+// appendQuote appends a YAML double-quoted scalar: JSON's escaping, plus \u
+// escapes for the characters YAML does not allow raw (DEL, the C1 controls,
+// U+FFFE/FFFF), which JSON leaves alone; invalid UTF-8 becomes U+FFFD.
+func appendQuote(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
 	for _, r := range s {
 		switch {
 		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
+			b = append(b, '\\', byte(r))
 		case r == '\n':
-			b.WriteString(`\n`)
+			b = append(b, `\n`...)
 		case r == '\t':
-			b.WriteString(`\t`)
+			b = append(b, `\t`...)
 		case r == '\r':
-			b.WriteString(`\r`)
+			b = append(b, `\r`...)
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfeff || r == 0xfffe || r == 0xffff || r == 0x2028 || r == 0x2029:
-			fmt.Fprintf(&b, `\u%04x`, r)
+			b = append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 		default:
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		}
 	}
-	b.WriteByte('"')
-	return b.String()
+	return append(b, '"')
 }
 
-func scalarText(v any) string {
+func appendScalarText(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:
-		return "null"
+		return append(b, "null"...)
 	case bool:
-		return strconv.FormatBool(x)
+		return strconv.AppendBool(b, x)
 	case int64:
-		return strconv.FormatInt(x, 10)
+		return strconv.AppendInt(b, x, 10)
 	case int:
-		return strconv.Itoa(x)
+		return strconv.AppendInt(b, int64(x), 10)
 	case int32:
-		return strconv.FormatInt(int64(x), 10)
+		return strconv.AppendInt(b, int64(x), 10)
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-			return strconv.FormatInt(int64(x), 10)
+			return strconv.AppendInt(b, int64(x), 10)
 		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
+		return strconv.AppendFloat(b, x, 'g', -1, 64)
 	}
 	panic(fmt.Sprintf("yamlconv: unexpected %T", v))
 }

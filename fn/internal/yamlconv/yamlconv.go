@@ -27,7 +27,7 @@ func ToNode(obj any) (*yaml.RNode, error) {
 		m = o
 	default:
 		var err error
-		if m, err = runtime.DefaultUnstructuredConverter.ToUnstructured(obj); err != nil {
+		if m, err = ToMap(obj); err != nil {
 			return nil, err
 		}
 	}

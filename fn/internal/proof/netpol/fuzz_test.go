@@ -117,7 +117,7 @@ func checkInvariants(t *testing.T, sc scenario, r *rand.Rand) {
 	for range 20 {
 		ls := genSelector(r, podLabelPool)
 		s, err := metav1.LabelSelectorAsSelector(ls)
-		got := b.podsMatching(ls, "test")
+		got := b.podsMatching(ls, where{policy: "test"})
 		for i, ep := range sc.endpoints {
 			want := err == nil && ep.Namespace != "" && s.Matches(labels.Set(ep.Labels))
 			if got.has(i) != want {

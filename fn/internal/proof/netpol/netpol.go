@@ -59,6 +59,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,7 +158,15 @@ type portMatch struct {
 // (kubernetes.io/metadata.name is added if missing). Policies in namespaces
 // with no endpoints still count. The inputs are not modified nor retained.
 func New(namespaces map[string]map[string]string, policies []networkingv1.NetworkPolicy, endpoints []Endpoint) *Engine {
+	return NewWithSelectors(namespaces, policies, endpoints, NewSelectors())
+}
+
+// NewWithSelectors is New, parsing the policies' selectors through sels, so
+// that a caller that parses them too (the connectivity proof) parses each
+// once.
+func NewWithSelectors(namespaces map[string]map[string]string, policies []networkingv1.NetworkPolicy, endpoints []Endpoint, sels *Selectors) *Engine {
 	b := newBuilder(namespaces, policies, endpoints)
+	b.sels = sels
 	for i := range policies {
 		b.addPolicy(&policies[i])
 	}
@@ -315,10 +324,10 @@ type builder struct {
 	byKey map[string]*sparse
 	byKV  map[string]map[string]*sparse
 
-	parsed     map[string]parsedSelector // selectorKey → parsed selector
-	reqCache   map[string]sparse         // labels.Requirement.String() → pods
-	podCache   map[string]sparse         // selectorKey → pods, any namespace
-	nsSelCache map[string]sparse         // selectorKey → pods of matching namespaces
+	sels       *Selectors
+	reqCache   map[string]sparse // labels.Requirement.String() → pods
+	podCache   map[string]sparse // selectorKey → pods, any namespace
+	nsSelCache map[string]sparse // selectorKey → pods of matching namespaces
 	ipCache    map[string]sparse
 
 	// all and pods are the Engine's, sparse.
@@ -343,7 +352,7 @@ func newBuilder(namespaces map[string]map[string]string, policies []networkingv1
 		e: e, eps: endpoints, ips: make([]netip.Addr, n),
 		nsLabels: map[string]labels.Set{}, nsPods: map[string]sparse{},
 		byKey: map[string]*sparse{}, byKV: map[string]map[string]*sparse{},
-		parsed: map[string]parsedSelector{}, reqCache: map[string]sparse{}, podCache: map[string]sparse{}, nsSelCache: map[string]sparse{}, ipCache: map[string]sparse{},
+		sels: NewSelectors(), reqCache: map[string]sparse{}, podCache: map[string]sparse{}, nsSelCache: map[string]sparse{}, ipCache: map[string]sparse{},
 	}
 
 	addNS := func(name string, lbls map[string]string) {
@@ -434,7 +443,7 @@ func (b *builder) addPolicy(np *networkingv1.NetworkPolicy) {
 		}
 	}
 
-	targets := b.podsMatching(&spec.PodSelector, name+": spec.podSelector").and(b.nsPods[ns])
+	targets := b.podsMatching(&spec.PodSelector, where{policy: name}).and(b.nsPods[ns])
 	pi := int32(len(e.policies))
 	e.policies = append(e.policies, policy{name: name, targets: targets})
 	p := &e.policies[pi]
@@ -443,8 +452,8 @@ func (b *builder) addPolicy(np *networkingv1.NetworkPolicy) {
 	if ingress {
 		for i := range spec.Ingress {
 			r := &spec.Ingress[i]
-			where := fmt.Sprintf("%s: spec.ingress[%d]", name, i)
-			p.ingress = append(p.ingress, b.addRule(pi, ns, r.Ports, r.From, where+".from", where+".ports"))
+			at := where{policy: name, dir: "ingress", rule: i}
+			p.ingress = append(p.ingress, b.addRule(pi, ns, r.Ports, r.From, at.in("from"), at.in("ports")))
 		}
 		if hasTargets {
 			targets.each(func(t int) {
@@ -456,8 +465,8 @@ func (b *builder) addPolicy(np *networkingv1.NetworkPolicy) {
 	if egress {
 		for i := range spec.Egress {
 			r := &spec.Egress[i]
-			where := fmt.Sprintf("%s: spec.egress[%d]", name, i)
-			ri := b.addRule(pi, ns, r.Ports, r.To, where+".to", where+".ports")
+			at := where{policy: name, dir: "egress", rule: i}
+			ri := b.addRule(pi, ns, r.Ports, r.To, at.in("to"), at.in("ports"))
 			p.egress = append(p.egress, ri)
 			if !hasTargets {
 				continue
@@ -477,25 +486,25 @@ func (b *builder) addPolicy(np *networkingv1.NetworkPolicy) {
 	}
 }
 
-func (b *builder) addRule(pi int32, ns string, ports []networkingv1.NetworkPolicyPort, peers []networkingv1.NetworkPolicyPeer, peersWhere, portsWhere string) int32 {
+func (b *builder) addRule(pi int32, ns string, ports []networkingv1.NetworkPolicyPort, peers []networkingv1.NetworkPolicyPeer, peersWhere, portsWhere where) int32 {
 	e := b.e
 	r := rule{policy: pi}
 	for i := range ports {
-		r.ports = append(r.ports, b.portMatch(&ports[i], fmt.Sprintf("%s[%d]", portsWhere, i)))
+		r.ports = append(r.ports, b.portMatch(&ports[i], portsWhere.at(i)))
 	}
 	if len(peers) == 0 {
 		r.allPeers = true
 		r.peers = b.all
 	} else {
 		for i := range peers {
-			r.peers = r.peers.or(b.peerSet(ns, &peers[i], fmt.Sprintf("%s[%d]", peersWhere, i)))
+			r.peers = r.peers.or(b.peerSet(ns, &peers[i], peersWhere.at(i)))
 		}
 	}
 	e.rules = append(e.rules, r)
 	return int32(len(e.rules) - 1)
 }
 
-func (b *builder) portMatch(p *networkingv1.NetworkPolicyPort, where string) portMatch {
+func (b *builder) portMatch(p *networkingv1.NetworkPolicyPort, where where) portMatch {
 	pm := portMatch{proto: corev1.ProtocolTCP, lo: math.MinInt32, hi: math.MaxInt32}
 	if p.Protocol != nil {
 		pm.proto = defaultProtocol(*p.Protocol)
@@ -532,7 +541,7 @@ func (b *builder) portMatch(p *networkingv1.NetworkPolicyPort, where string) por
 }
 
 // peerSet is the set of endpoints one from/to entry admits.
-func (b *builder) peerSet(ns string, p *networkingv1.NetworkPolicyPeer, where string) sparse {
+func (b *builder) peerSet(ns string, p *networkingv1.NetworkPolicyPeer, where where) sparse {
 	if p.IPBlock != nil {
 		if p.PodSelector != nil || p.NamespaceSelector != nil {
 			b.warn("%s: ipBlock together with a selector matches nothing", where)
@@ -543,7 +552,7 @@ func (b *builder) peerSet(ns string, p *networkingv1.NetworkPolicyPeer, where st
 	var inNS sparse
 	switch {
 	case p.NamespaceSelector != nil:
-		inNS = b.namespacesMatching(p.NamespaceSelector, where+".namespaceSelector")
+		inNS = b.namespacesMatching(p.NamespaceSelector, where.field(".namespaceSelector"))
 	case p.PodSelector != nil:
 		inNS = b.nsPods[ns]
 		if inNS.empty() {
@@ -556,11 +565,11 @@ func (b *builder) peerSet(ns string, p *networkingv1.NetworkPolicyPeer, where st
 	if p.PodSelector == nil {
 		return inNS
 	}
-	return b.podsMatching(p.PodSelector, where+".podSelector").and(inNS)
+	return b.podsMatching(p.PodSelector, where.field(".podSelector")).and(inNS)
 }
 
 // ipBlock: the endpoints with a valid IP in cidr and in no except entry.
-func (b *builder) ipBlock(blk *networkingv1.IPBlock, where string) sparse {
+func (b *builder) ipBlock(blk *networkingv1.IPBlock, where where) sparse {
 	key := blk.CIDR + "|" + strings.Join(blk.Except, ",")
 	if s, ok := b.ipCache[key]; ok {
 		return s
@@ -596,55 +605,148 @@ next:
 	return out
 }
 
-// selector parses a LabelSelector the way the API does; nil on error. The
-// parse (whose validation dominates New) is cached by selectorKey.
-func (b *builder) selector(sel *metav1.LabelSelector, where string) (labels.Selector, string) {
-	key := selectorKey(sel)
-	p, ok := b.parsed[key]
-	if !ok {
-		p.sel, p.err = metav1.LabelSelectorAsSelector(sel)
-		b.parsed[key] = p
+// selector parses a LabelSelector the way the API does (once per selector,
+// through b.sels: the validation dominates New); nil on error.
+func (b *builder) selector(sel *metav1.LabelSelector, where where) (labels.Selector, string) {
+	p := b.sels.Parse(sel)
+	if p.Err != nil {
+		b.warn("%s: %v", where, p.Err)
+		return nil, p.key
 	}
-	if p.err != nil {
-		b.warn("%s: %v", where, p.err)
-		return nil, key
-	}
-	return p.sel, key
+	return p.Selector, p.key
 }
 
-type parsedSelector struct {
-	sel labels.Selector
-	err error
+// Selectors parses LabelSelectors the way the API does
+// (metav1.LabelSelectorAsSelector) and keeps them: by address, and by
+// content, so that each selector, and each set of equal ones, is parsed
+// once. A selector must not change while a Selectors keeps it. A Selectors is
+// not safe for concurrent use.
+type Selectors struct {
+	byAddr map[*metav1.LabelSelector]*Parsed
+	byKey  map[string]*Parsed
+}
+
+// NewSelectors returns an empty Selectors.
+func NewSelectors() *Selectors {
+	return &Selectors{byAddr: map[*metav1.LabelSelector]*Parsed{}, byKey: map[string]*Parsed{}}
+}
+
+// Parsed is a parsed LabelSelector.
+type Parsed struct {
+	// Selector is what metav1.LabelSelectorAsSelector returns; nil when
+	// it returns the error Err.
+	Selector labels.Selector
+	Err      error
+	key      string // selectorKey
+	str      string // Selector.String(), once asked
+	hasStr   bool
+}
+
+// String is Selector.String(), computed once.
+func (p *Parsed) String() string {
+	if !p.hasStr {
+		p.str, p.hasStr = p.Selector.String(), true
+	}
+	return p.str
+}
+
+// Parse parses sel, or returns what it parsed of it, or of an equal
+// selector, before.
+func (c *Selectors) Parse(sel *metav1.LabelSelector) *Parsed {
+	if p, ok := c.byAddr[sel]; ok {
+		return p
+	}
+	key := selectorKey(sel)
+	p, ok := c.byKey[key]
+	if !ok {
+		p = &Parsed{key: key}
+		p.Selector, p.Err = metav1.LabelSelectorAsSelector(sel)
+		if p.Err != nil {
+			p.Selector = nil
+		}
+		c.byKey[key] = p
+	}
+	c.byAddr[sel] = p
+	return p
 }
 
 // selectorKey is an injective encoding of a LabelSelector: equal keys, equal
-// selectors.
+// selectors. Each string is written as its length, ":" and itself: the
+// matchLabels by key, then each expression after a "|" (key, operator,
+// the number of values and "#", the values).
 func selectorKey(sel *metav1.LabelSelector) string {
-	var b strings.Builder
-	keys := make([]string, 0, len(sel.MatchLabels))
-	for k := range sel.MatchLabels {
-		keys = append(keys, k)
+	b := make([]byte, 0, 64)
+	str := func(s string) {
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		b.WriteString(strconv.Quote(k))
-		b.WriteByte('=')
-		b.WriteString(strconv.Quote(sel.MatchLabels[k]))
-		b.WriteByte(',')
-	}
-	for _, r := range sel.MatchExpressions {
-		b.WriteByte('|')
-		b.WriteString(strconv.Quote(r.Key))
-		b.WriteString(strconv.Quote(string(r.Operator)))
-		for _, v := range r.Values {
-			b.WriteString(strconv.Quote(v))
+	if len(sel.MatchLabels) == 1 {
+		for k, v := range sel.MatchLabels {
+			str(k)
+			str(v)
+		}
+	} else if len(sel.MatchLabels) > 1 {
+		keys := make([]string, 0, len(sel.MatchLabels))
+		for k := range sel.MatchLabels {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			str(k)
+			str(sel.MatchLabels[k])
 		}
 	}
-	return b.String()
+	for _, r := range sel.MatchExpressions {
+		b = append(b, '|')
+		str(r.Key)
+		str(string(r.Operator))
+		b = strconv.AppendInt(b, int64(len(r.Values)), 10)
+		b = append(b, '#')
+		for _, v := range r.Values {
+			str(v)
+		}
+	}
+	return string(b)
+}
+
+// where is a part of a policy, as Warnings names it, e.g.
+// "shop/allow-web: spec.ingress[0].from[1].podSelector"; the text is made
+// only for a warning.
+type where struct {
+	policy string // namespace/name
+	// dir is "ingress" or "egress" ("" is spec.podSelector), rule the
+	// rule's index.
+	dir  string
+	rule int
+	// list is "from", "to" or "ports" ("" is the rule), entry the entry's
+	// index (-1 is the list).
+	list  string
+	entry int
+	// sub is what follows, e.g. ".podSelector".
+	sub string
+}
+
+func (w where) in(list string) where { w.list, w.entry = list, -1; return w }
+func (w where) at(i int) where       { w.entry = i; return w }
+func (w where) field(f string) where { w.sub = f; return w }
+
+func (w where) String() string {
+	if w.dir == "" {
+		return w.policy + ": spec.podSelector" + w.sub
+	}
+	s := w.policy + ": spec." + w.dir + "[" + strconv.Itoa(w.rule) + "]"
+	if w.list != "" {
+		s += "." + w.list
+		if w.entry >= 0 {
+			s += "[" + strconv.Itoa(w.entry) + "]"
+		}
+	}
+	return s + w.sub
 }
 
 // podsMatching is the set of pods (in any namespace) sel selects.
-func (b *builder) podsMatching(sel *metav1.LabelSelector, where string) sparse {
+func (b *builder) podsMatching(sel *metav1.LabelSelector, where where) sparse {
 	s, key := b.selector(sel, where)
 	if s == nil {
 		return b.empty
@@ -709,7 +811,7 @@ func (b *builder) requirement(r labels.Requirement) sparse {
 }
 
 // namespacesMatching is the set of pods in the namespaces sel selects.
-func (b *builder) namespacesMatching(sel *metav1.LabelSelector, where string) sparse {
+func (b *builder) namespacesMatching(sel *metav1.LabelSelector, where where) sparse {
 	s, key := b.selector(sel, where)
 	if s == nil {
 		return b.empty
@@ -818,4 +920,114 @@ func (e *Engine) Admitting(src, dst int, port int32, proto corev1.Protocol) []st
 		}
 	}
 	return out
+}
+
+// Variant is an endpoint that differs from an endpoint of an Engine only in
+// its container ports: the same namespace, labels and IP, so that every
+// selector, namespace selector and address block takes it as it takes that
+// endpoint.
+type Variant struct {
+	// Of is the endpoint it is a variant of.
+	Of int
+	// Ports are its container ports (see Endpoint.Ports).
+	Ports []corev1.ContainerPort
+}
+
+// WithVariants returns the Engine that New builds from the same namespaces
+// and policies over e's endpoints followed by vs, in order (vs[k] is
+// endpoint e.Len()+k), without evaluating a selector again: a variant is in
+// exactly the sets its endpoint is in (the pods a policy selects, a rule's
+// peers, the isolated pods), and its own container ports resolve named
+// ports. e is not modified.
+func (e *Engine) WithVariants(vs []Variant) *Engine {
+	n0, n := e.n, e.n+len(vs)
+	// variants[i]: the variants of endpoint i, in increasing order.
+	variants := make([][]int32, n0)
+	for k, v := range vs {
+		e.check(v.Of)
+		variants[v.Of] = append(variants[v.Of], int32(n0+k))
+	}
+	grow := func(b bitset) bitset {
+		out := newBitset(n)
+		copy(out, b)
+		for k, v := range vs {
+			if b.has(v.Of) {
+				out.set(n0 + k)
+			}
+		}
+		return out
+	}
+	// Sets are shared (a cached selector's pods, every endpoint): each one
+	// is extended once.
+	type setID struct {
+		idx   *int32
+		words *uint64
+		n     int
+	}
+	extended := map[setID]sparse{}
+	var added []int
+	extend := func(s sparse) sparse {
+		if s.empty() {
+			return s
+		}
+		id := setID{&s.idx[0], &s.words[0], len(s.idx)}
+		if out, ok := extended[id]; ok {
+			return out
+		}
+		added = added[:0]
+		s.each(func(i int) {
+			for _, j := range variants[i] {
+				added = append(added, int(j))
+			}
+		})
+		out := s
+		if len(added) > 0 {
+			slices.Sort(added)
+			out = sparse{idx: slices.Clone(s.idx), words: slices.Clone(s.words)}
+			for _, j := range added {
+				out.add(j)
+			}
+		}
+		extended[id] = out
+		return out
+	}
+
+	x := &Engine{
+		n:               n,
+		all:             fullBitset(n),
+		pods:            grow(e.pods),
+		ports:           slices.Grow(slices.Clip(e.ports), len(vs)),
+		policies:        slices.Clone(e.policies),
+		rules:           slices.Clone(e.rules),
+		ingressIsolated: grow(e.ingressIsolated),
+		egressIsolated:  grow(e.egressIsolated),
+		ingressOf:       slices.Grow(slices.Clip(e.ingressOf), len(vs)),
+		egressOf:        slices.Grow(slices.Clip(e.egressOf), len(vs)),
+		egressTo:        slices.Grow(slices.Clip(e.egressTo), len(vs)),
+		egressToAll:     e.egressToAll,
+		warnings:        e.warnings,
+	}
+	for _, v := range vs {
+		var ports []corev1.ContainerPort
+		if e.pods.has(v.Of) { // an address has no ports, as in New
+			ports = make([]corev1.ContainerPort, len(v.Ports))
+			for j, cp := range v.Ports {
+				cp.Protocol = defaultProtocol(cp.Protocol)
+				ports[j] = cp
+			}
+		}
+		x.ports = append(x.ports, ports)
+		x.ingressOf = append(x.ingressOf, e.ingressOf[v.Of])
+		x.egressOf = append(x.egressOf, e.egressOf[v.Of])
+		x.egressTo = append(x.egressTo, e.egressTo[v.Of])
+	}
+	for i := range x.policies {
+		x.policies[i].targets = extend(x.policies[i].targets)
+	}
+	for i := range x.rules {
+		x.rules[i].peers = extend(x.rules[i].peers)
+	}
+	x.egressFree = x.all.clone()
+	x.egressFree.andNot(x.egressIsolated)
+	return x
 }
