@@ -63,15 +63,15 @@ type conv struct {
 	// elem is the element of a pointer, slice or map.
 	elem *conv
 	// fields are a struct's fields in declaration order.
-	fields []field
+	fields []convField
 	// bytes: a slice of bytes, written as base64 (as encoding/json does).
 	bytes bool
 	// unsupported: ToUnstructured must convert values of this type.
 	unsupported bool
 }
 
-// field is one struct field as ToUnstructured treats it.
-type field struct {
+// convField is one struct field as ToUnstructured treats it.
+type convField struct {
 	index     int
 	name      string
 	omitempty bool
@@ -104,16 +104,16 @@ func convOf(t reflect.Type) *conv {
 		return c.(*conv)
 	}
 	building := map[reflect.Type]*conv{}
-	c := plan(t, building)
+	c := makeConv(t, building)
 	for t, c := range building {
 		convCache.Store(t, c)
 	}
 	return c
 }
 
-// plan works out t's plan; building holds the plans under way, so that
+// makeConv works out t's plan; building holds the plans under way, so that
 // recursive types end.
-func plan(t reflect.Type, building map[reflect.Type]*conv) *conv {
+func makeConv(t reflect.Type, building map[reflect.Type]*conv) *conv {
 	if c, ok := convCache.Load(t); ok {
 		return c.(*conv)
 	}
@@ -143,19 +143,19 @@ func plan(t reflect.Type, building map[reflect.Type]*conv) *conv {
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 	case reflect.Interface:
 	case reflect.Pointer:
-		c.elem = plan(t.Elem(), building)
+		c.elem = makeConv(t.Elem(), building)
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
 			c.bytes = true
 			break
 		}
-		c.elem = plan(t.Elem(), building)
+		c.elem = makeConv(t.Elem(), building)
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String {
 			c.unsupported = true
 			break
 		}
-		c.elem = plan(t.Elem(), building)
+		c.elem = makeConv(t.Elem(), building)
 	case reflect.Struct:
 		c.unsupported = !planStruct(c, building)
 	default:
@@ -173,7 +173,7 @@ func planStruct(c *conv, building map[reflect.Type]*conv) bool {
 		if !sf.IsExported() {
 			return false
 		}
-		f := field{index: i, kind: sf.Type.Kind()}
+		f := convField{index: i, kind: sf.Type.Kind()}
 		tag, ok := sf.Tag.Lookup("json")
 		if !ok || tag == "" {
 			if !sf.Anonymous {
@@ -200,7 +200,7 @@ func planStruct(c *conv, building map[reflect.Type]*conv) bool {
 		if f.name == "-" {
 			continue
 		}
-		f.conv = plan(sf.Type, building)
+		f.conv = makeConv(sf.Type, building)
 		if f.name == "" {
 			// Inlined: a struct, or a pointer to one, that does not convert
 			// itself, fills the same map; ToUnstructured does something

@@ -162,7 +162,7 @@ type zeroer struct{ A int }
 
 func (z zeroer) IsZero() bool { return z.A == 7 }
 
-type Embedded struct {
+type ToMapEmbedded struct {
 	E  string `json:"e"`
 	E2 int    `json:"e2,omitempty"`
 }
@@ -172,7 +172,7 @@ type EmbeddedPtr struct {
 }
 
 type edgeCases struct {
-	Embedded
+	ToMapEmbedded
 	*EmbeddedPtr `json:",inline"`
 	Untagged     string
 	Skipped      string            `json:"-"`
@@ -208,7 +208,7 @@ type edgeCases struct {
 	IOSPtr       *intstr.IntOrString           `json:"iosPtr"`
 	IOSSlice     []intstr.IntOrString          `json:"iosSlice"`
 	IOSMap       map[string]intstr.IntOrString `json:"iosMap"`
-	Structs      map[string]Embedded           `json:"structs"`
+	Structs      map[string]ToMapEmbedded           `json:"structs"`
 	Recursive    *edgeCases                    `json:"recursive,omitempty"`
 }
 
@@ -221,12 +221,12 @@ func TestToMapEdgeCases(t *testing.T) {
 	s, i := "s", int32(3)
 	pi := &i
 	full := edgeCases{
-		Embedded: Embedded{E: "e", E2: 2}, EmbeddedPtr: &EmbeddedPtr{P: "p"},
+		ToMapEmbedded: ToMapEmbedded{E: "e", E2: 2}, EmbeddedPtr: &EmbeddedPtr{P: "p"},
 		Untagged: "u", Skipped: "x", Dash: "d", NoName: "n", U8: 8, U64: math.MaxInt64, F32: 1.25, F64: 2.5,
 		Bytes: []byte("hello\x00"), EmptyMap: map[string]string{}, EmptyMapOmit: map[string]string{}, EmptySlice: []string{},
 		NilPtr: &s, PtrPtr: &pi,
 		Iface:    map[string]any{"a": []any{int64(1), 2.5, "x", nil, true}},
-		IfaceMap: map[string]any{"k": Embedded{E: "in"}, "n": nil, "p": &EmbeddedPtr{P: "q"}},
+		IfaceMap: map[string]any{"k": ToMapEmbedded{E: "in"}, "n": nil, "p": &EmbeddedPtr{P: "q"}},
 		Named:    "v", NamedSlice: []named{"a", "b"}, NamedMap: map[named]named{"k": "v"},
 		Marshals: marshals{N: 4}, MarshalsPtr: &marshals{N: 5}, PtrMarshals: ptrMarshals{S: "pm"}, PtrMSlice: []ptrMarshals{{S: "a"}},
 		Zero: zeroer{A: 7}, ZeroPtr: &zeroer{A: 1},
@@ -235,7 +235,7 @@ func TestToMapEdgeCases(t *testing.T) {
 		IntOrString: intstr.FromString("http"), IOSPtr: &intstr.IntOrString{Type: intstr.Int, IntVal: -3},
 		IOSSlice: []intstr.IntOrString{intstr.FromInt32(80), intstr.FromString("<&>\u2028")},
 		IOSMap:   map[string]intstr.IntOrString{"a": intstr.FromInt32(1), "b": intstr.FromString("b")},
-		Structs:  map[string]Embedded{"x": {E: "y"}},
+		Structs:  map[string]ToMapEmbedded{"x": {E: "y"}},
 	}
 	full.Recursive = &edgeCases{Untagged: "child", Recursive: &edgeCases{}}
 	cases := map[string]any{
@@ -300,7 +300,7 @@ func TestToMapRandomizedEdgeCases(t *testing.T) {
 				case 3:
 					*i = []any{c.Float64(), true, nil}
 				case 4:
-					e := Embedded{}
+					e := ToMapEmbedded{}
 					c.Fill(&e)
 					*i = e
 				}
