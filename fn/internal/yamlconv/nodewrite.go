@@ -705,30 +705,22 @@ func resolveTag(s string) string {
 				return "!!float"
 			}
 		}
-		switch {
-		case strings.HasPrefix(plain, "0b"):
-			if _, err := strconv.ParseInt(plain[2:], 2, 64); err == nil {
-				return "!!int"
-			}
-			if _, err := strconv.ParseUint(plain[2:], 2, 64); err == nil {
-				return "!!int"
-			}
-		case strings.HasPrefix(plain, "-0b"):
-			if _, err := strconv.ParseInt("-"+plain[3:], 2, 64); err == nil {
-				return "!!int"
-			}
-		}
-		switch {
-		case strings.HasPrefix(plain, "0o"):
-			if _, err := strconv.ParseInt(plain[2:], 8, 64); err == nil {
-				return "!!int"
-			}
-			if _, err := strconv.ParseUint(plain[2:], 8, 64); err == nil {
-				return "!!int"
-			}
-		case strings.HasPrefix(plain, "-0o"):
-			if _, err := strconv.ParseInt("-"+plain[3:], 8, 64); err == nil {
-				return "!!int"
+		for _, b := range [...]struct {
+			prefix string
+			base   int
+		}{{"0b", 2}, {"0o", 8}} {
+			switch {
+			case strings.HasPrefix(plain, b.prefix):
+				if _, err := strconv.ParseInt(plain[2:], b.base, 64); err == nil {
+					return "!!int"
+				}
+				if _, err := strconv.ParseUint(plain[2:], b.base, 64); err == nil {
+					return "!!int"
+				}
+			case strings.HasPrefix(plain, "-"+b.prefix):
+				if _, err := strconv.ParseInt("-"+plain[3:], b.base, 64); err == nil {
+					return "!!int"
+				}
 			}
 		}
 	}

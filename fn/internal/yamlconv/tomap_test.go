@@ -208,7 +208,7 @@ type edgeCases struct {
 	IOSPtr       *intstr.IntOrString           `json:"iosPtr"`
 	IOSSlice     []intstr.IntOrString          `json:"iosSlice"`
 	IOSMap       map[string]intstr.IntOrString `json:"iosMap"`
-	Structs      map[string]ToMapEmbedded           `json:"structs"`
+	Structs      map[string]ToMapEmbedded      `json:"structs"`
 	Recursive    *edgeCases                    `json:"recursive,omitempty"`
 }
 
