@@ -21,12 +21,11 @@ import (
 //go:embed README.md
 var readme string
 
-// gcPercent is the garbage collector's target when the environment sets no
-// GOGC: a render's heap is mostly the input's YAML nodes and typed views that
-// live until the output is written, so the default of 100 collects often for
-// little; at 200 a 1,000-workload render runs about 14% fewer instructions, and
-// its peak memory stays within 1.05x of a pass-through kyaml function's up to
-// 20,000 workloads (docs/performance.md, "The collector's target").
+// gcPercent is the garbage collector's target once the heap has reached
+// startHeap, when the environment sets no GOGC: a render's heap is mostly
+// the input's YAML nodes and typed views that live until the output is
+// written, so the default of 100 collects often for little
+// (docs/performance.md, "The collector's policy").
 const gcPercent = 200
 
 // startHeap is the heap netid grows to before its first collection (unless
