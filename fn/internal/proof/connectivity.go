@@ -38,6 +38,10 @@ type Input struct {
 	Policies   []networkingv1.NetworkPolicy
 	Pods       []Pod
 	Plan       *plan.Plan
+	// Unevaluated are the stream's objects of layers the proof does not
+	// model (LayerOf): the result names them, and claims nothing of the
+	// flows they may open or close.
+	Unevaluated []LayerObject
 }
 
 // Cell is one judged (source, destination, port).
@@ -77,6 +81,12 @@ type Result struct {
 	// Incomplete says why the proof could not consider every endpoint; then
 	// it claims nothing and the render is refused.
 	Incomplete []Gap
+	// Evaluated names the layers whose objects the proof evaluated, e.g.
+	// "Kubernetes NetworkPolicy (networking.k8s.io)".
+	Evaluated []string
+	// NotEvaluated are the objects of layers the proof does not evaluate,
+	// sorted by layer: the flows they may open or close are not proven.
+	NotEvaluated []LayerObject
 }
 
 // Gap is a part of the universe the proof could not enumerate: then it
@@ -185,6 +195,11 @@ func newProver(in Input) *prover {
 
 // prove derives the witnesses, evaluates and compares with the declarations.
 func (p *prover) prove() Result {
+	p.result.Evaluated = EvaluatedLayers()
+	if len(p.in.Unevaluated) > 0 {
+		p.result.NotEvaluated = append([]LayerObject(nil), p.in.Unevaluated...)
+		sortLayerObjects(p.result.NotEvaluated)
+	}
 	p.collect()
 	if gap := p.witnesses(); gap != nil {
 		p.result.Incomplete = append(p.result.Incomplete, *gap)
