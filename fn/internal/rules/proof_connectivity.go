@@ -66,6 +66,18 @@ var proofConnectivity = register(&Rule{
 			}
 			out = append(out, v)
 		}
+		for _, u := range s.Connectivity().Unjudged {
+			ns, _, _ := strings.Cut(u.From, "/")
+			v := Violation{Object: finding.Object{Kind: "Namespace", Name: ns}, Field: "spec", Notice: true,
+				Message: "declared flow " + u.String() + "; the connectivity proof does not judge it"}
+			if w := s.workloadNamed(u.From); w != nil {
+				v.Object = w.Ref
+				if s.Declared[w.Key()] != nil {
+					v.Workloads = []string{w.Key()}
+				}
+			}
+			out = append(out, v)
+		}
 		for _, g := range s.Connectivity().Incomplete {
 			out = append(out, Violation{Object: finding.Object{Kind: "Namespace", Name: g.Namespace}, Field: "spec",
 				Message: "the connectivity proof cannot judge every pod: " + g.Reason + "; it claims nothing, so the render is refused"})
