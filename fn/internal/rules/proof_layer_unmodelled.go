@@ -44,7 +44,7 @@ var proofLayerUnmodelled = register(&Rule{
 				}
 			}
 			out = append(out, Violation{Object: u.Ref, Field: "spec", Workloads: owners,
-				Message: fmt.Sprintf("is a %s object, a layer the connectivity proof does not evaluate: the flows it may open or close are not proven", u.Layer.Name)})
+				Message: fmt.Sprintf("belongs to %s, a layer the connectivity proof does not evaluate: the flows it may open or close are not proven", u.Layer.Name)})
 		}
 		return out
 	},
