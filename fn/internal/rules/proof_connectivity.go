@@ -14,7 +14,8 @@ package rules
 // control-plane egress), every other judged flow closed. A pair is judged when
 // either end is a pod of a governed namespace. Where the witnesses cannot be
 // enumerated (past the proof's bound), the rule fails rather than judge a
-// sample.
+// sample. A declared FQDN flow, which NetworkPolicy cannot express, is not
+// judged: each is a warning on its caller, so the results say so too.
 
 import (
 	"strings"

@@ -7,7 +7,7 @@ package rules
 // evaluate (proof.LayerOf): AdminNetworkPolicy and its kin, Calico, Cilium
 // and Antrea policy and the sets and tiers they reference, Istio
 // AuthorizationPolicy, Linkerd's authorization resources.
-// Requires: none. Such an object may open a flow the declaration does not
+// Requires: no such object. One may open a flow the declaration does not
 // have (a CiliumClusterwideNetworkPolicy with `fromEntities: [all]`) or close
 // one it has, and the proof would still say every flow is as declared; so
 // each is a finding naming the object and its layer. Objects netid generates
