@@ -38,6 +38,10 @@ type Input struct {
 	Policies   []networkingv1.NetworkPolicy
 	Pods       []Pod
 	Plan       *plan.Plan
+	// Unevaluated are the stream's objects of layers the proof does not
+	// model (LayerOf): the result names them, and claims nothing of the
+	// flows they may open or close.
+	Unevaluated []LayerObject
 }
 
 // Cell is one judged (source, destination, port).
@@ -72,12 +76,32 @@ type Result struct {
 	// open (empty without a Plan).
 	Mismatches []Cell
 	// NotJudged names the declared flows the proof cannot judge, and why
-	// (FQDN egress).
+	// (FQDN egress): Unjudged's, as text.
 	NotJudged []string
+	// Unjudged are the declared flows the proof cannot judge.
+	Unjudged []Unjudged
 	// Incomplete says why the proof could not consider every endpoint; then
 	// it claims nothing and the render is refused.
 	Incomplete []Gap
+	// Evaluated names the layers whose objects the proof evaluated, e.g.
+	// "Kubernetes NetworkPolicy (networking.k8s.io)".
+	Evaluated []string
+	// NotEvaluated are the objects of layers the proof does not evaluate,
+	// sorted by layer: the flows they may open or close are not proven.
+	NotEvaluated []LayerObject
 }
+
+// Unjudged is a declared flow the proof cannot judge.
+type Unjudged struct {
+	// From and To are the flow's ends, e.g. "shop/payments" and
+	// "api.example.com".
+	From, To string
+	// Why says why it cannot be judged.
+	Why string
+}
+
+// String is "from → to: why".
+func (u Unjudged) String() string { return u.From + " → " + u.To + ": " + u.Why }
 
 // Gap is a part of the universe the proof could not enumerate: then it
 // claims nothing about the flows there.
@@ -185,6 +209,11 @@ func newProver(in Input) *prover {
 
 // prove derives the witnesses, evaluates and compares with the declarations.
 func (p *prover) prove() Result {
+	p.result.Evaluated = EvaluatedLayers()
+	if len(p.in.Unevaluated) > 0 {
+		p.result.NotEvaluated = append([]LayerObject(nil), p.in.Unevaluated...)
+		sortLayerObjects(p.result.NotEvaluated)
+	}
 	p.collect()
 	if gap := p.witnesses(); gap != nil {
 		p.result.Incomplete = append(p.result.Incomplete, *gap)
@@ -255,7 +284,9 @@ func (p *prover) declare() {
 		to, okTo := p.sideOf(f.To)
 		if !okFrom || !okTo {
 			if f.From.Kind == plan.KindFQDN || f.To.Kind == plan.KindFQDN {
-				p.result.NotJudged = append(p.result.NotJudged, fmt.Sprintf("%s → %s: FQDN egress is enforced by the CNI's DNS-aware policy, which NetworkPolicy semantics cannot express", f.From, f.To))
+				u := Unjudged{From: f.From.String(), To: f.To.String(), Why: "FQDN egress is enforced by the CNI's DNS-aware policy, which NetworkPolicy semantics cannot express"}
+				p.result.Unjudged = append(p.result.Unjudged, u)
+				p.result.NotJudged = append(p.result.NotJudged, u.String())
 			}
 			continue
 		}

@@ -35,6 +35,9 @@ func Check(s *Stream) finding.List {
 func (s *Stream) judge(r *Rule, v Violation) finding.Finding {
 	f := finding.Finding{Severity: r.Severity, Rule: r.ID, Object: v.Object, Field: v.Field, Message: v.Message, Remediation: r.Remediation,
 		Controls: r.Controls}
+	if v.Notice {
+		f.Severity = finding.Warning
+	}
 	if f.Severity != finding.Error {
 		return f
 	}

@@ -14,7 +14,8 @@ package rules
 // control-plane egress), every other judged flow closed. A pair is judged when
 // either end is a pod of a governed namespace. Where the witnesses cannot be
 // enumerated (past the proof's bound), the rule fails rather than judge a
-// sample.
+// sample. A declared FQDN flow, which NetworkPolicy cannot express, is not
+// judged: each is a warning on its caller, so the results say so too.
 
 import (
 	"strings"
@@ -62,6 +63,18 @@ var proofConnectivity = register(&Rule{
 				name, field, _ := strings.Cut(c.Via[0], " ")
 				if np := s.networkPolicyNamed(name); np != nil {
 					v.Object, v.Field = np.Ref, field
+				}
+			}
+			out = append(out, v)
+		}
+		for _, u := range s.Connectivity().Unjudged {
+			ns, _, _ := strings.Cut(u.From, "/")
+			v := Violation{Object: finding.Object{Kind: "Namespace", Name: ns}, Field: "spec", Notice: true,
+				Message: "declared flow " + u.String() + "; the connectivity proof does not judge it"}
+			if w := s.workloadNamed(u.From); w != nil {
+				v.Object = w.Ref
+				if s.Declared[w.Key()] != nil {
+					v.Workloads = []string{w.Key()}
 				}
 			}
 			out = append(out, v)

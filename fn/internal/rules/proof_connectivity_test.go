@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 	"testing"
+
+	"netid.dev/netid/fn/internal/finding"
 )
 
 // proofApp is two declared workloads, a calls b on its http port, with DNS
@@ -69,7 +71,21 @@ spec:
   ingress: [{from: [{podSelector: {matchLabels: {app: a}}}], ports: [{port: 8080}]}]
 `
 
+// proofWithFQDN is proofApp where a also calls an FQDN, which the proof
+// cannot judge.
+func proofWithFQDN() string {
+	return strings.Replace(proofApp, `
+  egress: [{to: {workload: b}, ports: [http], reason: "a calls b"}]
+`, `
+  cni: cilium
+  egress:
+  - {to: {workload: b}, ports: [http], reason: "a calls b"}
+  - {to: {fqdn: api.example.com}, ports: [443], reason: "card network API"}
+`, 1)
+}
+
 var proofConnectivityCases = table(proofConnectivity, []ruleCase{
+	{name: "an FQDN flow is reported as not judged, on its caller", yaml: proofWithFQDN() + proofAllowAB + proofAdmitA, want: []string{"Deployment/shop/a spec"}},
 	{name: "both ends rendered: exactly the declared flow", yaml: proofApp + proofAllowAB + proofAdmitA},
 	{name: "no stream configs: nothing expected, nothing judged", yaml: `
 apiVersion: apps/v1
@@ -192,5 +208,17 @@ func TestProofConnectivityJudgesWhatPoliciesOpen(t *testing.T) {
 			}
 			t.Errorf("want a violation starting %q, got %q", c.want, msgs)
 		})
+	}
+}
+
+// An FQDN flow is a notice: a warning, never an error, whatever the mode.
+func TestProofConnectivityFQDNIsWarning(t *testing.T) {
+	s := streamOf(t, proofWithFQDN()+proofAllowAB+proofAdmitA)
+	vs := proofConnectivity.Check(s)
+	if len(vs) != 1 {
+		t.Fatalf("violations %+v, want the FQDN flow's notice only", vs)
+	}
+	if f := s.judge(proofConnectivity, vs[0]); f.Severity != finding.Warning || !strings.Contains(f.Message, "api.example.com") {
+		t.Errorf("finding %s %q, want a warning naming api.example.com", f.Severity, f.Message)
 	}
 }

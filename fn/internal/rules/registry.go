@@ -51,6 +51,9 @@ type Violation struct {
 	// attributed to; their exceptions and mode apply. Empty: none, so only a
 	// run-wide audit mode softens it.
 	Workloads []string
+	// Notice marks what the rule reports without it being broken (a flow it
+	// cannot judge): a warning whatever the rule's severity.
+	Notice bool
 }
 
 // Domains are the allowed ID prefixes.

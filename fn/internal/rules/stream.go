@@ -89,6 +89,10 @@ type Stream struct {
 	ClusterRoleBindings []*Object[rbacv1.ClusterRoleBinding]
 	// PeerAuthentications are Istio security.istio.io PeerAuthentications, untyped.
 	PeerAuthentications []*Object[map[string]any]
+	// Unmodelled are the objects of layers that decide reachability but
+	// that the connectivity proof does not evaluate (proof.LayerOf), user
+	// and generated, in stream order.
+	Unmodelled []Unmodelled
 	// Declared maps a governed workload's "namespace/name" to its declaration.
 	Declared map[string]*Declaration
 	// Audit is set when the run's functionConfig says mode: audit.
@@ -108,6 +112,27 @@ type Stream struct {
 	labelled map[string]string
 }
 
+// Unmodelled is an object of a layer the connectivity proof does not
+// evaluate, e.g. a CiliumClusterwideNetworkPolicy.
+type Unmodelled struct {
+	Ref   finding.Object
+	Layer proof.Layer
+	// Generated says netid rendered it (the mesh's authorization, Cilium
+	// FQDN egress): derived from the declaration, not the user's.
+	Generated bool
+}
+
+// addUnmodelled records ref when its kind belongs to a layer the proof does
+// not evaluate; it reports whether it did.
+func (s *Stream) addUnmodelled(ref finding.Object, generated bool) bool {
+	l, ok := proof.LayerOf(ref.APIVersion, ref.Kind)
+	if !ok || l.Modelled {
+		return false
+	}
+	s.Unmodelled = append(s.Unmodelled, Unmodelled{Ref: ref, Layer: l, Generated: generated})
+	return true
+}
+
 // Connectivity is the connectivity proof of the stream, computed once.
 func (s *Stream) Connectivity() *proof.Result {
 	if s.connectivity == nil {
@@ -115,6 +140,10 @@ func (s *Stream) Connectivity() *proof.Result {
 			Policies: make([]networkingv1.NetworkPolicy, 0, len(s.NetworkPolicies)), Pods: make([]proof.Pod, 0, len(s.Workloads))}
 		for name, ns := range s.Namespaces {
 			in.Namespaces[name] = ns.Typed.Labels
+		}
+		for _, u := range s.Unmodelled {
+			in.Unevaluated = append(in.Unevaluated, proof.LayerObject{APIVersion: u.Ref.APIVersion, Kind: u.Ref.Kind,
+				Namespace: u.Ref.Namespace, Name: u.Ref.Name, Layer: u.Layer.Name, Generated: u.Generated})
 		}
 		for _, p := range s.NetworkPolicies {
 			in.Policies = append(in.Policies, p.Typed)
@@ -259,6 +288,8 @@ func NewStreamRead(items []*yaml.RNode, read map[*yaml.RNode]*load.Read) (*Strea
 			err = add(&s.ClusterRoleBindings, n, ref)
 		case "security.istio.io/PeerAuthentication":
 			err = add(&s.PeerAuthentications, n, ref)
+		default:
+			s.addUnmodelled(ref, false)
 		}
 		if err != nil {
 			fs = append(fs, finding.Configf(ref, "", "cannot read this %s to judge it: %v", ref.Kind, err))
@@ -314,6 +345,8 @@ func (s *Stream) AddGenerated(o runtime.Object, m map[string]any, ref finding.Ob
 	default:
 		if ref.Kind == "PeerAuthentication" && strings.HasPrefix(ref.APIVersion, "security.istio.io/") {
 			s.PeerAuthentications = append(s.PeerAuthentications, &Object[map[string]any]{Ref: ref, Typed: m})
+		} else {
+			s.addUnmodelled(ref, true)
 		}
 	}
 }
