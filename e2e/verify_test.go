@@ -131,3 +131,42 @@ func TestVerifySaysWhenThereIsNothingToProve(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyNamesLayersNotEvaluated: `netid verify` on kustomize's output
+// with a Cilium clusterwide policy added says which layers the matrix comes
+// from and names the policy it did not evaluate, in JSON and in the table.
+func TestVerifyNamesLayersNotEvaluated(t *testing.T) {
+	kustomize := requireKustomize(t)
+	rendered := mustRun(t, repoRoot, nil, nil, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", "examples/kustomize")
+	stream := append(append([]byte{}, rendered...), []byte(`---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: allow-all-entities}
+spec:
+  endpointSelector: {}
+  ingress: [{fromEntities: [all]}]
+`)...)
+	out := mustRun(t, repoRoot, nil, stream, netidBin, "verify", "--format", "json")
+	var v struct {
+		Layers       []string `json:"layers"`
+		NotEvaluated []struct {
+			Kind, Name, Layer string
+		} `json:"notEvaluated"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("verify --format json: %v\n%s", err, out)
+	}
+	if len(v.Layers) != 1 || !strings.Contains(v.Layers[0], "NetworkPolicy") {
+		t.Errorf("layers = %q, want NetworkPolicy alone", v.Layers)
+	}
+	if len(v.NotEvaluated) != 1 || v.NotEvaluated[0].Kind != "CiliumClusterwideNetworkPolicy" ||
+		v.NotEvaluated[0].Name != "allow-all-entities" || !strings.Contains(v.NotEvaluated[0].Layer, "Cilium") {
+		t.Errorf("notEvaluated = %+v, want the Cilium clusterwide policy", v.NotEvaluated)
+	}
+	table := string(mustRun(t, repoRoot, nil, stream, netidBin, "verify"))
+	for _, want := range []string{"Layers evaluated: ", "Not evaluated: CiliumClusterwideNetworkPolicy allow-all-entities (Cilium"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("verify's table lacks %q:\n%.3000s", want, table)
+		}
+	}
+}

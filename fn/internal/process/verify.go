@@ -25,6 +25,12 @@ type Verification struct {
 	Mismatches []proof.Cell `json:"mismatches"`
 	// NotJudged names the declared flows the connectivity proof cannot judge.
 	NotJudged []string `json:"notJudged,omitempty"`
+	// Layers names the layers the connectivity proof evaluated.
+	Layers []string `json:"layers"`
+	// NotEvaluated are the objects of layers the connectivity proof does not
+	// evaluate (a Calico or Cilium policy, a mesh's authorization): the flows
+	// they open or close are not in Flows or Mismatches.
+	NotEvaluated []proof.LayerObject `json:"notEvaluated,omitempty"`
 	// Incomplete says where the connectivity proof could not enumerate every
 	// pod; it then claims nothing.
 	Incomplete []proof.Gap `json:"incomplete,omitempty"`
@@ -77,6 +83,7 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	s.Plan = p
 	c := s.Connectivity()
 	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: c.NotJudged, Incomplete: c.Incomplete,
+		Layers: c.Evaluated, NotEvaluated: c.NotEvaluated,
 		RBAC: map[string][]rbac.Rule{}, BootstrapRBAC: rbac.BootstrapRules(), Findings: append(fs, sfs...).Sorted()}
 	v.Empty = emptiness(s, hasConfig(items, functionConfig))
 	for _, r := range s.RBACReview() {
