@@ -231,11 +231,7 @@ func printVerification(w io.Writer, v process.Verification) {
 	fmt.Fprint(w, "):\n\n", proof.Table(v.Flows))
 	fmt.Fprintf(w, "\nLayers evaluated: %s\n", strings.Join(v.Layers, ", "))
 	for _, o := range v.NotEvaluated {
-		ref := o.Name
-		if o.Namespace != "" {
-			ref = o.Namespace + "/" + o.Name
-		}
-		fmt.Fprintf(w, "Not evaluated: %s %s (%s): the flows it opens or closes are not in the matrix\n", o.Kind, ref, o.Layer)
+		fmt.Fprintf(w, "Not evaluated: %s (%s): the flows it opens or closes are not in the matrix\n", o, o.Layer)
 	}
 	for _, sa := range slices.Sorted(maps.Keys(v.RBAC)) {
 		fmt.Fprintf(w, "\nServiceAccount %s (kubectl auth can-i --list, without the defaults every authenticated user has):\n%s", sa, rbac.Table(v.RBAC[sa]))

@@ -33,12 +33,13 @@ var proofLayerUnmodelled = register(&Rule{
 	NoControl:   "It guards the completeness of netid's own connectivity proof, which no control of the three documents addresses; the flows themselves are evidenced by proof-connectivity.",
 	Check: func(s *Stream) []Violation {
 		var out []Violation
+		declared := s.DeclaredKeys()
 		for _, u := range s.Unmodelled {
 			if u.Generated {
 				continue
 			}
 			var owners []string
-			for _, k := range s.DeclaredKeys() {
+			for _, k := range declared {
 				if ns, _, _ := strings.Cut(k, "/"); u.Ref.Namespace == "" || ns == u.Ref.Namespace {
 					owners = append(owners, k)
 				}
