@@ -189,25 +189,30 @@ func row(cells ...string) string {
 	b.WriteString("|")
 	for _, c := range cells {
 		b.WriteByte(' ')
-		if !strings.Contains(c, "|") && utf8.ValidString(c) {
+		if strings.Contains(c, "|") || !utf8.ValidString(c) {
+			writeCell(&b, c)
+		} else {
 			b.WriteString(c)
-			b.WriteString(" |")
-			continue
-		}
-		slashes := 0
-		for _, r := range c {
-			if r == '|' && slashes%2 == 0 {
-				b.WriteByte('\\')
-			}
-			if r == '\\' {
-				slashes++
-			} else {
-				slashes = 0
-			}
-			b.WriteRune(r)
 		}
 		b.WriteString(" |")
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// writeCell is row's walk over one cell: each "|" escaped unless an odd
+// run of backslashes already escapes it, invalid UTF-8 as U+FFFD.
+func writeCell(b *strings.Builder, c string) {
+	slashes := 0
+	for _, r := range c {
+		if r == '|' && slashes%2 == 0 {
+			b.WriteByte('\\')
+		}
+		if r == '\\' {
+			slashes++
+		} else {
+			slashes = 0
+		}
+		b.WriteRune(r)
+	}
 }

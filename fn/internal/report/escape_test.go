@@ -92,18 +92,7 @@ func FuzzEscapeFastPaths(f *testing.F) {
 			t.Errorf("printableASCII(%q) but it holds a character visible escapes", s)
 		}
 		var b strings.Builder
-		slashes := 0
-		for _, r := range s {
-			if r == '|' && slashes%2 == 0 {
-				b.WriteByte('\\')
-			}
-			if r == '\\' {
-				slashes++
-			} else {
-				slashes = 0
-			}
-			b.WriteRune(r)
-		}
+		writeCell(&b, s)
 		if got, want := row(s), "| "+b.String()+" |\n"; got != want {
 			t.Errorf("row(%q) = %q, the walk writes %q", s, got, want)
 		}
