@@ -82,7 +82,7 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	s, sfs := newStream(items, read)
 	s.Plan = p
 	c := s.Connectivity()
-	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: c.NotJudged, Incomplete: c.Incomplete,
+	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: notJudged(c.Unjudged), Incomplete: c.Incomplete,
 		Layers: c.Evaluated, NotEvaluated: c.NotEvaluated,
 		RBAC: map[string][]rbac.Rule{}, BootstrapRBAC: rbac.BootstrapRules(), Findings: append(fs, sfs...).Sorted()}
 	v.Empty = emptiness(s, hasConfig(items, functionConfig))
@@ -132,4 +132,13 @@ func hasConfig(items []*yaml.RNode, fc *yaml.RNode) bool {
 		}
 	}
 	return false
+}
+
+// notJudged is each unjudged flow as text, as the report lists it.
+func notJudged(us []proof.Unjudged) []string {
+	var out []string
+	for _, u := range us {
+		out = append(out, u.String())
+	}
+	return out
 }

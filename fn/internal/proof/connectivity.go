@@ -75,10 +75,8 @@ type Result struct {
 	// Mismatches are declared flows found blocked and undeclared flows found
 	// open (empty without a Plan).
 	Mismatches []Cell
-	// NotJudged names the declared flows the proof cannot judge, and why
-	// (FQDN egress): Unjudged's, as text.
-	NotJudged []string
-	// Unjudged are the declared flows the proof cannot judge.
+	// Unjudged are the declared flows the proof cannot judge, and why (FQDN
+	// egress).
 	Unjudged []Unjudged
 	// Incomplete says why the proof could not consider every endpoint; then
 	// it claims nothing and the render is refused.
@@ -286,7 +284,6 @@ func (p *prover) declare() {
 			if f.From.Kind == plan.KindFQDN || f.To.Kind == plan.KindFQDN {
 				u := Unjudged{From: f.From.String(), To: f.To.String(), Why: "FQDN egress is enforced by the CNI's DNS-aware policy, which NetworkPolicy semantics cannot express"}
 				p.result.Unjudged = append(p.result.Unjudged, u)
-				p.result.NotJudged = append(p.result.NotJudged, u.String())
 			}
 			continue
 		}

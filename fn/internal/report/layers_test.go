@@ -19,7 +19,7 @@ func TestProofSectionNamesLayers(t *testing.T) {
 			{Kind: "AuthorizationPolicy", Namespace: "shop", Name: "cart", Layer: proof.IstioLayer.Name, Generated: true},
 			{Kind: "AuthorizationPolicy", Namespace: "shop", Name: "web", Layer: proof.IstioLayer.Name, Generated: true},
 		},
-		NotJudged: []string{"shop/payments → api.example.com: FQDN egress"},
+		Unjudged: []proof.Unjudged{{From: "shop/payments", To: "api.example.com", Why: "FQDN egress"}},
 	}})
 	got := b.String()
 	for _, want := range []string{

@@ -266,10 +266,10 @@ func proofs(b *strings.Builder, pr Proofs) {
 			b.WriteString("\n")
 		}
 		layers(b, c)
-		if len(c.NotJudged) > 0 {
+		if len(c.Unjudged) > 0 {
 			b.WriteString("Not judged:\n\n")
-			for _, n := range c.NotJudged {
-				fmt.Fprintf(b, "- %s\n", text(n))
+			for _, u := range c.Unjudged {
+				fmt.Fprintf(b, "- %s\n", text(u.String()))
 			}
 			b.WriteString("\n")
 		}
