@@ -1,0 +1,379 @@
+package model
+
+import (
+	"fmt"
+	"math/bits"
+	"net/netip"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"netid.dev/netid/fn/internal/proof/netpol"
+)
+
+// Evaluator answers, over a fixed set of endpoints, what the policies decide
+// for a connection. It is immutable once built and safe for concurrent use.
+type Evaluator struct {
+	eps      []netpol.Endpoint
+	policies []Policy
+	// subject[p] holds the endpoints policy p selects.
+	subject []set
+	// peers[p][d][r] holds the peers rule r of direction d of policy p
+	// matches.
+	peers [][2][]set
+	// of[point][d][i] are the policies selecting endpoint i at point for
+	// direction d, in evaluation order.
+	of [2][2][][]int32
+	// mesh says some policy is read at the Mesh point.
+	mesh bool
+}
+
+type set []uint64
+
+func newSet(n int) set       { return make(set, (n+63)/64) }
+func (s set) add(i int)      { s[i>>6] |= 1 << (uint(i) & 63) }
+func (s set) has(i int) bool { return s[i>>6]&(1<<(uint(i)&63)) != 0 }
+func (s set) count() (n int) {
+	for _, w := range s {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// New builds the evaluator. namespaces maps a namespace (an endpoint's
+// Namespace) to its labels; kubernetes.io/metadata.name is added when
+// missing. The policies are put in evaluation order (SortPolicies).
+func New(namespaces map[string]map[string]string, policies []Policy, endpoints []netpol.Endpoint) *Evaluator {
+	e := &Evaluator{eps: endpoints, policies: append([]Policy(nil), policies...)}
+	SortPolicies(e.policies)
+	n := len(endpoints)
+	nsLabels := map[string]labels.Set{}
+	nsOf := func(ns string) labels.Set {
+		if l, ok := nsLabels[ns]; ok {
+			return l
+		}
+		l := labels.Set{}
+		for k, v := range namespaces[ns] {
+			l[k] = v
+		}
+		if _, ok := l[corev1.LabelMetadataName]; !ok {
+			l[corev1.LabelMetadataName] = ns
+		}
+		nsLabels[ns] = l
+		return l
+	}
+	epNS := make([]labels.Set, n)
+	for i, ep := range endpoints {
+		if ep.Namespace != "" {
+			epNS[i] = nsOf(ep.Namespace)
+		}
+	}
+	peerSet := func(ps []Peer) set {
+		s := newSet(n)
+		for i := range endpoints {
+			for _, p := range ps {
+				if p.holds(&endpoints[i], epNS[i]) {
+					s.add(i)
+					break
+				}
+			}
+		}
+		return s
+	}
+	for pt := range e.of {
+		for d := range e.of[pt] {
+			e.of[pt][d] = make([][]int32, n)
+		}
+	}
+	e.subject = make([]set, len(e.policies))
+	e.peers = make([][2][]set, len(e.policies))
+	for pi := range e.policies {
+		p := &e.policies[pi]
+		if p.Point == Mesh {
+			e.mesh = true
+		}
+		subj := p.Subject
+		subj.Addrs = false // policies apply to pods only
+		e.subject[pi] = peerSet([]Peer{subj})
+		for d := Ingress; d <= Egress; d++ {
+			rules := p.Rules(d)
+			if len(rules) == 0 && !p.Isolates(d) {
+				continue
+			}
+			if p.Point == Mesh && d == Egress {
+				continue
+			}
+			e.peers[pi][d] = make([]set, len(rules))
+			for ri := range rules {
+				if rules[ri].Peers != nil {
+					e.peers[pi][d][ri] = peerSet(rules[ri].Peers)
+				}
+			}
+			for i := 0; i < n; i++ {
+				if e.subject[pi].has(i) {
+					e.of[p.Point][d][i] = append(e.of[p.Point][d][i], int32(pi))
+				}
+			}
+		}
+	}
+	return e
+}
+
+// holds reports whether endpoint ep (whose namespace has labels ns) lies in
+// the peer.
+func (p *Peer) holds(ep *netpol.Endpoint, ns labels.Set) bool {
+	in := false
+	if p.Pods && ep.Namespace != "" && p.NS.Matches(ns) && p.Labels.Matches(labels.Set(ep.Labels)) {
+		in = true
+	}
+	if !in && p.Addrs && ep.IP.IsValid() && !(p.ExternalOnly && ep.Namespace != "") {
+		in = inNets(ep.IP.Unmap(), p.Nets, p.Except)
+	}
+	return in != p.Not
+}
+
+func inNets(ip netip.Addr, nets, except []netip.Prefix) bool {
+	ok := len(nets) == 0
+	for _, n := range nets {
+		if n.Contains(ip) {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return false
+	}
+	for _, x := range except {
+		if x.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// Len is the number of endpoints.
+func (e *Evaluator) Len() int { return len(e.eps) }
+
+// HasMesh reports whether some policy is read at the Mesh point.
+func (e *Evaluator) HasMesh() bool { return e.mesh }
+
+// Decision is what one point decided in one direction.
+type Decision struct {
+	Point     Point
+	Direction Direction
+	// Action is Allow or Deny: what the point did.
+	Action Action
+	// Policy is the deciding policy's index in Policies(), -1 when no
+	// policy decided (nothing selects the endpoint, or every tier passed):
+	// then the point allows by default.
+	Policy int
+	// Rule is the deciding rule's index in the policy's rules of Direction,
+	// -1 when the end of a tier decided (isolation).
+	Rule int
+	// Logged are the Log rules the connection matched on the way, as
+	// "Object Where".
+	Logged []string
+}
+
+// Verdict is what every point decided about one connection.
+type Verdict struct {
+	// Allowed is the conjunction.
+	Allowed bool
+	// Decisions: network egress (at the source), network ingress (at the
+	// destination), and mesh ingress when some policy is read at the mesh.
+	Decisions []Decision
+}
+
+// Policies are the evaluator's policies in evaluation order.
+func (e *Evaluator) Policies() []Policy { return e.policies }
+
+// Decide judges a connection from endpoint src to endpoint dst on
+// port/proto (an empty proto is TCP).
+func (e *Evaluator) Decide(src, dst int, port int32, proto corev1.Protocol) Verdict {
+	if proto == "" {
+		proto = corev1.ProtocolTCP
+	}
+	v := Verdict{Allowed: true}
+	add := func(d Decision) {
+		v.Decisions = append(v.Decisions, d)
+		if d.Action != Allow {
+			v.Allowed = false
+		}
+	}
+	add(e.decide(Network, Egress, src, dst, dst, port, proto))
+	add(e.decide(Network, Ingress, dst, src, dst, port, proto))
+	if e.mesh {
+		add(e.decide(Mesh, Ingress, dst, src, dst, port, proto))
+	}
+	return v
+}
+
+// Allowed is Decide(...).Allowed.
+func (e *Evaluator) Allowed(src, dst int, port int32, proto corev1.Protocol) bool {
+	if proto == "" {
+		proto = corev1.ProtocolTCP
+	}
+	if e.decide(Network, Egress, src, dst, dst, port, proto).Action != Allow ||
+		e.decide(Network, Ingress, dst, src, dst, port, proto).Action != Allow {
+		return false
+	}
+	return !e.mesh || e.decide(Mesh, Ingress, dst, src, dst, port, proto).Action == Allow
+}
+
+// decide walks the policies selecting self (the endpoint whose side is
+// judged) at point pt for direction d, matching other (the far end); dst
+// resolves named ports.
+func (e *Evaluator) decide(pt Point, d Direction, self, other, dst int, port int32, proto corev1.Protocol) Decision {
+	out := Decision{Point: pt, Direction: d, Action: Allow, Policy: -1, Rule: -1}
+	list := e.of[pt][d][self]
+	for i := 0; i < len(list); {
+		tier := e.policies[list[i]].Tier
+		isolated, isolator := false, -1
+		end := Deny
+		passed := false
+		j := i
+		for ; j < len(list) && e.policies[list[j]].Tier == tier; j++ {
+			if passed {
+				continue
+			}
+			pi := int(list[j])
+			p := &e.policies[pi]
+			if p.Isolates(d) && !isolated {
+				isolated, isolator = true, pi
+				if p.TierEnd == Pass {
+					end = Pass
+				}
+			}
+			rules := p.Rules(d)
+			for ri := range rules {
+				r := &rules[ri]
+				if ps := e.peers[pi][d][ri]; ps != nil && !ps.has(other) {
+					continue
+				}
+				if !e.portMatches(r.Ports, port, proto, dst) {
+					continue
+				}
+				switch r.Action {
+				case Log:
+					out.Logged = append(out.Logged, p.Object+" "+r.Where)
+					continue
+				case Pass:
+					passed = true
+				default:
+					out.Action, out.Policy, out.Rule = r.Action, pi, ri
+					return out
+				}
+				break
+			}
+		}
+		if !passed && isolated && end != Pass {
+			out.Action, out.Policy, out.Rule = Deny, isolator, -1
+			return out
+		}
+		i = j
+	}
+	return out
+}
+
+func (e *Evaluator) portMatches(ports []Port, port int32, proto corev1.Protocol, dst int) bool {
+	if ports == nil {
+		return true
+	}
+	for _, p := range ports {
+		if p.Protocol != "" && p.Protocol != proto {
+			continue
+		}
+		if p.Name != "" {
+			for _, cp := range e.eps[dst].Ports {
+				cpProto := cp.Protocol
+				if cpProto == "" {
+					cpProto = corev1.ProtocolTCP
+				}
+				if cp.Name == p.Name && cp.ContainerPort == port && cpProto == proto && e.eps[dst].Namespace != "" {
+					return true
+				}
+			}
+			continue
+		}
+		if (p.Lo == 0 && p.Hi == 0) || (p.Lo <= port && port <= p.Hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// PortEntries lists the port entries of every rule that may decide traffic
+// to dst: the ingress rules of the policies selecting dst, at every point,
+// and the egress rules whose peers hold dst. Two ports of dst in exactly the
+// same entries are decided alike, so one port of each class judges it.
+// Entries for every protocol are given once per protocol.
+func (e *Evaluator) PortEntries(dst int) []netpol.PortEntry {
+	var out []netpol.PortEntry
+	add := func(ports []Port) {
+		for _, p := range ports {
+			protos := []corev1.Protocol{p.Protocol}
+			if p.Protocol == "" {
+				protos = []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
+			}
+			for _, proto := range protos {
+				switch {
+				case p.Name != "":
+					out = append(out, netpol.PortEntry{Proto: proto, Name: p.Name})
+				case p.Lo == 0 && p.Hi == 0:
+					out = append(out, netpol.PortEntry{Proto: proto, Lo: 1, Hi: 65535})
+				default:
+					out = append(out, netpol.PortEntry{Proto: proto, Lo: max(p.Lo, 1), Hi: min(p.Hi, 65535)})
+				}
+			}
+		}
+	}
+	for pt := range e.of {
+		for _, pi := range e.of[pt][Ingress][dst] {
+			for _, r := range e.policies[pi].Ingress {
+				add(r.Ports)
+			}
+		}
+	}
+	for pi := range e.policies {
+		for ri, r := range e.policies[pi].Egress {
+			if ps := e.peers[pi][Egress]; ps != nil && (ps[ri] == nil || ps[ri].has(dst)) {
+				add(r.Ports)
+			}
+		}
+	}
+	return out
+}
+
+// Describe names a decision, e.g. "Calico GlobalNetworkPolicy deny-metadata
+// (Calico tier security) spec.egress[0]: Deny", or "network ingress: no
+// policy applies (allowed)".
+func (e *Evaluator) Describe(d Decision) string {
+	if d.Policy < 0 {
+		return fmt.Sprintf("%s %s: no policy decides (allowed)", d.Point, d.Direction)
+	}
+	p := &e.policies[d.Policy]
+	s := p.Object
+	if p.TierName != "" {
+		s += " (" + p.TierName + ")"
+	}
+	if d.Rule < 0 {
+		return fmt.Sprintf("%s: %s isolated, no rule matches (%s)", s, d.Direction, d.Action)
+	}
+	r := &p.Rules(d.Direction)[d.Rule]
+	s += " " + r.Where + ": " + d.Action.String()
+	if r.L7 != "" {
+		s += " (L7-restricted: " + r.L7 + ")"
+	}
+	return s
+}
+
+// Layer is the layer of a decision's policy ("" when none decided).
+func (e *Evaluator) Layer(d Decision) string {
+	if d.Policy < 0 {
+		return ""
+	}
+	return e.policies[d.Policy].Layer
+}
+
+// Selected counts the endpoints policy i selects (for "selects no pod").
+func (e *Evaluator) Selected(i int) int { return e.subject[i].count() }
