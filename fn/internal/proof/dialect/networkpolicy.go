@@ -46,7 +46,7 @@ func networkPolicy(np *networkingv1.NetworkPolicy, at Placement, seq int) model.
 	inNS := model.Labels(map[string]string{corev1.LabelMetadataName: ns})
 	p := model.Policy{Layer: LayerNetworkPolicy, Object: "NetworkPolicy " + ns + "/" + np.Name, TierName: at.TierName,
 		Point: model.Network, Tier: at.Tier, Order: at.Order, Seq: seq,
-		Subject:         model.Peer{Pods: true, NS: inNS, Labels: labelSelector(&spec.PodSelector)},
+		Subject:         []model.Peer{{Pods: true, NS: inNS, Labels: labelSelector(&spec.PodSelector)}},
 		IsolatesIngress: ingress, IsolatesEgress: egress}
 	if ingress {
 		for i := range spec.Ingress {

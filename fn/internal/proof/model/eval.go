@@ -92,9 +92,12 @@ func New(namespaces map[string]map[string]string, policies []Policy, endpoints [
 		if p.Point == Mesh {
 			e.mesh = true
 		}
-		subj := p.Subject
-		subj.Addrs = false // policies apply to pods only
-		e.subject[pi] = peerSet([]Peer{subj})
+		subj := make([]Peer, len(p.Subject))
+		for i, s := range p.Subject {
+			s.Addrs = false // policies apply to pods only
+			subj[i] = s
+		}
+		e.subject[pi] = peerSet(subj)
 		for d := Ingress; d <= Egress; d++ {
 			rules := p.Rules(d)
 			if len(rules) == 0 && !p.Isolates(d) {

@@ -265,6 +265,12 @@ type Peer struct {
 	Not bool
 }
 
+// ServiceAccountLabel is the pseudo-label the proof gives every pod: its
+// ServiceAccount's name. Mesh identities (Istio's
+// cluster.local/ns/NS/sa/SA principals, Linkerd's ServiceAccount
+// identities) select on it; no real label uses the proof.netid.dev prefix.
+const ServiceAccountLabel = "proof.netid.dev/serviceaccount"
+
 // AllPods holds every pod of every namespace.
 func AllPods() Peer { return Peer{Pods: true} }
 
@@ -333,8 +339,9 @@ type Policy struct {
 	// the documented tie-break, e.g. Calico's policy name order).
 	Tier, Order float64
 	Seq         int
-	// Subject is what the policy applies to (its pods).
-	Subject Peer
+	// Subject is what the policy applies to: the pods any of the peers
+	// holds (addresses are never subjects).
+	Subject []Peer
 	// Ingress and Egress are its rules, in order. Rules of a direction the
 	// policy does not affect are left out.
 	Ingress, Egress []Rule
