@@ -98,6 +98,11 @@ func New(namespaces map[string]map[string]string, policies []Policy, endpoints [
 			subj[i] = s
 		}
 		e.subject[pi] = peerSet(subj)
+		for i := range endpoints {
+			if endpoints[i].Namespace == "" && e.subject[pi].has(i) {
+				e.subject[pi][i>>6] &^= 1 << (uint(i) & 63)
+			}
+		}
 		for d := Ingress; d <= Egress; d++ {
 			rules := p.Rules(d)
 			if len(rules) == 0 && !p.Isolates(d) {
