@@ -231,7 +231,18 @@ func printVerification(w io.Writer, v process.Verification) {
 	fmt.Fprint(w, "):\n\n", proof.Table(v.Flows))
 	fmt.Fprintf(w, "\nLayers evaluated: %s\n", strings.Join(v.Layers, ", "))
 	for _, o := range v.NotEvaluated {
-		fmt.Fprintf(w, "Not evaluated: %s (%s): the flows it opens or closes are not in the matrix\n", o, o.Layer)
+		what := o.String()
+		if o.Field != "" {
+			what += " " + o.Field
+		}
+		fmt.Fprintf(w, "Not evaluated: %s (%s): %s; the flows it opens or closes are not in the matrix\n", what, o.Layer, o.Why)
+	}
+	for _, o := range v.Inert {
+		what := o.String()
+		if o.Field != "" {
+			what += " " + o.Field
+		}
+		fmt.Fprintf(w, "Deciding nothing judged: %s (%s): %s\n", what, o.Layer, o.Why)
 	}
 	for _, sa := range slices.Sorted(maps.Keys(v.RBAC)) {
 		fmt.Fprintf(w, "\nServiceAccount %s (kubectl auth can-i --list, without the defaults every authenticated user has):\n%s", sa, rbac.Table(v.RBAC[sa]))

@@ -31,6 +31,10 @@ type Verification struct {
 	// evaluate (a Calico or Cilium policy, a mesh's authorization): the flows
 	// they open or close are not in Flows or Mismatches.
 	NotEvaluated []proof.LayerObject `json:"notEvaluated,omitempty"`
+	// Inert are objects, or constructs of objects, that decide nothing the
+	// proof judges (a staged policy, a dialect the cluster's CNI does not
+	// enforce, a rule about nodes), with why.
+	Inert []proof.LayerObject `json:"inert,omitempty"`
 	// Incomplete says where the connectivity proof could not enumerate every
 	// pod; it then claims nothing.
 	Incomplete []proof.Gap `json:"incomplete,omitempty"`
@@ -83,7 +87,7 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	s.Plan = p
 	c := s.Connectivity()
 	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: notJudged(c.Unjudged), Incomplete: c.Incomplete,
-		Layers: c.Evaluated, NotEvaluated: c.NotEvaluated,
+		Layers: c.Evaluated, NotEvaluated: c.NotEvaluated, Inert: c.Inert,
 		RBAC: map[string][]rbac.Rule{}, BootstrapRBAC: rbac.BootstrapRules(), Findings: append(fs, sfs...).Sorted()}
 	v.Empty = emptiness(s, hasConfig(items, functionConfig))
 	for _, r := range s.RBACReview() {

@@ -15,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/proof/dialect"
+	"netid.dev/netid/fn/internal/proof/model"
 	"netid.dev/netid/fn/internal/proof/netpol"
 )
 
@@ -305,18 +307,29 @@ func kinds(e netpol.Endpoint, realNS string, workloads, mentioned map[string]boo
 }
 
 func TestProofIsComplete(t *testing.T) {
-	// NETID_PROOF_SCENARIOS=N runs more (CI runs the default).
-	scenarios := 400
+	checkComplete(t, proofScenarios(400), makeScenario)
+}
+
+// proofScenarios is n, fewer with -short, or NETID_PROOF_SCENARIOS (CI runs
+// the default).
+func proofScenarios(n int) int {
 	if testing.Short() {
-		scenarios = 60
+		n = 60
 	}
-	if n, err := strconv.Atoi(os.Getenv("NETID_PROOF_SCENARIOS")); err == nil && n > 0 {
-		scenarios = n
+	if v, err := strconv.Atoi(os.Getenv("NETID_PROOF_SCENARIOS")); err == nil && v > 0 {
+		n = v
 	}
+	return n
+}
+
+// checkComplete runs the completeness check on scenarios made by mk: with
+// layers other than NetworkPolicy (sc.in.extra), the universe is judged by
+// the model's evaluator over every policy, NetworkPolicies compiled.
+func checkComplete(t *testing.T, scenarios int, mk func(int64) scenario) {
 	judged, violations, misses := 0, 0, 0
 	probePorts := append([]int32{1, 54, 444, 8081, 9091, 12000, 65000}, vocabPorts...)
 	for seed := int64(1); seed <= int64(scenarios); seed++ {
-		sc := makeScenario(seed)
+		sc := mk(seed)
 
 		p := newProver(sc.in)
 		p.governed = governedNS
@@ -353,7 +366,25 @@ func TestProofIsComplete(t *testing.T) {
 		for i := range u.variantOf {
 			u.variantOf[i] = -1
 		}
-		engine := netpol.New(sc.uNS, sc.in.Policies, sc.universe)
+		sources := func(dst int, n int32, proto corev1.Protocol) []int {
+			return netpol.New(sc.uNS, sc.in.Policies, sc.universe).Sources(dst, n, proto)
+		}
+		if sc.in.extra != nil || sc.in.forceModel {
+			pols := append(dialect.NetworkPolicies(sc.in.Policies, dialect.NetworkPolicyPlacement(sc.in.Cluster)).Policies, sc.in.extra...)
+			ev := model.New(sc.uNS, pols, sc.universe)
+			sources = func(dst int, n int32, proto corev1.Protocol) []int {
+				var out []int
+				for src := range sc.universe {
+					if ev.Allowed(src, dst, n, proto) {
+						out = append(out, src)
+					}
+				}
+				return out
+			}
+		} else {
+			engine := netpol.New(sc.uNS, sc.in.Policies, sc.universe)
+			sources = engine.Sources
+		}
 		from := make([][]bool, len(sc.decls))
 		for i, d := range sc.decls {
 			from[i] = make([]bool, len(sc.universe))
@@ -365,7 +396,7 @@ func TestProofIsComplete(t *testing.T) {
 			for _, proto := range protocols {
 				for _, n := range probePorts {
 					allowed := make([]bool, len(sc.universe))
-					for _, src := range engine.Sources(dst, n, proto) {
+					for _, src := range sources(dst, n, proto) {
 						allowed[src] = true
 					}
 					declaredFrom := make([]bool, len(sc.universe))

@@ -19,6 +19,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/proof/dialect"
+	"netid.dev/netid/fn/internal/proof/model"
 	"netid.dev/netid/fn/internal/proof/netpol"
 )
 
@@ -27,6 +29,9 @@ type Pod struct {
 	Namespace, Name string
 	Labels          map[string]string
 	Ports           []corev1.ContainerPort
+	// ServiceAccount is the pod template's ServiceAccount ("" is
+	// "default"): the identity mesh policies select on.
+	ServiceAccount string
 }
 
 // Input is what the connectivity proof reads: the whole stream's policies and
@@ -38,10 +43,28 @@ type Input struct {
 	Policies   []networkingv1.NetworkPolicy
 	Pods       []Pod
 	Plan       *plan.Plan
-	// Unevaluated are the stream's objects of layers the proof does not
-	// model (LayerOf): the result names them, and claims nothing of the
-	// flows they may open or close.
-	Unevaluated []LayerObject
+	// Objects are the stream's objects of every layer other than
+	// NetworkPolicy (LayerOf), with their JSON: the proof compiles those of
+	// the layers the cluster enforces (proof/dialect) and evaluates them with
+	// the NetworkPolicies; an object it cannot model is named, and the proof
+	// claims nothing of the flows it may open or close.
+	Objects []Object
+	// Cluster says what the cluster enforces (its CNI, the admin network
+	// policy API).
+	Cluster dialect.Cluster
+	// extra are compiled policies added as they are (the completeness
+	// test's random policies of every action and tier).
+	extra []model.Policy
+	// forceModel evaluates NetworkPolicies through the model even when no
+	// other layer has policies (the differential test).
+	forceModel bool
+}
+
+// Object is an object of a layer other than NetworkPolicy.
+type Object struct {
+	LayerObject
+	// JSON is the whole object.
+	JSON []byte
 }
 
 // Cell is one judged (source, destination, port).
@@ -54,8 +77,21 @@ type Cell struct {
 	Allowed  bool `json:"allowed"`
 	Expected bool `json:"expected"`
 	// Via are the rules that admit an undeclared open flow, e.g.
-	// "shop/allow-web spec.ingress[0]" (set on mismatches only).
+	// "shop/allow-web spec.ingress[0]" (set on mismatches only); with
+	// layers other than NetworkPolicy, the decisions of every point, e.g.
+	// "GlobalNetworkPolicy allow-all (Calico tier default) spec.ingress[0]: Allow".
 	Via []string `json:"via,omitempty"`
+	// BlockedBy names what blocks a declared flow found blocked, when
+	// layers other than NetworkPolicy are evaluated (the deciding rule or
+	// isolation of each point that denies).
+	BlockedBy []string `json:"blockedBy,omitempty"`
+	// Layers are the layers whose policies decided an allowed flow (each
+	// point that allowed by a rule, not by default), when layers other than
+	// NetworkPolicy are evaluated.
+	Layers []string `json:"layers,omitempty"`
+	// L7 says what restricts the allowed flow above layer 4 (an HTTP path,
+	// a JWT): the connection opens, only some requests pass.
+	L7 []string `json:"l7,omitempty"`
 	// FromWorkload and ToWorkload are the workloads ("ns/name") the ends
 	// stand for, if any.
 	FromWorkload string `json:"-"`
@@ -84,9 +120,14 @@ type Result struct {
 	// Evaluated names the layers whose objects the proof evaluated, e.g.
 	// "Kubernetes NetworkPolicy (networking.k8s.io)".
 	Evaluated []string
-	// NotEvaluated are the objects of layers the proof does not evaluate,
-	// sorted by layer: the flows they may open or close are not proven.
+	// NotEvaluated are the objects the proof could not evaluate (a layer or
+	// a construct it does not model), sorted by layer, each with why: the
+	// flows they may open or close are not proven.
 	NotEvaluated []LayerObject
+	// Inert are objects, or parts of objects, that decide nothing the proof
+	// judges (a staged policy, a dialect the cluster's CNI does not enforce,
+	// a rule about nodes), with why.
+	Inert []LayerObject
 }
 
 // Unjudged is a declared flow the proof cannot judge.
@@ -163,6 +204,11 @@ type prover struct {
 	// nsLabels are the labels of each namespace instance by key.
 	nsLabels map[string]labels.Set
 
+	// compiled are the policies of every evaluated layer (NetworkPolicy
+	// included) when some layer other than NetworkPolicy has policies; nil
+	// otherwise, and the NetworkPolicy engine judges alone.
+	compiled []model.Policy
+
 	// roles name what a declared side stands for ("DNS"), for witnesses on it.
 	roles []role
 	// expected[dst][port] holds the sources declared to reach dst on port;
@@ -172,8 +218,9 @@ type prover struct {
 }
 
 type combinedPeer struct {
-	ns   labels.Selector
-	pods *netpol.Parsed
+	ns      labels.Selector
+	podsKey string
+	pods    labels.Selector
 }
 
 type role struct {
@@ -207,14 +254,19 @@ func newProver(in Input) *prover {
 
 // prove derives the witnesses, evaluates and compares with the declarations.
 func (p *prover) prove() Result {
-	p.result.Evaluated = EvaluatedLayers()
-	if len(p.in.Unevaluated) > 0 {
-		p.result.NotEvaluated = append([]LayerObject(nil), p.in.Unevaluated...)
-		sortLayerObjects(p.result.NotEvaluated)
-	}
+	p.compile()
 	p.collect()
 	if gap := p.witnesses(); gap != nil {
 		p.result.Incomplete = append(p.result.Incomplete, *gap)
+		return p.result
+	}
+	if p.compiled != nil {
+		ev := model.New(p.namespaces(), p.compiled, p.endpoints)
+		if p.namedPortVariants(ev) {
+			ev = model.New(p.namespaces(), p.compiled, p.endpoints)
+		}
+		p.expectAll()
+		p.run(newModelJudge(ev, p))
 		return p.result
 	}
 	engine := netpol.NewWithSelectors(p.namespaces(), p.policies, p.endpoints, p.sels)
@@ -222,8 +274,72 @@ func (p *prover) prove() Result {
 		engine = p.withVariants(engine, n)
 	}
 	p.expectAll()
-	p.run(engine)
+	p.run(newEngineJudge(engine, p))
 	return p.result
+}
+
+// compile compiles the objects of the layers other than NetworkPolicy that
+// the cluster enforces (proof/dialect), names what it cannot evaluate and
+// what decides nothing, and, when some layer other than NetworkPolicy has
+// policies, keeps every compiled policy for the model's evaluator (the pods
+// then carry their ServiceAccount as model.ServiceAccountLabel).
+func (p *prover) compile() {
+	var objs []dialect.Object
+	byRef := map[string]LayerObject{}
+	for _, o := range p.in.Objects {
+		if !dialect.Handles(o.APIVersion, o.Kind) {
+			lo := o.LayerObject
+			lo.Why = "netid has no model of this kind"
+			p.result.NotEvaluated = append(p.result.NotEvaluated, lo)
+			continue
+		}
+		objs = append(objs, dialect.Object{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, JSON: o.JSON, Generated: o.Generated})
+		byRef[objs[len(objs)-1].Ref()] = o.LayerObject
+	}
+	c := dialect.Compile(p.in.Cluster, p.in.Policies, objs)
+	named := func(us []model.Unmodelled) []LayerObject {
+		var out []LayerObject
+		for _, u := range us {
+			lo, ok := byRef[u.Object]
+			if !ok {
+				lo = LayerObject{Name: u.Object}
+			}
+			lo.Layer, lo.Field, lo.Why = u.Layer, u.Field, u.Why
+			out = append(out, lo)
+		}
+		return out
+	}
+	p.result.NotEvaluated = append(p.result.NotEvaluated, named(c.Unmodelled)...)
+	p.result.Inert = named(c.Inert)
+	sortLayerObjects(p.result.NotEvaluated)
+	sortLayerObjects(p.result.Inert)
+	if len(p.result.NotEvaluated) == 0 {
+		p.result.NotEvaluated = nil
+	}
+	evaluated := map[string]bool{dialect.LayerNetworkPolicy: true}
+	others := false
+	for _, pol := range append(c.Policies, p.in.extra...) {
+		evaluated[pol.Layer] = true
+		others = others || pol.Layer != dialect.LayerNetworkPolicy
+	}
+	p.result.Evaluated = slices.Sorted(maps.Keys(evaluated))
+	if !others && !p.in.forceModel {
+		return
+	}
+	p.compiled = append(c.Policies, p.in.extra...)
+	pods := make([]Pod, len(p.in.Pods))
+	for i, pod := range p.in.Pods {
+		l := make(map[string]string, len(pod.Labels)+1)
+		maps.Copy(l, pod.Labels)
+		sa := pod.ServiceAccount
+		if sa == "" {
+			sa = "default"
+		}
+		l[model.ServiceAccountLabel] = sa
+		pod.Labels = l
+		pods[i] = pod
+	}
+	p.in.Pods = pods
 }
 
 // governedNamespaces are the namespaces the Plan governs; without a Plan,
@@ -422,12 +538,28 @@ func (p *prover) collect() {
 				p.mentionNames(peer.NamespaceSelector)
 				if peer.PodSelector != nil {
 					if podSel := p.sels.Parse(peer.PodSelector); podSel.Err == nil {
-						p.combined = append(p.combined, combinedPeer{nsSel.Selector, podSel})
+						p.combined = append(p.combined, combinedPeer{nsSel.Selector, podSel.String(), podSel.Selector})
 					}
 				}
 			case peer.PodSelector != nil:
 				if sel := p.sels.Parse(peer.PodSelector); sel.Err == nil {
 					addPodSel(ns, sel.String(), sel.Selector)
+				}
+			}
+		}
+	}
+	for i := range p.compiled {
+		pol := &p.compiled[i]
+		if pol.Layer == dialect.LayerNetworkPolicy {
+			continue // read above, from the policies themselves
+		}
+		for _, peer := range pol.Subject {
+			p.collectPeer(peer, addPodSel)
+		}
+		for _, rs := range [][]model.Rule{pol.Ingress, pol.Egress} {
+			for _, r := range rs {
+				for _, peer := range r.Peers {
+					p.collectPeer(peer, addPodSel)
 				}
 			}
 		}
@@ -451,6 +583,39 @@ func (p *prover) collect() {
 	}
 	for ns := range p.governed {
 		p.mentioned[ns] = true
+	}
+}
+
+// collectPeer gathers what a compiled peer tells apart: its namespace
+// selectors, its pod selectors (in the namespace it pins, else in every
+// namespace) and its address blocks.
+func (p *prover) collectPeer(peer model.Peer, addPodSel func(ns, key string, sel labels.Selector)) {
+	if peer.Pods {
+		for _, l := range peer.NS.Selectors() {
+			p.nsSels[l.String()] = l
+			if rs, ok := l.Requirements(); ok {
+				for _, r := range rs {
+					if r.Key() == corev1.LabelMetadataName {
+						for v := range r.Values() {
+							p.mentioned[v] = true
+						}
+					}
+				}
+			}
+		}
+		ns, pinned := peer.NS.Pins(corev1.LabelMetadataName)
+		for _, l := range peer.Labels.Selectors() {
+			if pinned {
+				addPodSel(ns, l.String(), l)
+			} else {
+				p.combined = append(p.combined, combinedPeer{labels.Everything(), l.String(), l})
+			}
+		}
+	}
+	if peer.Addrs {
+		for _, n := range slices.Concat(peer.Nets, peer.Except) {
+			p.prefixes = append(p.prefixes, n.Masked())
+		}
 	}
 }
 
@@ -614,7 +779,7 @@ func (p *prover) podSelectorsIn(inst nsInstance) []labels.Selector {
 	}
 	for _, c := range p.combined {
 		if c.ns.Matches(inst.labels) {
-			set[c.pods.String()] = c.pods.Selector
+			set[c.podsKey] = c.pods
 		}
 	}
 	keys := make([]string, 0, len(set))
@@ -660,7 +825,7 @@ func nsLabelString(l labels.Set) string {
 // universe may name any of its ports, and a port that is both named and in a
 // numeric range is admitted by the rules of both. It reports whether it added
 // any.
-func (p *prover) namedPortVariants(engine *netpol.Engine) bool {
+func (p *prover) namedPortVariants(engine portEntries) bool {
 	added := false
 	n := len(p.endpoints)
 	// The declarations with a named port, by the workload ("ns/name") or
@@ -717,7 +882,9 @@ func (p *prover) namedPortVariants(engine *netpol.Engine) bool {
 				v.Ports = []corev1.ContainerPort{{Name: nm.name, ContainerPort: pt.n, Protocol: nm.proto}}
 				name := e.Name
 				if p.isWorkload(i) {
-					name = fmt.Sprintf("%s/{%s} (labels of %s)", e.Namespace, plan.LabelString(e.Labels), e.Name)
+					l := maps.Clone(e.Labels)
+					delete(l, model.ServiceAccountLabel) // the workload names it
+					name = fmt.Sprintf("%s/{%s} (labels of %s)", e.Namespace, plan.LabelString(l), e.Name)
 				}
 				j := p.add(fmt.Sprintf("%s with port %s=%s", name, nm.name, pt), p.realNS[i], v)
 				p.variantOf[j] = i
@@ -833,7 +1000,7 @@ func (p *prover) resolve(dst int, pt plan.Port) (port, bool) {
 
 // probes are the ports judged at dst: one per class of the ports that the
 // rules reaching dst and the declarations tell apart.
-func (p *prover) probes(engine *netpol.Engine, dst int) []port {
+func (p *prover) probes(engine portEntries, dst int) []port {
 	var ranges []portRange
 	for _, pe := range engine.PortEntries(dst) {
 		if pe.Name == "" {
@@ -858,33 +1025,28 @@ func (p *prover) probes(engine *netpol.Engine, dst int) []port {
 	return portClasses(ranges)
 }
 
-func (p *prover) run(engine *netpol.Engine) {
+func (p *prover) run(j judge) {
 	res := &p.result
 	for _, e := range p.endpoints {
 		res.Endpoints = append(res.Endpoints, e.Name)
 	}
-	// The sources judged at all: never a variant (as a source it is its
-	// base), and a judged endpoint unless the destination is judged.
-	sources := engine.NewSet(func(i int) bool { return p.variantOf[i] < 0 })
-	judgedSources := engine.NewSet(func(i int) bool { return p.variantOf[i] < 0 && p.judged[i] })
-	q := engine.NewQuery()
 	// allowed[src] == probe marks the sources allowed in the current probe.
 	allowed := make([]int, len(p.endpoints))
 	probe := 0
 	for dst := range p.endpoints {
-		among := sources
-		if !p.judged[dst] {
-			among = judgedSources
-		}
-		for _, pt := range p.probes(engine, dst) {
+		// The sources judged at all: never a variant (as a source it is
+		// its base), and a judged endpoint unless the destination is judged.
+		judgedOnly := !p.judged[dst]
+		for _, pt := range p.probes(j, dst) {
 			probe++
 			exp := p.expected[dst][pt]
-			q.EachSource(dst, pt.n, pt.proto, among, func(src int) {
+			j.eachSource(dst, pt.n, pt.proto, judgedOnly, func(src int) {
 				// src == dst is traffic between two pods of one kind (two
 				// replicas of a workload): one endpoint stands for all of them.
 				allowed[src] = probe
 				c := p.cell(src, dst, pt)
 				c.Allowed, c.Expected = true, exp[src] || p.permitted[dst][pt][src]
+				j.annotate(&c, src, dst, pt)
 				if p.variantOf[dst] < 0 {
 					// A variant's open flows are its base's, on one more
 					// port: the matrix lists the base's only.
@@ -892,11 +1054,11 @@ func (p *prover) run(engine *netpol.Engine) {
 				}
 				// A variant adds only what its named port opens: what its
 				// base also admits on that port is the base's finding.
-				if base := p.variantOf[dst]; base >= 0 && engine.Allowed(src, base, pt.n, pt.proto) {
+				if base := p.variantOf[dst]; base >= 0 && j.Allowed(src, base, pt.n, pt.proto) {
 					return
 				}
 				if p.declared && !c.Expected {
-					c.Via = engine.Admitting(src, dst, pt.n, pt.proto)
+					c.Via = j.Admitting(src, dst, pt.n, pt.proto)
 					res.Mismatches = append(res.Mismatches, c)
 				}
 			})
@@ -904,6 +1066,7 @@ func (p *prover) run(engine *netpol.Engine) {
 				if allowed[src] != probe {
 					c := p.cell(src, dst, pt)
 					c.Expected = true
+					c.BlockedBy = j.blocking(src, dst, pt)
 					res.Mismatches = append(res.Mismatches, c)
 				}
 			}
@@ -976,7 +1139,11 @@ func sortCells(cs []Cell) {
 func (c Cell) Describe() string {
 	if c.From == c.To {
 		if c.Expected {
-			return fmt.Sprintf("declared flow between two pods of %s on %s is blocked by the rendered policies", c.From, c.Port)
+			msg := fmt.Sprintf("declared flow between two pods of %s on %s is blocked by the rendered policies", c.From, c.Port)
+			if len(c.BlockedBy) > 0 {
+				msg += " (blocked by " + strings.Join(c.BlockedBy, "; ") + ")"
+			}
+			return msg
 		}
 		msg := fmt.Sprintf("undeclared flow between two pods of %s (replicas, or pods with the same labels) on %s is allowed by the rendered policies", c.From, c.Port)
 		if len(c.Via) > 0 {
@@ -985,7 +1152,11 @@ func (c Cell) Describe() string {
 		return msg
 	}
 	if c.Expected {
-		return fmt.Sprintf("declared flow %s → %s on %s is blocked by the rendered policies", c.From, c.To, c.Port)
+		msg := fmt.Sprintf("declared flow %s → %s on %s is blocked by the rendered policies", c.From, c.To, c.Port)
+		if len(c.BlockedBy) > 0 {
+			msg += " (blocked by " + strings.Join(c.BlockedBy, "; ") + ")"
+		}
+		return msg
 	}
 	msg := fmt.Sprintf("undeclared flow %s → %s on %s is allowed by the rendered policies", c.From, c.To, c.Port)
 	if len(c.Via) > 0 {

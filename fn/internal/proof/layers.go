@@ -3,42 +3,44 @@ package proof
 import (
 	"sort"
 	"strings"
+
+	"netid.dev/netid/fn/internal/proof/dialect"
 )
 
 // Layer is one layer of a cluster that decides whether a connection is
 // allowed: namespaced NetworkPolicy, the cluster-wide tiers above it, a
-// CNI's own dialect, or a mesh's authorization.
+// CNI's own dialect, or a mesh's authorization. The proof evaluates the
+// objects of a layer through its adapter in proof/dialect; an object or a
+// construct the adapter cannot model is named, and the proof claims nothing
+// of the flows it may open or close.
 type Layer struct {
-	// Name names the layer in findings and the report, e.g. "Calico policy".
+	// Name names the layer in findings and the report, e.g. "Calico policy
+	// (projectcalico.org)".
 	Name string
-	// Modelled says the connectivity proof evaluates the layer's objects.
-	// An object of a layer it does not model may open or close flows the
-	// proof cannot see, so the proof claims nothing about them.
-	Modelled bool
 }
 
 // The layers netid knows of.
 var (
-	// NetworkPolicyLayer is networking.k8s.io NetworkPolicy: the one layer
-	// the proof evaluates.
-	NetworkPolicyLayer = Layer{Name: "Kubernetes NetworkPolicy (networking.k8s.io)", Modelled: true}
+	// NetworkPolicyLayer is networking.k8s.io NetworkPolicy, which every
+	// CNI enforces.
+	NetworkPolicyLayer = Layer{Name: dialect.LayerNetworkPolicy}
 	// AdminNetworkPolicyLayer is the cluster-wide policy of the Kubernetes
 	// network-policy-api, evaluated before (AdminNetworkPolicy) and after
 	// (BaselineAdminNetworkPolicy) NetworkPolicy; ClusterNetworkPolicy is
 	// its successor with both tiers in one kind.
-	AdminNetworkPolicyLayer = Layer{Name: "Kubernetes AdminNetworkPolicy (policy.networking.k8s.io)"}
+	AdminNetworkPolicyLayer = Layer{Name: dialect.LayerAdmin}
 	// CalicoLayer is Calico's tiered policy, its staged (previewed) forms
 	// and the address sets it references.
-	CalicoLayer = Layer{Name: "Calico policy (projectcalico.org)"}
+	CalicoLayer = Layer{Name: dialect.LayerCalico}
 	// CiliumLayer is Cilium's namespaced and clusterwide policy and the CIDR
 	// groups it references.
-	CiliumLayer = Layer{Name: "Cilium policy (cilium.io)"}
+	CiliumLayer = Layer{Name: dialect.LayerCilium}
 	// AntreaLayer is Antrea-native tiered policy and the groups it references.
-	AntreaLayer = Layer{Name: "Antrea-native policy (crd.antrea.io)"}
+	AntreaLayer = Layer{Name: dialect.LayerAntrea}
 	// IstioLayer is Istio's request authorization in the sidecar or ztunnel.
-	IstioLayer = Layer{Name: "Istio authorization (security.istio.io)"}
+	IstioLayer = Layer{Name: dialect.LayerIstio}
 	// LinkerdLayer is Linkerd's inbound authorization policy in the proxy.
-	LinkerdLayer = Layer{Name: "Linkerd authorization (policy.linkerd.io)"}
+	LinkerdLayer = Layer{Name: dialect.LayerLinkerd}
 )
 
 // layers maps "group/Kind" (any version) to the layer the kind belongs to.
@@ -92,6 +94,7 @@ var layers = map[string]Layer{
 
 	// https://istio.io/latest/docs/reference/config/security/authorization-policy/
 	"security.istio.io/AuthorizationPolicy": IstioLayer,
+	"security.istio.io/PeerAuthentication":  IstioLayer,
 
 	// https://linkerd.io/2/reference/authorization-policy/ (Server,
 	// ServerAuthorization, AuthorizationPolicy, MeshTLSAuthentication,
@@ -116,21 +119,9 @@ func LayerOf(apiVersion, kind string) (Layer, bool) {
 	return l, ok
 }
 
-// EvaluatedLayers are the layers the proof evaluates, by name.
-func EvaluatedLayers() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, l := range layers {
-		if l.Modelled && !seen[l.Name] {
-			seen[l.Name] = true
-			out = append(out, l.Name)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// LayerObject is an object of a layer the proof does not evaluate.
+// LayerObject is an object of a layer other than NetworkPolicy, or one of
+// its constructs, that the proof names: as not evaluated or as deciding
+// nothing.
 type LayerObject struct {
 	// APIVersion and Kind are the object's, e.g. cilium.io/v2
 	// CiliumClusterwideNetworkPolicy.
@@ -144,6 +135,12 @@ type LayerObject struct {
 	// Generated says netid rendered it from the declaration (the mesh's
 	// authorization, Cilium FQDN egress), rather than the user.
 	Generated bool `json:"generated,omitempty"`
+	// Field is the path of the construct concerned, e.g.
+	// "spec.egress[0].toFQDNs" ("" for the whole object).
+	Field string `json:"field,omitempty"`
+	// Why says why the proof does not evaluate it, e.g. "DNS names resolve
+	// at run time".
+	Why string `json:"why,omitempty"`
 }
 
 // String is "Kind namespace/name", or "Kind name" when cluster-scoped.
@@ -167,6 +164,9 @@ func sortLayerObjects(os []LayerObject) {
 		if a.Namespace != b.Namespace {
 			return a.Namespace < b.Namespace
 		}
-		return a.Name < b.Name
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Field < b.Field
 	})
 }

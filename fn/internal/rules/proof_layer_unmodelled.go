@@ -2,17 +2,15 @@ package rules
 
 // proof-layer-unmodelled
 //
-// Governs: every user-authored object of the stream whose kind belongs to a
-// layer that decides reachability but that the connectivity proof does not
-// evaluate (proof.LayerOf): AdminNetworkPolicy and its kin, Calico, Cilium
-// and Antrea policy and the sets and tiers they reference, Istio
-// AuthorizationPolicy, Linkerd's authorization resources.
-// Requires: no such object. One may open a flow the declaration does not
-// have (a CiliumClusterwideNetworkPolicy with `fromEntities: [all]`) or close
-// one it has, and the proof would still say every flow is as declared; so
-// each is a finding naming the object and its layer. Objects netid generates
-// from the declaration (the mesh's authorization, Cilium FQDN egress) are
-// not findings: the report names their layer as not evaluated.
+// Governs: every user-authored object of the stream of a layer other than
+// NetworkPolicy that decides reachability (proof.LayerOf): AdminNetworkPolicy
+// and its kin, Calico, Cilium and Antrea policy and the sets and tiers they
+// reference, Istio and Linkerd authorization.
+// Requires: the proof evaluates it: its kind has an adapter (proof/dialect)
+// and none of its constructs is one the model cannot express. Each construct
+// the proof cannot evaluate is a finding naming the object, the field and
+// why. Objects netid generates from the declaration are not findings: the
+// report names what of them is not evaluated.
 // A namespaced object is attributed to the declared workloads of its
 // namespace, a cluster-scoped one to every declared workload: an exception
 // for this rule in each of them (with its ADR) turns the error into a warning.
@@ -22,30 +20,43 @@ import (
 	"strings"
 
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/proof"
 )
 
 var proofLayerUnmodelled = register(&Rule{
 	ID:          "proof-layer-unmodelled",
-	Title:       "The stream holds no policy of a layer the connectivity proof does not evaluate",
-	Rationale:   "Reachability is decided by every layer of the cluster, not only by NetworkPolicy: a cluster-wide CNI policy, a CNI dialect or a mesh authorization policy can open an undeclared flow or block a declared one. The proof evaluates NetworkPolicy only, so with such an object in the stream its verdict would not be the truth.",
-	Remediation: "Keep the objects of that layer out of the stream netid proves (apply them through their own review), or, where the object must ship with the workloads, record an exception for proof-layer-unmodelled with its ADR in the NetworkIdentity of every workload it concerns.",
+	Title:       "Every policy of every layer in the stream is one the connectivity proof can evaluate",
+	Rationale:   "Reachability is decided by every layer of the cluster, not only by NetworkPolicy: a cluster-wide CNI policy, a CNI dialect or a mesh authorization policy can open an undeclared flow or block a declared one. The proof compiles each layer's objects into one model and evaluates them together; an object, or a construct of one, that the model cannot express (an FQDN rule, a node selector, an external authorizer) may open or close flows the proof cannot see, so with it in the stream the proof's verdict would not be the truth.",
+	Remediation: "Rewrite the named construct in terms the proof evaluates (selectors, CIDRs, ports), keep the object out of the stream netid proves (apply it through its own review), or record an exception for proof-layer-unmodelled with its ADR in the NetworkIdentity of every workload it concerns.",
 	Severity:    finding.Error,
 	NoControl:   "It guards the completeness of netid's own connectivity proof, which no control of the three documents addresses; the flows themselves are evidenced by proof-connectivity.",
 	Check: func(s *Stream) []Violation {
 		var out []Violation
 		declared := s.DeclaredKeys()
-		for _, u := range s.Unmodelled {
+		refs := map[proof.LayerObject]finding.Object{}
+		for _, l := range s.Layered {
+			refs[proof.LayerObject{APIVersion: l.Ref.APIVersion, Kind: l.Ref.Kind, Namespace: l.Ref.Namespace, Name: l.Ref.Name}] = l.Ref
+		}
+		for _, u := range s.Connectivity().NotEvaluated {
 			if u.Generated {
 				continue
 			}
+			ref, ok := refs[proof.LayerObject{APIVersion: u.APIVersion, Kind: u.Kind, Namespace: u.Namespace, Name: u.Name}]
+			if !ok {
+				ref = finding.Object{APIVersion: u.APIVersion, Kind: u.Kind, Namespace: u.Namespace, Name: u.Name}
+			}
 			var owners []string
 			for _, k := range declared {
-				if ns, _, _ := strings.Cut(k, "/"); u.Ref.Namespace == "" || ns == u.Ref.Namespace {
+				if ns, _, _ := strings.Cut(k, "/"); u.Namespace == "" || ns == u.Namespace {
 					owners = append(owners, k)
 				}
 			}
-			out = append(out, Violation{Object: u.Ref, Field: "spec", Workloads: owners,
-				Message: fmt.Sprintf("belongs to %s, a layer the connectivity proof does not evaluate: the flows it may open or close are not proven", u.Layer.Name)})
+			field := u.Field
+			if field == "" {
+				field = "spec"
+			}
+			out = append(out, Violation{Object: ref, Field: field, Workloads: owners,
+				Message: fmt.Sprintf("%s: %s; the connectivity proof does not evaluate it, so the flows it may open or close are not proven", u.Layer, u.Why)})
 		}
 		return out
 	},

@@ -20,6 +20,7 @@ import (
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/proof"
+	"netid.dev/netid/fn/internal/proof/dialect"
 	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/fn/internal/yamlconv"
 	"netid.dev/netid/krm/v1alpha1"
@@ -89,10 +90,11 @@ type Stream struct {
 	ClusterRoleBindings []*Object[rbacv1.ClusterRoleBinding]
 	// PeerAuthentications are Istio security.istio.io PeerAuthentications, untyped.
 	PeerAuthentications []*Object[map[string]any]
-	// Unmodelled are the objects of layers that decide reachability but
-	// that the connectivity proof does not evaluate (proof.LayerOf), user
-	// and generated, in stream order.
-	Unmodelled []Unmodelled
+	// Layered are the objects of the layers other than NetworkPolicy that
+	// decide reachability (proof.LayerOf), user and generated, in stream
+	// order: the connectivity proof compiles and evaluates them with the
+	// NetworkPolicies.
+	Layered []Layered
 	// Declared maps a governed workload's "namespace/name" to its declaration.
 	Declared map[string]*Declaration
 	// Audit is set when the run's functionConfig says mode: audit.
@@ -112,25 +114,44 @@ type Stream struct {
 	labelled map[string]string
 }
 
-// Unmodelled is an object of a layer the connectivity proof does not
-// evaluate, e.g. a CiliumClusterwideNetworkPolicy.
-type Unmodelled struct {
+// Layered is an object of a layer other than NetworkPolicy, e.g. a
+// CiliumClusterwideNetworkPolicy or an Istio AuthorizationPolicy.
+type Layered struct {
 	Ref   finding.Object
 	Layer proof.Layer
 	// Generated says netid rendered it (the mesh's authorization, Cilium
 	// FQDN egress): derived from the declaration, not the user's.
 	Generated bool
+	// JSON is the whole object, as the proof's adapters read it.
+	JSON []byte
 }
 
-// addUnmodelled records ref when its kind belongs to a layer the proof does
-// not evaluate; it reports whether it did.
-func (s *Stream) addUnmodelled(ref finding.Object, generated bool) bool {
+// addLayered records the object when its kind belongs to a layer other than
+// NetworkPolicy; it reports whether it did. object gives its JSON.
+func (s *Stream) addLayered(ref finding.Object, generated bool, object func() ([]byte, error)) bool {
 	l, ok := proof.LayerOf(ref.APIVersion, ref.Kind)
-	if !ok || l.Modelled {
+	if !ok || l == proof.NetworkPolicyLayer {
 		return false
 	}
-	s.Unmodelled = append(s.Unmodelled, Unmodelled{Ref: ref, Layer: l, Generated: generated})
+	js, err := object()
+	if err != nil {
+		js = nil // the adapter reports an object it cannot decode
+	}
+	s.Layered = append(s.Layered, Layered{Ref: ref, Layer: l, Generated: generated, JSON: js})
 	return true
+}
+
+// Cluster is what the cluster enforces, as the declarations say: the CNI
+// named by spec.cni (generic unless some declaration names another).
+func (s *Stream) Cluster() dialect.Cluster {
+	c := dialect.Cluster{CNI: dialect.Generic}
+	for _, k := range s.DeclaredKeys() {
+		if cni := dialect.CNI(s.Declared[k].Config.Spec.CNI); cni != "" && cni != dialect.Generic {
+			c.CNI = cni
+			break
+		}
+	}
+	return c
 }
 
 // Connectivity is the connectivity proof of the stream, computed once.
@@ -141,9 +162,10 @@ func (s *Stream) Connectivity() *proof.Result {
 		for name, ns := range s.Namespaces {
 			in.Namespaces[name] = ns.Typed.Labels
 		}
-		for _, u := range s.Unmodelled {
-			in.Unevaluated = append(in.Unevaluated, proof.LayerObject{APIVersion: u.Ref.APIVersion, Kind: u.Ref.Kind,
-				Namespace: u.Ref.Namespace, Name: u.Ref.Name, Layer: u.Layer.Name, Generated: u.Generated})
+		in.Cluster = s.Cluster()
+		for _, u := range s.Layered {
+			in.Objects = append(in.Objects, proof.Object{LayerObject: proof.LayerObject{APIVersion: u.Ref.APIVersion, Kind: u.Ref.Kind,
+				Namespace: u.Ref.Namespace, Name: u.Ref.Name, Layer: u.Layer.Name, Generated: u.Generated}, JSON: u.JSON})
 		}
 		for _, p := range s.NetworkPolicies {
 			in.Policies = append(in.Policies, p.Typed)
@@ -153,7 +175,8 @@ func (s *Stream) Connectivity() *proof.Result {
 			for _, c := range w.Template.Spec.Containers {
 				ports = append(ports, c.Ports...)
 			}
-			in.Pods = append(in.Pods, proof.Pod{Namespace: w.Ref.Namespace, Name: w.Ref.Name, Labels: w.Template.Labels, Ports: ports})
+			in.Pods = append(in.Pods, proof.Pod{Namespace: w.Ref.Namespace, Name: w.Ref.Name, Labels: w.Template.Labels, Ports: ports,
+				ServiceAccount: w.Template.Spec.ServiceAccountName})
 		}
 		r := proof.Connectivity(in)
 		s.connectivity = &r
@@ -288,8 +311,9 @@ func NewStreamRead(items []*yaml.RNode, read map[*yaml.RNode]*load.Read) (*Strea
 			err = add(&s.ClusterRoleBindings, n, ref)
 		case "security.istio.io/PeerAuthentication":
 			err = add(&s.PeerAuthentications, n, ref)
+			s.addLayered(ref, false, n.MarshalJSON)
 		default:
-			s.addUnmodelled(ref, false)
+			s.addLayered(ref, false, n.MarshalJSON)
 		}
 		if err != nil {
 			fs = append(fs, finding.Configf(ref, "", "cannot read this %s to judge it: %v", ref.Kind, err))
@@ -345,9 +369,8 @@ func (s *Stream) AddGenerated(o runtime.Object, m map[string]any, ref finding.Ob
 	default:
 		if ref.Kind == "PeerAuthentication" && strings.HasPrefix(ref.APIVersion, "security.istio.io/") {
 			s.PeerAuthentications = append(s.PeerAuthentications, &Object[map[string]any]{Ref: ref, Typed: m})
-		} else {
-			s.addUnmodelled(ref, true)
 		}
+		s.addLayered(ref, true, func() ([]byte, error) { return json.Marshal(m) })
 	}
 }
 

@@ -37,6 +37,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 )
 
 // Action is what a matching rule does with a connection.
@@ -214,6 +215,35 @@ func (m Match) Selectors() []labels.Selector {
 	}
 	walk(m)
 	return out
+}
+
+// Pins returns the value the formula requires of key in every label set it
+// matches, when it requires one (a leaf with key = v or key in (v), or an
+// And with such an argument): a namespace Match pinning
+// kubernetes.io/metadata.name names one namespace.
+func (m Match) Pins(key string) (string, bool) {
+	switch m.op {
+	case opLeaf:
+		rs, _ := m.sel.Requirements()
+		for _, r := range rs {
+			if r.Key() != key {
+				continue
+			}
+			switch r.Operator() {
+			case selection.Equals, selection.DoubleEquals, selection.In:
+				if vs := r.Values(); vs.Len() == 1 {
+					return vs.UnsortedList()[0], true
+				}
+			}
+		}
+	case opAnd:
+		for _, a := range m.args {
+			if v, ok := a.Pins(key); ok {
+				return v, true
+			}
+		}
+	}
+	return "", false
 }
 
 // IsEverything reports whether the formula is the plain "everything".

@@ -1,0 +1,130 @@
+package proof
+
+import (
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"netid.dev/netid/fn/internal/proof/model"
+	"netid.dev/netid/fn/internal/proof/netpol"
+)
+
+// portEntries lists the port entries of the rules that may decide traffic to
+// an endpoint (netpol.Engine.PortEntries, model.Evaluator.PortEntries).
+type portEntries interface {
+	PortEntries(dst int) []netpol.PortEntry
+}
+
+// judge is the evaluator the proof runs: the NetworkPolicy engine alone, or
+// the model's evaluator over every layer.
+type judge interface {
+	portEntries
+	Allowed(src, dst int, port int32, proto corev1.Protocol) bool
+	// Admitting names what lets src reach dst.
+	Admitting(src, dst int, port int32, proto corev1.Protocol) []string
+	// eachSource calls f for every source allowed to reach dst, among the
+	// judged sources only when judgedOnly, in increasing order.
+	eachSource(dst int, port int32, proto corev1.Protocol, judgedOnly bool, f func(src int))
+	// annotate adds to an allowed cell the layers that decided it.
+	annotate(c *Cell, src, dst int, pt port)
+	// blocking names what blocks a declared flow.
+	blocking(src, dst int, pt port) []string
+}
+
+type engineJudge struct {
+	*netpol.Engine
+	q                      *netpol.Query
+	sources, judgedSources netpol.Set
+}
+
+func newEngineJudge(e *netpol.Engine, p *prover) *engineJudge {
+	return &engineJudge{Engine: e, q: e.NewQuery(),
+		sources:       e.NewSet(func(i int) bool { return p.variantOf[i] < 0 }),
+		judgedSources: e.NewSet(func(i int) bool { return p.variantOf[i] < 0 && p.judged[i] })}
+}
+
+func (j *engineJudge) eachSource(dst int, port int32, proto corev1.Protocol, judgedOnly bool, f func(src int)) {
+	among := j.sources
+	if judgedOnly {
+		among = j.judgedSources
+	}
+	j.q.EachSource(dst, port, proto, among, f)
+}
+
+func (j *engineJudge) annotate(*Cell, int, int, port)   {}
+func (j *engineJudge) blocking(int, int, port) []string { return nil }
+
+// modelJudge judges with every layer's policies through the model.
+type modelJudge struct {
+	ev *model.Evaluator
+	// source[i]: i is judged as a source at all; judgedSource[i]: and is a
+	// pod of a governed namespace.
+	source, judgedSource []bool
+}
+
+func newModelJudge(ev *model.Evaluator, p *prover) *modelJudge {
+	j := &modelJudge{ev: ev, source: make([]bool, ev.Len()), judgedSource: make([]bool, ev.Len())}
+	for i := range j.source {
+		j.source[i] = p.variantOf[i] < 0
+		j.judgedSource[i] = j.source[i] && p.judged[i]
+	}
+	return j
+}
+
+func (j *modelJudge) PortEntries(dst int) []netpol.PortEntry { return j.ev.PortEntries(dst) }
+
+func (j *modelJudge) Allowed(src, dst int, port int32, proto corev1.Protocol) bool {
+	return j.ev.Allowed(src, dst, port, proto)
+}
+
+func (j *modelJudge) eachSource(dst int, port int32, proto corev1.Protocol, judgedOnly bool, f func(src int)) {
+	among := j.source
+	if judgedOnly {
+		among = j.judgedSource
+	}
+	for src, ok := range among {
+		if ok && j.ev.Allowed(src, dst, port, proto) {
+			f(src)
+		}
+	}
+}
+
+// Admitting names the rule of each point that allowed the connection (a
+// point that allows because no policy selects the endpoint adds nothing).
+func (j *modelJudge) Admitting(src, dst int, port int32, proto corev1.Protocol) []string {
+	var out []string
+	for _, d := range j.ev.Decide(src, dst, port, proto).Decisions {
+		if d.Policy >= 0 && d.Action == model.Allow {
+			out = append(out, j.ev.Describe(d))
+		}
+	}
+	return out
+}
+
+func (j *modelJudge) annotate(c *Cell, src, dst int, pt port) {
+	for _, d := range j.ev.Decide(src, dst, pt.n, pt.proto).Decisions {
+		if d.Policy < 0 {
+			continue
+		}
+		pol := &j.ev.Policies()[d.Policy]
+		if !slices.Contains(c.Layers, pol.Layer) {
+			c.Layers = append(c.Layers, pol.Layer)
+		}
+		if d.Rule >= 0 {
+			if r := &pol.Rules(d.Direction)[d.Rule]; r.L7 != "" {
+				c.L7 = append(c.L7, pol.Object+" "+r.Where+": "+r.L7)
+			}
+		}
+	}
+	slices.Sort(c.Layers)
+}
+
+func (j *modelJudge) blocking(src, dst int, pt port) []string {
+	var out []string
+	for _, d := range j.ev.Decide(src, dst, pt.n, pt.proto).Decisions {
+		if d.Action != model.Allow {
+			out = append(out, j.ev.Describe(d))
+		}
+	}
+	return out
+}
