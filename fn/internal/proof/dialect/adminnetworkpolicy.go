@@ -116,6 +116,8 @@ type anpPort struct {
 	field string
 	// fields counts the one-of fields set (1 when valid).
 	fields int
+	// invalid says why the API server rejects the entry, or "".
+	invalid string
 }
 
 // anpCompiler gathers one object's unmodelled constructs.
@@ -367,19 +369,22 @@ func anpCNPRule(action, where, peerField string, peers []anpPeer, protocols []v1
 		case pt.DestinationNamedPort != "":
 			e.field, e.name = ".destinationNamedPort", pt.DestinationNamedPort
 		}
-		if dp != nil {
-			e.field += ".destinationPort"
+		if e.fields == 1 && e.name == "" {
 			switch {
+			case dp == nil:
+				e.invalid = "a protocol entry without destinationPort: the CRD requires at least one property, the API server rejects it"
 			case dp.Number != 0 && dp.Range != nil:
-				e.fields = 2
+				e.field += ".destinationPort"
+				e.invalid = "destinationPort sets both number and range, exactly one is required: the API server rejects it"
 			case dp.Range != nil:
-				e.field += ".range"
+				e.field += ".destinationPort.range"
 				e.lo, e.hi, e.isRng = dp.Range.Start, dp.Range.End, true
 			case dp.Number != 0:
-				e.field += ".number"
+				e.field += ".destinationPort.number"
 				e.lo, e.hi = dp.Number, dp.Number
 			default:
-				e.fields = 0
+				e.field += ".destinationPort"
+				e.invalid = "destinationPort sets neither number nor range, exactly one is required: the API server rejects it"
 			}
 		}
 		r.ports = append(r.ports, e)
@@ -484,6 +489,10 @@ func (c *anpCompiler) rule(p *anpPolicy, r *anpRule) model.Rule {
 			c.report(fmt.Sprintf("%s[%d]", ports, j), "a port entry must set exactly one field, it sets %d: the API server rejects it", e.fields)
 			continue
 		}
+		if e.invalid != "" {
+			c.report(f, "%s", e.invalid)
+			continue
+		}
 		if e.name != "" {
 			if hasAddrs {
 				c.report(f, "named port %q beside a networks peer: addresses have no named ports, the API server rejects it", e.name)
@@ -496,9 +505,7 @@ func (c *anpCompiler) rule(p *anpPolicy, r *anpRule) model.Rule {
 		default:
 			c.report(f, "protocol %q is not TCP, UDP or SCTP: the API server rejects it", e.proto)
 		}
-		isAll := !e.isRng && e.lo == 0 && e.hi == 0 && r.portField == "protocols"
 		switch {
-		case isAll:
 		case e.lo < 1 || e.lo > 65535 || e.hi < 1 || e.hi > 65535:
 			c.report(f, "port %d..%d is outside 1..65535: the API server rejects it", e.lo, e.hi)
 		case e.isRng && e.lo >= e.hi:
