@@ -507,7 +507,11 @@ func (c *anpCompiler) rule(p *anpPolicy, r *anpRule) model.Rule {
 		}
 		switch {
 		case e.lo < 1 || e.lo > 65535 || e.hi < 1 || e.hi > 65535:
-			c.report(f, "port %d..%d is outside 1..65535: the API server rejects it", e.lo, e.hi)
+			if e.isRng {
+				c.report(f, "port range %d..%d is not inside 1..65535: the API server rejects it", e.lo, e.hi)
+			} else {
+				c.report(f, "port %d is outside 1..65535: the API server rejects it", e.lo)
+			}
 		case e.isRng && e.lo >= e.hi:
 			c.report(f, "port range start %d is not less than end %d: the API requires start < end", e.lo, e.hi)
 		}

@@ -515,3 +515,211 @@ spec:
 `
 	return strings.ReplaceAll(s, "VERSION", version)
 }
+
+// anpWant is one expected Unmodelled (or Inert) entry: the object, the
+// field, and a phrase of the reason.
+type anpWant struct{ object, field, why string }
+
+// TestAdminNetworkPolicyUnmodelled: every construct the model cannot
+// express, and every spec the API server would reject, is reported by
+// object and field, and the object gives no policy, so the proof claims
+// nothing about it.
+func TestAdminNetworkPolicyUnmodelled(t *testing.T) {
+	anp := func(name string, priority int, spec string) string {
+		return "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: " + name + "}\nspec:\n  priority: " + strconv.Itoa(priority) + "\n" + spec
+	}
+	subj := "  subject: {namespaces: {matchLabels: {conformance-house: gryffindor}}}\n"
+	ingressAny := subj + "  ingress:\n  - action: Deny\n    from: [{namespaces: {}}]\n"
+	egressAny := subj + "  egress:\n  - action: Deny\n    to: [{namespaces: {}}]\n"
+	cnp := func(name, tier string, priority int, spec string) string {
+		return "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: " + name + "}\nspec:\n  tier: " + tier + "\n  priority: " + strconv.Itoa(priority) + "\n" + spec
+	}
+	many := subj + "  ingress:\n" + strings.Repeat("  - action: Deny\n    from: [{namespaces: {}}]\n", 101)
+	cases := []struct {
+		name, cite, docs string
+		want, inert      []anpWant
+		// policies are the objects that still give policies.
+		policies []string
+	}{{
+		name: "nodes peers",
+		cite: "conformance/base/admin_network_policy/experimental-egress-selector-rules.yaml (v0.1.7); AdminNetworkPolicyEgressPeer.Nodes selects the nodes' IPs",
+		docs: anp("node-and-cidr-as-peers-example", 75, subj+`  egress:
+  - action: Allow
+    to: [{nodes: {matchLabels: {kubernetes.io/os: linux}}}]
+    ports: [{portNumber: {protocol: TCP, port: 36363}}]
+  - action: Deny
+    to: [{pods: {namespaceSelector: {}, podSelector: {}}}, {nodes: {}}, {networks: [0.0.0.0/0]}]
+`),
+		want: []anpWant{
+			{"AdminNetworkPolicy node-and-cidr-as-peers-example", "spec.egress[0].to[0].nodes", "nodes peer"},
+			{"AdminNetworkPolicy node-and-cidr-as-peers-example", "spec.egress[1].to[1].nodes", "nodes peer"},
+		},
+	}, {
+		name: "domainNames peer",
+		cite: "AdminNetworkPolicyEgressPeer.DomainNames (apis/v1alpha1): domain names as peers, Allow rules only",
+		docs: anp("fqdn", 3, subj+"  egress:\n  - action: Allow\n    to: [{domainNames: [\"*.kubernetes.io\"]}]\n"),
+		want: []anpWant{{"AdminNetworkPolicy fqdn", "spec.egress[0].to[0].domainNames", "*.kubernetes.io"}},
+	}, {
+		name: "equal priorities deciding a common direction",
+		cite: "AdminNetworkPolicySpec.Priority: if two (or more) policies with the same priority could both match a connection, the implementation can apply any of the matching policies",
+		docs: anp("a", 7, ingressAny) + "\n---\n" + anp("b", 7, ingressAny) + "\n---\n" + anp("c", 8, ingressAny),
+		want: []anpWant{
+			{"AdminNetworkPolicy a", "spec.priority", "AdminNetworkPolicy b's"},
+			{"AdminNetworkPolicy b", "spec.priority", "AdminNetworkPolicy a's"},
+		},
+		policies: []string{"AdminNetworkPolicy c"},
+	}, {
+		name:     "equal priorities on different directions are never compared",
+		cite:     "AdminNetworkPolicySpec.Ingress: ANPs with no ingress rules do not affect ingress traffic (and so for egress)",
+		docs:     anp("a", 7, ingressAny) + "\n---\n" + anp("b", 7, egressAny),
+		policies: []string{"AdminNetworkPolicy a", "AdminNetworkPolicy b"},
+	}, {
+		name: "an AdminNetworkPolicy and an Admin-tier ClusterNetworkPolicy at one priority",
+		cite: "ClusterNetworkPolicySpec.Priority: policies in the same tier with the same priority, the implementation can apply any",
+		docs: anp("a", 7, ingressAny) + "\n---\n" + cnp("c", "Admin", 7, ingressAny),
+		want: []anpWant{
+			{"AdminNetworkPolicy a", "spec.priority", "ClusterNetworkPolicy c's"},
+			{"ClusterNetworkPolicy c", "spec.priority", "AdminNetworkPolicy a's"},
+		},
+	}, {
+		name: "a BaselineAdminNetworkPolicy not named default",
+		cite: "BaselineAdminNetworkPolicy validation: self.metadata.name == 'default'",
+		docs: "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: other}\nspec:\n" + ingressAny,
+		want: []anpWant{{"BaselineAdminNetworkPolicy other", "metadata.name", "named default"}},
+	}, {
+		name: "a BaselineAdminNetworkPolicy beside a Baseline-tier ClusterNetworkPolicy",
+		cite: "the API documents no order between the two kinds of baseline",
+		docs: "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec:\n" + ingressAny + "\n---\n" + cnp("c", "Baseline", 3, ingressAny),
+		want: []anpWant{
+			{"BaselineAdminNetworkPolicy default", "metadata.name", "no order"},
+			{"ClusterNetworkPolicy c", "spec.priority", "no order"},
+		},
+	}, {
+		name: "an unknown field",
+		cite: "dialect.Object.decode: a field the upstream types do not know is a construct the adapter does not model",
+		docs: anp("x", 1, ingressAny+"    sameLabels: [tenant]\n"),
+		want: []anpWant{{"AdminNetworkPolicy x", "", "unknown field"}},
+	}, {
+		name: "an unknown apiVersion",
+		cite: "sigs.k8s.io/network-policy-api v0.3.0 ships AdminNetworkPolicy only in v1alpha1",
+		docs: strings.Replace(anp("x", 1, ingressAny), "v1alpha1", "v1alpha9", 1),
+		want: []anpWant{{"AdminNetworkPolicy x", "apiVersion", "v1alpha9"}},
+	}, {
+		name: "peers setting no field or two",
+		cite: "AdminNetworkPolicyIngressPeer: exactly one of the fields must be set (MinProperties=1, MaxProperties=1)",
+		docs: anp("x", 1, subj+"  ingress:\n  - action: Allow\n    from: [{}, {namespaces: {}, pods: {namespaceSelector: {}, podSelector: {}}}]\n"),
+		want: []anpWant{
+			{"AdminNetworkPolicy x", "spec.ingress[0].from[0]", "sets 0"},
+			{"AdminNetworkPolicy x", "spec.ingress[0].from[1]", "sets 2"},
+		},
+	}, {
+		name: "a CIDR with host bits",
+		cite: "CIDR validation: isCIDR(self) && cidr(self) == cidr(self).masked()",
+		docs: anp("x", 1, subj+"  egress:\n  - action: Deny\n    to: [{networks: [10.0.0.1/8, nonsense]}]\n"),
+		want: []anpWant{
+			{"AdminNetworkPolicy x", "spec.egress[0].to[0].networks[0]", "host bits"},
+			{"AdminNetworkPolicy x", "spec.egress[0].to[0].networks[1]", "host bits"},
+		},
+	}, {
+		name: "ports out of range, a reversed range, an unknown protocol, an empty list, a doubled entry",
+		cite: "shared_types.go Port and PortRange: 1..65535, start less than end, protocol TCP, UDP or SCTP; AdminNetworkPolicyPort: exactly one field; Ports MinItems=1",
+		docs: anp("x", 1, subj+`  ingress:
+  - action: Allow
+    from: [{namespaces: {}}]
+    ports: [{portNumber: {protocol: TCP, port: 0}}, {portRange: {start: 90, end: 80}}, {portNumber: {protocol: ICMP, port: 8}}, {portNumber: {port: 80}, namedPort: web}]
+  - action: Allow
+    from: [{namespaces: {}}]
+    ports: []
+`),
+		want: []anpWant{
+			{"AdminNetworkPolicy x", "spec.ingress[0].ports[0].portNumber", "outside 1..65535"},
+			{"AdminNetworkPolicy x", "spec.ingress[0].ports[1].portRange", "not less than end"},
+			{"AdminNetworkPolicy x", "spec.ingress[0].ports[2].portRange", "not inside 1..65535"},
+			{"AdminNetworkPolicy x", "spec.ingress[0].ports[3].portNumber", "ICMP"},
+			{"AdminNetworkPolicy x", "spec.ingress[0].ports[4]", "sets 2"},
+			{"AdminNetworkPolicy x", "spec.ingress[1].ports", "empty ports list"},
+		},
+	}, {
+		name: "an action the kind does not have, a rule without peers",
+		cite: "BaselineAdminNetworkPolicyRuleAction: Enum Allow, Deny; From MinItems=1",
+		docs: "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec:\n" + subj + "  ingress:\n  - action: Pass\n    from: [{namespaces: {}}]\n  - action: Deny\n    from: []\n",
+		want: []anpWant{
+			{"BaselineAdminNetworkPolicy default", "spec.ingress[0].action", `"Pass"`},
+			{"BaselineAdminNetworkPolicy default", "spec.ingress[1].from", "no peers"},
+		},
+	}, {
+		name: "a named port beside a networks peer",
+		cite: "AdminNetworkPolicyEgressRule validation: networks/nodes/domainNames peer cannot be set with namedPorts",
+		docs: anp("x", 1, subj+"  egress:\n  - action: Allow\n    to: [{networks: [10.0.0.0/8]}]\n    ports: [{namedPort: web}]\n"),
+		want: []anpWant{{"AdminNetworkPolicy x", "spec.egress[0].ports[0].namedPort", "named port"}},
+	}, {
+		name: "a selector that does not parse, a subject with both fields, a priority out of range",
+		cite: "AdminNetworkPolicySubject: exactly one field; Priority Minimum=0 Maximum=1000",
+		docs: anp("x", 1001, "  subject: {namespaces: {matchExpressions: [{key: a, operator: Near}]}, pods: {namespaceSelector: {}, podSelector: {}}}\n  ingress:\n  - action: Deny\n    from: [{namespaces: {matchExpressions: [{key: a, operator: Near}]}}]\n"),
+		want: []anpWant{
+			{"AdminNetworkPolicy x", "spec.priority", "outside 0..1000"},
+			{"AdminNetworkPolicy x", "spec.subject", "sets 2"},
+			{"AdminNetworkPolicy x", "spec.ingress[0].from[0].namespaces", "does not parse"},
+		},
+	}, {
+		name: "too many rules",
+		cite: "AdminNetworkPolicySpec.Ingress: MaxItems=100",
+		docs: anp("x", 1, many),
+		want: []anpWant{{"AdminNetworkPolicy x", "spec.ingress", "more than the 100"}},
+	}, {
+		name: "ClusterNetworkPolicy: an unknown tier, Allow for Accept, protocol entries without a port",
+		cite: "ClusterNetworkPolicySpec.Tier Enum Admin, Baseline; ClusterNetworkPolicyRuleAction Enum Accept, Deny, Pass; ClusterNetworkPolicyProtocolTCP MinProperties=1; Port exactly one of number, range",
+		docs: cnp("t", "Middle", 1, ingressAny) + "\n---\n" + cnp("c", "Admin", 2, subj+"  ingress:\n  - action: Allow\n    from: [{namespaces: {}}]\n    protocols: [{tcp: {}}, {udp: {destinationPort: {}}}]\n"),
+		want: []anpWant{
+			{"ClusterNetworkPolicy t", "spec.tier", "Middle"},
+			{"ClusterNetworkPolicy c", "spec.ingress[0].action", `"Allow"`},
+			{"ClusterNetworkPolicy c", "spec.ingress[0].protocols[0].tcp", "without destinationPort"},
+			{"ClusterNetworkPolicy c", "spec.ingress[0].protocols[1].udp.destinationPort", "neither number nor range"},
+		},
+	}, {
+		name:  "a policy without rules is inert",
+		cite:  "AdminNetworkPolicySpec: ANPs with no ingress rules do not affect ingress traffic (and so for egress)",
+		docs:  anp("empty", 1, subj),
+		inert: []anpWant{{"AdminNetworkPolicy empty", "spec", "no ingress or egress rules"}},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			nps, objs := anpObjects(t, tc.docs)
+			comp := Compile(Cluster{AdminNetworkPolicy: true}, nps, objs)
+			anpMatch(t, "unmodelled", comp.Unmodelled, tc.want)
+			anpMatch(t, "inert", comp.Inert, tc.inert)
+			var got []string
+			for _, p := range comp.Policies {
+				got = append(got, p.Object)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.policies, ",") {
+				t.Errorf("policies of %v, want %v", got, tc.policies)
+			}
+		})
+	}
+}
+
+func anpMatch(t *testing.T, what string, got []model.Unmodelled, want []anpWant) {
+	t.Helper()
+	used := make([]bool, len(got))
+	for _, w := range want {
+		found := false
+		for i, u := range got {
+			if !used[i] && u.Object == w.object && u.Field == w.field && strings.Contains(u.Why, w.why) {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("%s: no %+v in %v", what, w, got)
+		}
+	}
+	for i, u := range got {
+		if u.Layer != LayerAdmin {
+			t.Errorf("%s: %v has layer %q", what, u, u.Layer)
+		}
+		if !used[i] {
+			t.Errorf("%s: unexpected %v", what, u)
+		}
+	}
+}
