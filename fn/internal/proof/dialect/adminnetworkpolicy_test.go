@@ -626,7 +626,7 @@ func TestAdminNetworkPolicyUnmodelled(t *testing.T) {
 		docs: anp("x", 1, subj+`  ingress:
   - action: Allow
     from: [{namespaces: {}}]
-    ports: [{portNumber: {protocol: TCP, port: 0}}, {portRange: {start: 90, end: 80}}, {portNumber: {protocol: ICMP, port: 8}}, {portNumber: {port: 80}, namedPort: web}]
+    ports: [{portNumber: {protocol: TCP, port: 0}}, {portRange: {start: 90, end: 80}}, {portRange: {start: 1, end: 65536}}, {portNumber: {protocol: ICMP, port: 8}}, {portNumber: {port: 80}, namedPort: web}]
   - action: Allow
     from: [{namespaces: {}}]
     ports: []
