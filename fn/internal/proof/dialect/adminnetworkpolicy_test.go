@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
 
 	"netid.dev/netid/fn/internal/proof/model"
@@ -722,4 +725,136 @@ func anpMatch(t *testing.T, what string, got []model.Unmodelled, want []anpWant)
 			t.Errorf("%s: unexpected %v", what, u)
 		}
 	}
+}
+
+// TestAdminNetworkPolicyDefersToNetworkPolicy: an admin tier that passes
+// everything and a baseline that matches nothing leave every verdict to
+// NetworkPolicy, so the model answers exactly as the NetworkPolicy engine
+// (proof/netpol) on random NetworkPolicies over the conformance estate.
+// Pass "instructs the selected traffic to skip any remaining ANP rules, and
+// then pass execution to any NetworkPolicies that select the pod"
+// (AdminNetworkPolicyIngressRule.Action).
+func TestAdminNetworkPolicyDefersToNetworkPolicy(t *testing.T) {
+	_, objs := anpObjects(t, `apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: pass-all}
+spec:
+  priority: 0
+  subject: {namespaces: {}}
+  ingress:
+  - action: Pass
+    from: [{namespaces: {}}]
+  egress:
+  - action: Pass
+    to: [{namespaces: {}}, {networks: [0.0.0.0/0, "::/0"]}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: deny-after-pass}
+spec:
+  priority: 1
+  subject: {namespaces: {}}
+  ingress:
+  - action: Deny
+    from: [{namespaces: {}}]
+  egress:
+  - action: Deny
+    to: [{namespaces: {}}, {networks: [0.0.0.0/0, "::/0"]}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: BaselineAdminNetworkPolicy
+metadata: {name: default}
+spec:
+  subject: {namespaces: {}}
+  ingress:
+  - action: Deny
+    from: [{namespaces: {matchLabels: {no-such-label: x}}}]
+`)
+	nss, eps := anpEstate()
+	rng := rand.New(rand.NewPCG(1, 2))
+	houses := []string{"gryffindor", "slytherin", "hufflepuff", "ravenclaw"}
+	sel := func() *metav1.LabelSelector {
+		if rng.IntN(3) == 0 {
+			return &metav1.LabelSelector{}
+		}
+		return &metav1.LabelSelector{MatchLabels: map[string]string{"conformance-house": houses[rng.IntN(4)]}}
+	}
+	ports := func() []networkingv1.NetworkPolicyPort {
+		var out []networkingv1.NetworkPolicyPort
+		for range rng.IntN(3) {
+			p := networkingv1.NetworkPolicyPort{}
+			switch rng.IntN(4) {
+			case 0:
+				v := intstr.FromInt32(80)
+				p.Port = &v
+			case 1:
+				v, proto := intstr.FromInt32(53), corev1.ProtocolUDP
+				p.Port, p.Protocol = &v, &proto
+			case 2:
+				v := intstr.FromString("web")
+				p.Port = &v
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	peers := func() []networkingv1.NetworkPolicyPeer {
+		var out []networkingv1.NetworkPolicyPeer
+		for range rng.IntN(3) {
+			switch rng.IntN(3) {
+			case 0:
+				out = append(out, networkingv1.NetworkPolicyPeer{NamespaceSelector: sel()})
+			case 1:
+				out = append(out, networkingv1.NetworkPolicyPeer{NamespaceSelector: sel(), PodSelector: sel()})
+			default:
+				out = append(out, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: "10.244.0.0/30"}})
+			}
+		}
+		return out
+	}
+	verdicts := 0
+	for scenario := range 300 {
+		var nps []networkingv1.NetworkPolicy
+		for i := range rng.IntN(4) {
+			house := houses[rng.IntN(4)]
+			np := networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "np" + strconv.Itoa(i), Namespace: "network-policy-conformance-" + house},
+				Spec: networkingv1.NetworkPolicySpec{PodSelector: *sel()}}
+			switch rng.IntN(3) {
+			case 0:
+				np.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+			case 1:
+				np.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
+			default:
+				np.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+			}
+			for range rng.IntN(3) {
+				np.Spec.Ingress = append(np.Spec.Ingress, networkingv1.NetworkPolicyIngressRule{From: peers(), Ports: ports()})
+				np.Spec.Egress = append(np.Spec.Egress, networkingv1.NetworkPolicyEgressRule{To: peers(), Ports: ports()})
+			}
+			nps = append(nps, np)
+		}
+		engine := netpol.New(nss, nps, eps)
+		comp := Compile(Cluster{AdminNetworkPolicy: true}, nps, objs)
+		if len(comp.Unmodelled) > 0 || len(comp.Policies) != len(nps)+3 {
+			t.Fatalf("scenario %d: %d policies, unmodelled %v", scenario, len(comp.Policies), comp.Unmodelled)
+		}
+		ev := model.New(nss, comp.Policies, eps)
+		for src := range eps {
+			for dst := range eps {
+				for _, pp := range []struct {
+					port  int32
+					proto corev1.Protocol
+				}{{80, anpTCP}, {53, anpUDP}, {8080, anpTCP}, {53, anpTCP}} {
+					want := engine.Allowed(src, dst, pp.port, pp.proto)
+					v := ev.Decide(src, dst, pp.port, pp.proto)
+					verdicts++
+					if v.Allowed != want {
+						t.Fatalf("scenario %d: %s -> %s %d/%s: engine %v, model %v (%s; %s)", scenario, eps[src].Name, eps[dst].Name, pp.port, pp.proto,
+							want, v.Allowed, ev.Describe(v.Decisions[0]), ev.Describe(v.Decisions[1]))
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d verdicts equal", verdicts)
 }
