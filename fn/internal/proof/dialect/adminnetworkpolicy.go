@@ -56,7 +56,10 @@ import (
 // documented order), an unknown apiVersion, and whatever the API server
 // would reject (missing or doubled one-of fields, empty lists, out-of-range
 // numbers, unparsable selectors or CIDRs, an action the kind does not have).
-// A policy with no rules decides nothing and is Inert.
+// A policy with no rules decides nothing and is Inert. One documented
+// behaviour the model does not have: "A Pod connecting to its own Pod IP is
+// not subject to CNP" (api-overview); the proof judges a pod's traffic to
+// itself like any other pair's.
 func init() {
 	register(&adapter{layer: LayerAdmin, enforced: func(c Cluster) bool { return c.AdminNetworkPolicy }, compile: compileAdminNetworkPolicies},
 		anpGroup+"/AdminNetworkPolicy", anpGroup+"/BaselineAdminNetworkPolicy", anpGroup+"/ClusterNetworkPolicy")

@@ -598,9 +598,9 @@ func TestAdminNetworkPolicyUnmodelled(t *testing.T) {
 			{"ClusterNetworkPolicy c", "spec.priority", "no order"},
 		},
 	}, {
-		name: "an unknown field",
-		cite: "dialect.Object.decode: a field the upstream types do not know is a construct the adapter does not model",
-		docs: anp("x", 1, ingressAny+"    sameLabels: [tenant]\n"),
+		name: "an unknown field: sameLabels of earlier drafts",
+		cite: "dialect.Object.decode: a field the upstream types do not know is a construct the adapter does not model (sameLabels, a namespaces peer field of early v1alpha1 drafts, is not in v0.3.0)",
+		docs: anp("x", 1, subj+"  ingress:\n  - action: Allow\n    from: [{namespaces: {sameLabels: [tenant]}}]\n"),
 		want: []anpWant{{"AdminNetworkPolicy x", "", "unknown field"}},
 	}, {
 		name: "an unknown apiVersion",
