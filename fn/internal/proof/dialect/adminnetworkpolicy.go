@@ -45,8 +45,10 @@ import (
 //     only where the estate does, so a networks rule judges a pod only then.
 //   - Ports: portNumber and portRange with their protocol (TCP when unset),
 //     namedPort resolved on the destination pod; ClusterNetworkPolicy's
-//     protocols tcp/udp/sctp with an optional destinationPort (number or
-//     range; without it every port of the protocol) or destinationNamedPort.
+//     protocols tcp/udp/sctp with a destinationPort (number or range) or
+//     destinationNamedPort. The overview says a protocol without
+//     destinationPort matches all its ports, but the CRD requires one
+//     (minProperties 1), so such an entry is reported.
 //
 // What the model cannot say is reported, and the object then gives no
 // policy: nodes peers (node addresses are not endpoints of the proof),
@@ -108,8 +110,8 @@ type anpPeer struct {
 	fields            int
 }
 
-// anpPort is one port entry: a number, a range (lo..hi), a name, or every
-// port of proto.
+// anpPort is one port entry: a number (lo == hi), a range (lo..hi) or a
+// name.
 type anpPort struct {
 	proto  corev1.Protocol
 	lo, hi int32
@@ -298,11 +300,17 @@ func anpV1EgressPeer(ns *metav1.LabelSelector, pods *v1alpha1.NamespacedPod, nod
 	if pods != nil {
 		p.pods = &anpPods{pods.NamespaceSelector, pods.PodSelector}
 	}
-	for _, n := range networks {
-		p.networks = append(p.networks, string(n))
+	if networks != nil {
+		p.networks = make([]string, 0, len(networks))
+		for _, n := range networks {
+			p.networks = append(p.networks, string(n))
+		}
 	}
-	for _, d := range domains {
-		p.domainNames = append(p.domainNames, string(d))
+	if domains != nil {
+		p.domainNames = make([]string, 0, len(domains))
+		for _, d := range domains {
+			p.domainNames = append(p.domainNames, string(d))
+		}
 	}
 	p.namespaces, p.nodes = ns, nodes
 	p.fields = anpCount(ns != nil, pods != nil, nodes != nil, networks != nil, domains != nil)
@@ -314,11 +322,17 @@ func anpCNPPeer(ns *metav1.LabelSelector, pods *v1alpha2.NamespacedPod, nodes *m
 	if pods != nil {
 		p.pods = &anpPods{pods.NamespaceSelector, pods.PodSelector}
 	}
-	for _, n := range networks {
-		p.networks = append(p.networks, string(n))
+	if networks != nil {
+		p.networks = make([]string, 0, len(networks))
+		for _, n := range networks {
+			p.networks = append(p.networks, string(n))
+		}
 	}
-	for _, d := range domains {
-		p.domainNames = append(p.domainNames, string(d))
+	if domains != nil {
+		p.domainNames = make([]string, 0, len(domains))
+		for _, d := range domains {
+			p.domainNames = append(p.domainNames, string(d))
+		}
 	}
 	p.namespaces, p.nodes = ns, nodes
 	p.fields = anpCount(ns != nil, pods != nil, nodes != nil, networks != nil, domains != nil)
@@ -536,8 +550,10 @@ func (c *anpCompiler) peer(f string, p *anpPeer) ([]model.Peer, bool) {
 		return []model.Peer{c.pods(f+".pods", p.pods)}, false
 	case p.nodes != nil:
 		c.report(f+".nodes", "a nodes peer selects the nodes' addresses, which are not endpoints of the proof")
+		return nil, false
 	case p.domainNames != nil:
 		c.report(f+".domainNames", "a domainNames peer (FQDN %s) matches what DNS answers, which is not known offline", strings.Join(p.domainNames, ", "))
+		return nil, false
 	case p.networks != nil:
 		if len(p.networks) == 0 || len(p.networks) > 25 {
 			c.report(f+".networks", "%d CIDRs, the API server admits 1..25", len(p.networks))
@@ -553,6 +569,7 @@ func (c *anpCompiler) peer(f string, p *anpPeer) ([]model.Peer, bool) {
 		}
 		return []model.Peer{out}, true
 	}
+	c.report(f, "a peer of no type this adapter knows")
 	return nil, false
 }
 

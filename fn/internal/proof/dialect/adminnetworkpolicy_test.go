@@ -616,10 +616,11 @@ func TestAdminNetworkPolicyUnmodelled(t *testing.T) {
 			{"AdminNetworkPolicy x", "spec.ingress[0].from[1]", "sets 2"},
 		},
 	}, {
-		name: "a CIDR with host bits",
-		cite: "CIDR validation: isCIDR(self) && cidr(self) == cidr(self).masked()",
-		docs: anp("x", 1, subj+"  egress:\n  - action: Deny\n    to: [{networks: [10.0.0.1/8, nonsense]}]\n"),
+		name: "a CIDR with host bits, an empty networks list",
+		cite: "CIDR validation: isCIDR(self) && cidr(self) == cidr(self).masked(); Networks MinItems=1",
+		docs: anp("x", 1, subj+"  egress:\n  - action: Deny\n    to: [{networks: [10.0.0.1/8, nonsense]}, {networks: []}]\n"),
 		want: []anpWant{
+			{"AdminNetworkPolicy x", "spec.egress[0].to[1].networks", "0 CIDRs"},
 			{"AdminNetworkPolicy x", "spec.egress[0].to[0].networks[0]", "host bits"},
 			{"AdminNetworkPolicy x", "spec.egress[0].to[0].networks[1]", "host bits"},
 		},
