@@ -356,8 +356,11 @@ func anpV1Rule(action, where, peerField string, peers []anpPeer, ports *[]v1alph
 			e.field, e.proto, e.lo, e.hi, e.isRng = ".portRange", pt.PortRange.Protocol, pt.PortRange.Start, pt.PortRange.End, true
 		case pt.NamedPort != nil:
 			e.field, e.name = ".namedPort", *pt.NamedPort
+			if e.name == "" {
+				e.invalid = "an empty named port names no container port"
+			}
 		}
-		if e.name == "" && e.proto == "" && e.fields == 1 {
+		if pt.NamedPort == nil && e.proto == "" && e.fields == 1 {
 			e.proto = corev1.ProtocolTCP // the CRD's default
 		}
 		r.ports = append(r.ports, e)

@@ -634,6 +634,9 @@ func TestAdminNetworkPolicyUnmodelled(t *testing.T) {
   - action: Allow
     from: [{namespaces: {}}]
     ports: []
+  - action: Allow
+    from: [{namespaces: {}}]
+    ports: [{namedPort: ""}]
 `),
 		want: []anpWant{
 			{"AdminNetworkPolicy x", "spec.ingress[0].ports[0].portNumber", "outside 1..65535"},
@@ -642,6 +645,7 @@ func TestAdminNetworkPolicyUnmodelled(t *testing.T) {
 			{"AdminNetworkPolicy x", "spec.ingress[0].ports[3].portNumber", "ICMP"},
 			{"AdminNetworkPolicy x", "spec.ingress[0].ports[4]", "sets 2"},
 			{"AdminNetworkPolicy x", "spec.ingress[1].ports", "empty ports list"},
+			{"AdminNetworkPolicy x", "spec.ingress[2].ports[0].namedPort", "empty named port"},
 		},
 	}, {
 		name: "an action the kind does not have, a rule without peers",
