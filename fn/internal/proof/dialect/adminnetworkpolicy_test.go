@@ -364,6 +364,61 @@ spec:
 			{"luna", "draco", 80, anpTCP, false, anpNone, "ClusterNetworkPolicy baseline-deny (baseline tier, priority 10) spec.ingress[0]: Deny"},
 		},
 	}, {
+		name: "ClusterNetworkPolicy egress Accept: the destination's ingress still decides",
+		cite: "ClusterNetworkPolicyEgressRule.Action (apis/v1alpha2): Accept ... No further egress ClusterNetworkPolicy or NetworkPolicy rules will be processed but any ingress rules at the destination do apply",
+		docs: `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: accept-out}
+spec:
+  tier: Admin
+  priority: 3
+  subject: {namespaces: {matchLabels: {conformance-house: slytherin}}}
+  egress:
+  - action: Accept
+    to: [{namespaces: {}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-out, namespace: network-policy-conformance-slytherin}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+---
+` + anpDefaultDeny,
+		probes: []anpProbe{
+			{"draco", "harry", 80, anpTCP, false, "ClusterNetworkPolicy accept-out (admin tier, priority 3) spec.egress[0]: Allow", "NetworkPolicy network-policy-conformance-gryffindor/default-deny: ingress isolated, no rule matches (Deny)"},
+			{"draco", "luna", 80, anpTCP, true, "ClusterNetworkPolicy accept-out (admin tier, priority 3) spec.egress[0]: Allow", anpNone},
+			{"draco", "internet", 80, anpTCP, false, "NetworkPolicy network-policy-conformance-slytherin/deny-out: egress isolated, no rule matches (Deny)", anpNone},
+		},
+	}, {
+		name: "AdminNetworkPolicy and Admin-tier ClusterNetworkPolicy share one tier: a Pass at 5 skips a Deny at 10 of the other kind",
+		cite: "blog post \"API update for v1alpha2\": AdminNetworkPolicy becomes a ClusterNetworkPolicy with tier=Admin, the model stays the same; ClusterNetworkPolicyRuleActionPass skips rules with lower precedence in the current tier",
+		docs: `apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: pass-hufflepuff}
+spec:
+  priority: 5
+  subject: {namespaces: {}}
+  ingress:
+  - action: Pass
+    from: [{namespaces: {matchLabels: {conformance-house: hufflepuff}}}]
+---
+apiVersion: policy.networking.k8s.io/v1beta1
+kind: ClusterNetworkPolicy
+metadata: {name: deny-all}
+spec:
+  tier: Admin
+  priority: 10
+  subject: {namespaces: {}}
+  ingress:
+  - action: Deny
+    from: [{namespaces: {}}]
+`,
+		probes: []anpProbe{
+			{"cedric", "harry", 80, anpTCP, true, anpNone, anpNone},
+			{"luna", "harry", 80, anpTCP, false, anpNone, "ClusterNetworkPolicy deny-all (admin tier, priority 10) spec.ingress[0]: Deny"},
+		},
+	}, {
 		name: "a cluster that does not implement the API: the policies are inert",
 		cite: "dialect.Compile: objects of a dialect the cluster does not enforce are Inert",
 		off:  true,
