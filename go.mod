@@ -1,6 +1,6 @@
 module netid.dev/netid
 
-go 1.26.0
+go 1.26.6
 
 require (
 	github.com/mattfenwick/cyclonus v0.5.6
@@ -13,6 +13,7 @@ require (
 	sigs.k8s.io/gateway-api v1.6.3
 	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730
 	sigs.k8s.io/kustomize/kyaml v0.21.2
+	sigs.k8s.io/network-policy-api v0.3.0
 	sigs.k8s.io/randfill v1.0.0
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2
 	sigs.k8s.io/yaml v1.6.0
