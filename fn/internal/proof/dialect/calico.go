@@ -467,6 +467,11 @@ func (cc *calicoCompiler) policy(p *calicoPolicyIn, seq int) {
 		subject, _ = calicoProduct(subject, calicoInNamespace(p.ns))
 	}
 	and("spec.selector", calicoCtxEndpoint, spec.Selector)
+	if s, err := calicoParseSelector(spec.NamespaceSelector); err == nil && s.calicoHasGlobal() {
+		// Calico rewrites all() in a policy's namespaceSelector but not
+		// global(), which then reads as every endpoint; undocumented.
+		f.add("spec.namespaceSelector", calicoUnmodelled("global() in a policy's namespaceSelector has no documented meaning"))
+	}
 	and("spec.namespaceSelector", calicoCtxNamespace, spec.NamespaceSelector)
 	and("spec.serviceAccountSelector", calicoCtxServiceAccount, spec.ServiceAccountSelector)
 
@@ -534,14 +539,20 @@ func (cc *calicoCompiler) policy(p *calicoPolicyIn, seq int) {
 		IsolatesIngress: ingress, IsolatesEgress: egress, TierEnd: tier.end}
 	for v := 0; v < 1<<len(conds); v++ {
 		parts := [][]calicoPair{subject}
+		var err error
 		for ci, c := range conds {
-			if v&(1<<ci) != 0 {
-				parts = append(parts, c.self)
-			} else {
-				parts = append(parts, calicoNegate(c.self))
+			part := c.self
+			if v&(1<<ci) == 0 {
+				if part, err = calicoNegate(c.self); err != nil {
+					break
+				}
 			}
+			parts = append(parts, part)
 		}
-		subj, err := calicoProduct(parts...)
+		var subj []calicoPair
+		if err == nil {
+			subj, err = calicoProduct(parts...)
+		}
 		if err != nil {
 			f.add("spec", err)
 			cc.out.Unmodelled = append(cc.out.Unmodelled, f.entries...)
@@ -577,17 +588,12 @@ func calicoInNamespace(ns string) []calicoPair {
 }
 
 // calicoNegate is the complement of a disjunction of pairs.
-func calicoNegate(ps []calicoPair) []calicoPair {
+func calicoNegate(ps []calicoPair) ([]calicoPair, error) {
 	parts := make([][]calicoPair, len(ps))
 	for i, p := range ps {
 		parts[i] = []calicoPair{{ns: model.Not(p.ns), pod: model.Everything()}, {ns: model.Everything(), pod: model.Not(p.pod)}}
 	}
-	out, err := calicoProduct(parts...)
-	if err != nil {
-		// too large to write out: the caller bounds the conditions first
-		return []calicoPair{{ns: model.Nothing(), pod: model.Nothing()}}
-	}
-	return out
+	return calicoProduct(parts...)
 }
 
 func calicoPeers(ps []calicoPair) []model.Peer {

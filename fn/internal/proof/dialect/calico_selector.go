@@ -494,6 +494,19 @@ func (n *calicoSel) calicoEval(l map[string]string) bool {
 	return false
 }
 
+// calicoHasGlobal reports whether global() occurs in the selector.
+func (n *calicoSel) calicoHasGlobal() bool {
+	if n.op == calicoGlobal {
+		return true
+	}
+	for _, a := range n.args {
+		if a.calicoHasGlobal() {
+			return true
+		}
+	}
+	return false
+}
+
 func calicoContainsStr(vs []string, v string) bool {
 	for _, x := range vs {
 		if x == v {

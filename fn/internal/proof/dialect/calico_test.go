@@ -855,6 +855,9 @@ func TestCalicoUnmodelled(t *testing.T) {
 		{"a NetworkSet whose match depends on namespace labels", calicoDocNetSet,
 			"apiVersion: projectcalico.org/v3\nkind: NetworkSet\nmetadata: {name: s, namespace: shop, labels: {role: x}}\nspec: {nets: [10.0.0.0/8]}\n---\n" +
 				gnp("  egress: [{action: Allow, destination: {namespaceSelector: team == 'a', selector: role == 'x'}}]"), "spec.egress[0].destination", "namespace's labels"},
+		{"global() in a policy's namespaceSelector", calicoDocGNP, gnp("  namespaceSelector: global()"), "spec.namespaceSelector", "global()"},
+		{"self-side conditions that expand too far", calicoDocEntity, gnp("  types: [Egress]\n  egress:\n" +
+			"  - {action: Allow, source: {selector: \"(pcns.a == 'x' || b == 'y') && (pcns.c == 'x' || d == 'y') && (pcns.e == 'x' || f == 'y') && (pcns.g == 'x' || h == 'y') && (pcns.i == 'x' || j == 'y') && (pcns.k == 'x' || l == 'y') && (pcns.m == 'x' || n == 'y') && (pcns.o == 'x' || p == 'y')\"}}\n"), "spec", "more than 256"},
 		{"GlobalNetworkPolicy fields on a namespaced policy", calicoDocNP,
 			"apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec: {namespaceSelector: all()}", "spec", "GlobalNetworkPolicy fields"},
 	}
