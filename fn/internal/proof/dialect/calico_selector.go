@@ -17,7 +17,7 @@ import (
 // (https://docs.tigera.io/calico/latest/reference/resources/networkpolicy#selectors):
 //
 //	all()                       every endpoint ("" is all() too)
-//	global()                    in a namespaceSelector: the non-namespaced resources
+//	global()                    only in a rule's namespaceSelector: the non-namespaced resources
 //	has(k), !has(k)             k is (not) present
 //	k == "v", k != "v"          != "also matches if label is not present"
 //	k in {"a", "b"}, k not in {...}
@@ -610,7 +610,7 @@ func calicoLeaf(ctx calicoCtx, n *calicoSel) (calicoDomain, model.Match, error) 
 			// only non-namespaced resources: no pod, global network sets
 			return calicoDomNS, calicoReq(corev1.LabelMetadataName, selection.DoesNotExist, nil), nil
 		}
-		return calicoDomNone, model.Everything(), nil
+		return 0, model.Match{}, calicoUnmodelled("global() outside a rule's namespaceSelector, which Calico's validation rejects (\"global() can only be used in an EntityRule namespaceSelector\")")
 	case calicoContains, calicoStartsWith, calicoEndsWith:
 		return 0, model.Match{}, calicoUnmodelled("selector %q: substring matches are not expressible by the finite label classes the proof enumerates", n.String())
 	}

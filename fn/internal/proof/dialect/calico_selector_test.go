@@ -155,7 +155,7 @@ func TestCalicoNamespaceSelector(t *testing.T) {
 // formula agrees with Calico's reading on every view.
 func FuzzCalicoSelector(f *testing.F) {
 	for _, s := range []string{"", "all()", "app == 'web'", "!has(a) || b in {'x', \"y\"}", "(a != 'x' && !(b not in {'y'}))",
-		"pcns.team == 'a' || app == 'web' && !pcns.a == 'x'", "app contains 'w'", "a starts with 'x' || global()",
+		"pcns.team == 'a' || app == 'web' && !pcns.a == 'x'", "app contains 'w'", "a starts with 'x' || global()", "global() && a == 'x'",
 		"projectcalico.org/namespace == 'shop'", "has( a )", "a notin{'x',}"} {
 		f.Add(s)
 	}

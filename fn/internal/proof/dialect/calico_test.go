@@ -570,7 +570,7 @@ spec:
 		},
 	}, {
 		name: "a GlobalNetworkSet's nets match a global policy's selector",
-		doc:  calicoDocGNetSet + ` ("GlobalNetworkSet ... can be referenced by selectors in ... GlobalNetworkPolicy rules"; in a global network policy an empty namespaceSelector means "resources in any namespace and non-namespaced resources", ` + calicoDocLabels + `)`,
+		doc:  calicoDocGNetSet + ` ("When Calico is calculating the set of IPs that should match a source/destination selector within a global network policy rule, it includes the CIDRs from any network sets that match the selector") and ` + calicoDocLabels + ` (in a global network policy an empty namespaceSelector means "resources in any namespace and non-namespaced resources")`,
 		objs: `
 apiVersion: projectcalico.org/v3
 kind: GlobalNetworkSet
@@ -590,7 +590,7 @@ spec:
 		},
 	}, {
 		name: "a namespaced policy's selector does not reach a GlobalNetworkSet without global()",
-		doc:  calicoDocLabels + ` (in a network policy an empty namespaceSelector with a selector means "resources in the same namespace as the network policy"; namespaceSelector global() selects non-namespaced resources)`,
+		doc:  calicoDocLabels + ` (in a network policy an empty namespaceSelector with a selector means "resources in the same namespace as the network policy") and the EntityRule API reference (projectcalico.org/v3 policy_common.go: "For NetworkPolicy, global() NamespaceSelector implies that the Selector is limited to selecting only GlobalNetworkSet or HostEndpoint")`,
 		objs: `
 apiVersion: projectcalico.org/v3
 kind: GlobalNetworkSet
@@ -613,7 +613,7 @@ spec:
 		},
 	}, {
 		name: "a NetworkSet is matched by selectors in its namespace",
-		doc:  calicoDocNetSet + ` ("NetworkSet ... can be referenced by selectors in NetworkPolicy rules in the same namespace")`,
+		doc:  calicoDocNetSet + ` ("A NetworkSet in a specific namespace only applies to network policies in that namespace"; "it includes the CIDRs from any network sets that match the selector")`,
 		objs: `
 apiVersion: projectcalico.org/v3
 kind: NetworkSet
@@ -656,7 +656,7 @@ spec:
 		},
 	}, {
 		name: "notSelector in a global policy: everything else, addresses too",
-		doc:  calicoDocEntity + ` (notSelector: "Negative match on selected endpoints")`,
+		doc:  calicoDocEntity + ` (Selector: "NotSelector = has(my_label) matches packets that are not from Calico-controlled endpoints that do have the label my_label ... the latter will accept packets from non-Calico sources")`,
 		objs: `
 apiVersion: projectcalico.org/v3
 kind: GlobalNetworkSet
@@ -858,6 +858,7 @@ func TestCalicoUnmodelled(t *testing.T) {
 		{"global() in a policy's namespaceSelector", calicoDocGNP, gnp("  namespaceSelector: global()"), "spec.namespaceSelector", "global()"},
 		{"self-side conditions that expand too far", calicoDocEntity, gnp("  types: [Egress]\n  egress:\n" +
 			"  - {action: Allow, source: {selector: \"(pcns.a == 'x' || b == 'y') && (pcns.c == 'x' || d == 'y') && (pcns.e == 'x' || f == 'y') && (pcns.g == 'x' || h == 'y') && (pcns.i == 'x' || j == 'y') && (pcns.k == 'x' || l == 'y') && (pcns.m == 'x' || n == 'y') && (pcns.o == 'x' || p == 'y')\"}}\n"), "spec", "more than 256"},
+		{"global() in a rule's selector", calicoDocEntity, gnp("  ingress: [{action: Allow, source: {selector: global()}}]"), "spec.ingress[0].source", "validation rejects"},
 		{"GlobalNetworkPolicy fields on a namespaced policy", calicoDocNP,
 			"apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec: {namespaceSelector: all()}", "spec", "GlobalNetworkPolicy fields"},
 	}
