@@ -847,6 +847,10 @@ func calicoEntity(er *calicoEntityRule, ns string) (pos []calicoPair, hasPos boo
 // matched by its labels, and by its address when the estate gives it one
 // inside a matched set; the one difference from Calico's address sets is a
 // pod selected by labels whose address lies in a set notSelector excludes.
+// A global policy's selector with no namespaceSelector reaches the
+// NetworkSets of every namespace too: Calico leaves such a selector
+// unscoped and a NetworkSet carries its labels like an endpoint (the
+// NetworkSet reference speaks only of namespaced policies).
 func (cc *calicoCompiler) peers(er *calicoEntityRule, ns string) ([]model.Peer, error) {
 	nets, err := calicoNets(er.Nets)
 	if err != nil {

@@ -640,6 +640,31 @@ spec:
 			{src: "api", dst: "ext", allowed: false, egress: true, by: "NetworkPolicy bank/to-partners (Calico tier default): egress isolated, no rule matches (Deny)"},
 		},
 	}, {
+		name: "a NetworkSet in another namespace, by namespaceSelector",
+		doc:  calicoDocEntity + ` (namespaceSelector: "Only traffic that originates from (or terminates at) endpoints within the selected namespaces will be matched") and ` + calicoDocLabels + ` (projectcalico.org/name is the namespace's name)`,
+		objs: `
+apiVersion: projectcalico.org/v3
+kind: NetworkSet
+metadata: {name: partners, namespace: bank, labels: {role: partner}}
+spec: {nets: [203.0.113.0/24]}
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkSet
+metadata: {name: others, namespace: shop, labels: {role: partner}}
+spec: {nets: [198.51.100.0/24]}
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: to-bank-partners, namespace: shop}
+spec:
+  selector: app == 'web'
+  types: [Egress]
+  egress: [{action: Allow, destination: {selector: role == 'partner', namespaceSelector: projectcalico.org/name == 'bank'}}]`,
+		want: []calicoWant{
+			{src: "web", dst: "ext", allowed: true, egress: true, by: "NetworkPolicy shop/to-bank-partners (Calico tier default) spec.egress[0]: Allow"},
+			{src: "web", dst: "ext2", allowed: false, egress: true, by: "NetworkPolicy shop/to-bank-partners (Calico tier default): egress isolated, no rule matches (Deny)"},
+		},
+	}, {
 		name: "notSelector in a namespaced policy: its namespace minus the selected",
 		doc:  calicoDocEntity + ` (notSelector: "Negative match on selected endpoints"; in a namespaced policy the rule's selectors apply to its namespace, ` + calicoDocLabels + `)`,
 		objs: `
