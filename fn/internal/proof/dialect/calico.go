@@ -537,6 +537,7 @@ func (cc *calicoCompiler) policy(p *calicoPolicyIn, seq int) {
 	base := model.Policy{Layer: LayerCalico, Object: o.Ref(), TierName: "Calico tier " + tierName, Point: model.Network,
 		Tier: tier.at, Order: order, Seq: seq,
 		IsolatesIngress: ingress, IsolatesEgress: egress, TierEnd: tier.end}
+	var out []model.Policy
 	for v := 0; v < 1<<len(conds); v++ {
 		parts := [][]calicoPair{subject}
 		var err error
@@ -570,8 +571,9 @@ func (cc *calicoCompiler) policy(p *calicoPolicyIn, seq int) {
 			return out
 		}
 		pol.Ingress, pol.Egress = keep(in), keep(eg)
-		cc.out.Policies = append(cc.out.Policies, pol)
+		out = append(out, pol)
 	}
+	cc.out.Policies = append(cc.out.Policies, out...)
 }
 
 // calicoParsePairs parses and compiles a selector.
@@ -680,7 +682,7 @@ func (cc *calicoCompiler) rule(f *calicoFail, r *calicoRule, d model.Direction, 
 	// to another protocol (ICMP, a protocol number) matches no probe: it is
 	// given an empty port list, which matches nothing.
 	protos := append([]corev1.Protocol(nil), calicoProtos...)
-	icmpOnly := false
+	unprobed := false
 	if r.Protocol != nil {
 		p, err := calicoProto(r.Protocol)
 		if err != nil {
@@ -690,7 +692,7 @@ func (cc *calicoCompiler) rule(f *calicoFail, r *calicoRule, d model.Direction, 
 		if p != "" {
 			protos = []corev1.Protocol{p}
 		}
-		icmpOnly = p == ""
+		unprobed = p == ""
 	}
 	if r.NotProtocol != nil {
 		p, err := calicoProto(r.NotProtocol)
@@ -705,7 +707,7 @@ func (cc *calicoCompiler) rule(f *calicoFail, r *calicoRule, d model.Direction, 
 		}
 		protos = keep
 	}
-	if (r.ICMP != nil || r.NotICMP != nil) && !icmpOnly {
+	if (r.ICMP != nil || r.NotICMP != nil) && !unprobed {
 		f.add(where+".icmp", calicoUnmodelled("icmp or notICMP without an ICMP protocol, which Calico's validation rejects"))
 	}
 
@@ -722,7 +724,7 @@ func (cc *calicoCompiler) rule(f *calicoFail, r *calicoRule, d model.Direction, 
 	if other.Services != nil || self.Services != nil {
 		f.add(where, calicoUnmodelled("services match a Kubernetes Service's endpoints, which the stream does not resolve"))
 	}
-	if r.IPVersion != nil && !icmpOnly {
+	if r.IPVersion != nil && !unprobed {
 		// Peers that are addresses of that version alone say the same.
 		ok := len(self.Nets) == 0 && len(self.NotNets) == 0 && len(other.Nets) > 0 && other.Selector == "" &&
 			other.NotSelector == "" && other.NamespaceSelector == "" && other.ServiceAccounts == nil
