@@ -196,6 +196,8 @@ func FuzzCalico(f *testing.F) {
 		`{"metadata":{"name":"f"},"spec":{"order":3,"defaultAction":"Pass"}}`,
 		`{"metadata":{"name":"f","labels":{"a":"x"}},"spec":{"nets":["10.0.0.0/8","1.2.3.4"]}}`,
 		`{"spec":{"egress":[{"action":"Allow","source":{"selector":"a == 'x'"},"destination":{"selector":"pcns.a == 'y' || b == 'z'","namespaceSelector":"global()"}}]}}`,
+		`{"metadata":{"name":"f","namespace":"shop"},"spec":{"types":["Egress"],"egress":[{"action":"Pass","notProtocol":"UDP","source":{"serviceAccounts":{"names":["web"]}},"destination":{"notSelector":"app == 'db' || pcns.team == 'b'","notPorts":["1:79"]}},{"action":"Log","ipVersion":4,"destination":{"nets":["10.0.0.0/8"]}}]}}`,
+		`{"metadata":{"name":"f"},"spec":{"tier":"kube-admin","order":1,"namespaceSelector":"all()","serviceAccountSelector":"projectcalico.org/name == 'web'","ingress":[{"action":"Deny","protocol":1,"icmp":{"type":8}},{"action":"Allow","http":{"methods":["GET"]},"destination":{"selector":"app in {'web'}"}}]}}`,
 	} {
 		f.Add([]byte(s), uint8(0))
 	}

@@ -641,7 +641,8 @@ spec:
 		},
 	}, {
 		name: "a NetworkSet in another namespace, by namespaceSelector",
-		doc:  calicoDocEntity + ` (namespaceSelector: "Only traffic that originates from (or terminates at) endpoints within the selected namespaces will be matched") and ` + calicoDocLabels + ` (projectcalico.org/name is the namespace's name)`,
+		doc: calicoDocEntity + ` (namespaceSelector: "Only traffic that originates from (or terminates at) endpoints within the selected namespaces will be matched") and ` + calicoDocLabels + ` (projectcalico.org/name is the namespace's name). ` +
+			`The NetworkSet reference says a set "only applies to network policies in that namespace"; Calico's rule conversion (libcalico-go GetEntityRuleSelector) scopes the selector by namespaceSelector instead, and a NetworkSet inherits its namespace's labels, so this follows the code`,
 		objs: `
 apiVersion: projectcalico.org/v3
 kind: NetworkSet
