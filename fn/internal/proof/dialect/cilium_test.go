@@ -594,9 +594,9 @@ spec:
 			{src: "ext-10", dst: "shop/db", port: 5432, allow: false},
 		},
 	}, {
-		name: "a CIDR group no policy references is Inert",
-		doc:  ciliumDocCIDR,
-		objs: []string{group},
+		name:  "a CIDR group no policy references is Inert",
+		doc:   ciliumDocCIDR,
+		objs:  []string{group},
 		inert: []string{"CiliumCIDRGroup partners: no Cilium policy"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) { ciliumRun(t, tc) })
