@@ -23,12 +23,14 @@ import (
 // as the cilium.io/v2 CRDs of Cilium v1.20 publish them (the L7 kinds kafka,
 // l7proto and l7 of v1.16–v1.19 are read too).
 //
-// Semantics, with the documentation each follows (docs.cilium.io, "Network
-// Policy" pages under security/policy and network/kubernetes/policy):
+// Semantics, with the documentation each follows (the v1.20 pages under
+// https://docs.cilium.io/en/latest/security/policy/: intro, deny, layer3,
+// layer4, layer7, kubernetes; older releases keep them under
+// security/policy/language and network/kubernetes/policy):
 //
 //   - Default deny, per direction: "If any rule selects an endpoint and the
 //     rule has an ingress section, the endpoint goes into default deny-mode
-//     for ingress" (policy/intro, "Endpoint default policy"); a section is
+//     for ingress" (intro, "Endpoint default policy"); a section is
 //     ingress or ingressDeny ("if a policy only has Ingress or IngressDeny
 //     rules, then the default for ingress is true", the enableDefaultDeny
 //     field's reference), and enableDefaultDeny {ingress: false} turns it off
@@ -38,31 +40,36 @@ import (
 //     union (a flow is allowed if some rule allows it); deny rules "take
 //     precedence over allow policies, regardless of whether they are a Cilium
 //     Network Policy, a Clusterwide Cilium Network Policy or even a Kubernetes
-//     Network Policy" (policy/deny). So allows sit with NetworkPolicy at
+//     Network Policy" (deny). So allows sit with NetworkPolicy at
 //     model.TierNetworkPolicy, Order 0, and denies at Order -1.
 //   - A CiliumNetworkPolicy's endpointSelector always applies in the
 //     policy's namespace; its fromEndpoints/toEndpoints are limited to that
 //     namespace unless they name io.kubernetes.pod.namespace or a namespace
-//     label io.cilium.k8s.namespace.labels.* (network/kubernetes/policy,
-//     "Namespaces"); a clusterwide policy's selectors span every namespace.
-//     An empty selector {} in fromEndpoints is then "every pod of the
-//     namespace" (CNP) or "every pod" (CCNP) (policy/language, "Ingress Allow
-//     All Endpoints", "Egress Allow All Endpoints").
+//     label io.cilium.k8s.namespace.labels.* (kubernetes, "Specifying
+//     Namespace In EndpointSelector, FromEndpoints, ToEndpoints", "Namespace
+//     Specific Information"); a clusterwide policy's selectors span every
+//     namespace (kubernetes, "Clusterwide Policies"). An empty selector {} in
+//     fromEndpoints is then "every pod of the namespace" (CNP) or "every pod"
+//     (CCNP) (layer3, "Ingress Allow All Endpoints", "Egress Allow All
+//     Endpoints").
 //   - In one rule, the L3 part (peers) and toPorts must both match (the
 //     IngressRule reference: "If multiple members are set, all of them need
 //     to match"); a rule with no L3 field but toPorts matches every peer ("nil
 //     FromEndpoints is implicitly treated as a wildcard selector if ToPorts
 //     are also specified"), and an empty rule {} matches nothing: it only
-//     puts the endpoint in default deny (policy/language, "Ingress/Egress
-//     Default Deny", example egress: [{}]). Several L3 fields in one rule are
+//     puts the endpoint in default deny (layer3, "Ingress/Egress Default
+//     Deny", example egress: [{}]). Several L3 fields in one rule are
 //     rejected by Cilium ("combining FromEndpoints and FromCIDR is not
 //     supported yet"): Unmodelled.
 //   - CIDR rules (fromCIDR, toCIDRSet, cidrGroupRef, entity world) never
 //     match cluster endpoints: "Only connections which do *not* originate
-//     from the cluster or from the local host are subject to CIDR rules".
+//     from the cluster or from the local host are subject to CIDR rules"
+//     (fromCIDR reference; layer3, "IP/CIDR based": "CIDR rules do not apply
+//     to traffic where both sides of the connection are either managed by
+//     Cilium or use an IP belonging to a node").
 //   - L7 rules (http, dns, kafka, l7proto/l7, TLS interception, listeners)
 //     allow the port at layers 3 and 4 and restrict requests above: the rule
-//     carries model.Rule.L7 (policy/language, "Layer 7 Examples").
+//     carries model.Rule.L7 (layer7).
 //
 // Constructs the model cannot express are Unmodelled and the object gives no
 // policies; see ciliumCompiler.
@@ -699,10 +706,7 @@ func (c *ciliumCompiler) ports(pps []ciliumPortProtocol, where string, l7 bool) 
 			c.unmodelled(w+".port", "no port: Cilium rejects it (\"port must be specified\")")
 			continue
 		case len(pp.Port) <= 15 && ciliumSvcName.MatchString(pp.Port):
-			if pp.EndPort != 0 {
-				c.unmodelled(w+".endPort", "endPort with a named port: not modelled")
-				continue
-			}
+			// "EndPort is ignored if Port is a named port" (layer4, PortProtocol)
 			mp.Name = strings.ToLower(pp.Port)
 		default:
 			n, err := strconv.ParseUint(pp.Port, 0, 16)
@@ -821,8 +825,8 @@ var ciliumOffUniverse = map[string]string{
 	"ingress":        "Cilium's Ingress and Gateway proxy",
 }
 
-// entity compiles a fromEntities/toEntities entry (policy/language,
-// "Entities Based").
+// entity compiles a fromEntities/toEntities entry (layer3, "Entities
+// based").
 func (c *ciliumCompiler) entity(e, where string) []model.Peer {
 	switch e {
 	case "all":
@@ -939,7 +943,7 @@ func ciliumStripped(sel *metav1.LabelSelector) *metav1.LabelSelector {
 }
 
 // The labels Cilium gives every pod's identity besides the pod's own
-// (network/kubernetes/policy, "Namespaces", "ServiceAccounts",
+// (kubernetes, "Namespace Specific Information", "ServiceAccounts",
 // "Multi-Cluster").
 const (
 	ciliumPodNamespace    = "io.kubernetes.pod.namespace"

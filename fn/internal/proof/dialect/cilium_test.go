@@ -13,22 +13,24 @@ import (
 	"netid.dev/netid/fn/internal/proof/netpol"
 )
 
-// The documentation the truth tables cite.
+// The documentation the truth tables cite: the Cilium v1.20 pages under
+// https://docs.cilium.io/en/latest/security/policy/ (section, and the
+// sentence each case encodes).
 const (
-	ciliumDocIntro    = "https://docs.cilium.io/en/stable/security/policy/intro/ (Endpoint default policy: \"If any rule selects an endpoint and the rule has an ingress section, the endpoint goes into default deny-mode for ingress\")"
-	ciliumDocDefault  = "https://docs.cilium.io/en/stable/security/policy/intro/ (EnableDefaultDeny: \"Rules with EnableDefaultDeny disabled are ignored when determining the default mode\"); CRD reference: \"if a policy only has Ingress or IngressDeny rules, then the default for ingress is true\""
-	ciliumDocDeny     = "https://docs.cilium.io/en/stable/security/policy/language/#deny-policies (\"Deny policies take precedence over allow policies, regardless of whether they are a Cilium Network Policy, a Clusterwide Cilium Network Policy or even a Kubernetes Network Policy\")"
-	ciliumDocL3       = "https://docs.cilium.io/en/stable/security/policy/language/#endpoints-based (\"An empty EndpointSelector will select all endpoints\"; Egress Allow All: \"based on the CiliumNetworkPolicy namespace\")"
-	ciliumDocEmpty    = "https://docs.cilium.io/en/stable/security/policy/language/#ingress-egress-default-deny (example egress: [{}] puts the endpoint in default deny \"without whitelisting other peers\")"
-	ciliumDocNS       = "https://docs.cilium.io/en/stable/network/kubernetes/policy/#namespaces (endpointSelector and fromEndpoints apply in the policy's namespace unless io.kubernetes.pod.namespace is named; namespace labels io.cilium.k8s.namespace.labels.*)"
-	ciliumDocCCNP     = "https://docs.cilium.io/en/stable/network/kubernetes/policy/#ciliumclusterwidenetworkpolicy (clusterwide selectors span every namespace)"
-	ciliumDocSA       = "https://docs.cilium.io/en/stable/network/kubernetes/policy/#serviceaccounts (io.cilium.k8s.policy.serviceaccount)"
-	ciliumDocEntities = "https://docs.cilium.io/en/stable/security/policy/language/#entities-based (all, world, cluster, host …)"
-	ciliumDocCIDR     = "https://docs.cilium.io/en/stable/security/policy/language/#ip-cidr-based (\"CIDR rules do not apply to traffic where both sides of the connection are either managed by Cilium\"; except; cidrGroupRef)"
-	ciliumDocL4       = "https://docs.cilium.io/en/stable/security/policy/language/#layer-4-examples (toPorts; \"Limit ingress/egress ports\"; a rule with only toPorts matches every peer; port ranges with endPort; named ports)"
-	ciliumDocL7       = "https://docs.cilium.io/en/stable/security/policy/language/#layer-7-examples (HTTP rules are enforced by the proxy on the allowed port)"
-	ciliumDocDNS      = "https://docs.cilium.io/en/stable/security/policy/language/#dns-based (toFQDNs: names resolved at run time)"
-	ciliumDocNP       = "https://docs.cilium.io/en/stable/network/kubernetes/policy/#networkpolicy (Kubernetes NetworkPolicy is enforced with Cilium's own policies)"
+	ciliumDocIntro    = "intro/ \"Endpoint default policy\": \"If any rule selects an endpoint and the rule has an ingress section, the endpoint goes into default deny-mode for ingress\""
+	ciliumDocDefault  = "intro/ \"Endpoint default policy\": \"Rules with EnableDefaultDeny disabled are ignored when determining the default mode\"; CRD field enableDefaultDeny: \"if a policy only has Ingress or IngressDeny rules, then the default for ingress is true\""
+	ciliumDocDeny     = "deny/: \"Deny policies take precedence over allow policies, regardless of whether they are a Cilium Network Policy, a Clusterwide Cilium Network Policy or even a Kubernetes Network Policy\""
+	ciliumDocL3       = "layer3/ \"Ingress Allow All Endpoints\": \"An empty EndpointSelector will select all endpoints\"; \"Egress Allow All Endpoints\": \"based on the CiliumNetworkPolicy namespace\"; IngressRule reference: FromEndpoints, FromCIDR, FromCIDRSet and FromEntities \"are mutually exclusive\""
+	ciliumDocEmpty    = "layer3/ \"Ingress/Egress Default Deny\": example egress: [{}] puts the endpoint into default deny \"without whitelisting other peers\""
+	ciliumDocNS       = "kubernetes/ \"Specifying Namespace In EndpointSelector, FromEndpoints, ToEndpoints\": \"The endpointSelector always applies to pods in the namespace associated with the CiliumNetworkPolicy\"; \"Namespace Specific Information\": with namespace labels \"the selector is not implicitly restricted to the policy's own namespace\""
+	ciliumDocCCNP     = "kubernetes/ \"Clusterwide Policies\": \"allow ingress traffic from pods matching the label name=luke from any namespace\""
+	ciliumDocSA       = "kubernetes/ \"ServiceAccounts\": io.cilium.k8s.policy.serviceaccount"
+	ciliumDocEntities = "layer3/ \"Entities based\": world \"corresponds to all endpoints outside of the cluster\", cluster \"all network endpoints inside of the local cluster\", all \"whitelists all communication\", host \"the local host\""
+	ciliumDocCIDR     = "layer3/ \"IP/CIDR based\": \"CIDR rules do not apply to traffic where both sides of the connection are either managed by Cilium or use an IP belonging to a node\"; except and cidrGroupRef (CIDRRule reference)"
+	ciliumDocL4       = "layer4/ \"Limit ingress/egress ports\", \"Example Port Ranges\"; \"EndPort is ignored if Port is a named port\"; IngressRule reference: \"nil FromEndpoints is implicitly treated as a wildcard selector if ToPorts are also specified\""
+	ciliumDocL7       = "layer7/: HTTP rules are enforced by the proxy on the port the rule allows"
+	ciliumDocDNS      = "layer3/ \"DNS based\": toFQDNs names are resolved to IPs at run time"
+	ciliumDocNP       = "deny/ and intro/: Kubernetes NetworkPolicy is enforced with Cilium's own policies as one set"
 )
 
 // ciliumEstate: namespaces shop (team=a), other (team=b), kube-system;
@@ -637,7 +639,7 @@ spec:
 	}, {
 		name: "endPort ranges, named ports, port 0 of one protocol",
 		doc:  ciliumDocL4,
-		objs: []string{withPorts("ranges", `toPorts: [{ports: [{port: "8000", endPort: 8080, protocol: TCP}, {port: pg, protocol: TCP}, {port: "0", protocol: UDP}]}]`)},
+		objs: []string{withPorts("ranges", `toPorts: [{ports: [{port: "8000", endPort: 8080, protocol: TCP}, {port: pg, endPort: 9000, protocol: TCP}, {port: "0", protocol: UDP}]}]`)},
 		flows: []ciliumFlow{
 			{src: "shop/web", dst: "shop/db", port: 8080, allow: true, by: []string{"shop/ranges spec.ingress[0]: Allow"}},
 			{src: "shop/web", dst: "shop/db", port: 8081, allow: false},
