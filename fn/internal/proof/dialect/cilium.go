@@ -958,6 +958,62 @@ type ciliumScoped struct {
 	ns, pod     labels.Selector
 	namesNS     bool // names io.kubernetes.pod.namespace or a namespace label
 	reservedIDs []string
+	// none: a requirement on a label no identity carries can never hold
+	none bool
+}
+
+// ciliumIdentityInclude and ciliumIdentityIgnore are Cilium's default
+// identity-relevant label filter for pod labels (the "Limiting
+// Identity-Relevant Labels" page of the operations guide): a label is part
+// of the pod's identity unless an ignore pattern matches its key from the
+// start and no include pattern matches a longer start. Selectors on other
+// labels never see them.
+var (
+	ciliumIdentityInclude = []*regexp.Regexp{
+		regexp.MustCompile(regexp.QuoteMeta(ciliumPodNamespace)),
+		regexp.MustCompile(regexp.QuoteMeta(strings.TrimSuffix(ciliumNamespaceLabels, "."))),
+		regexp.MustCompile(regexp.QuoteMeta("app.kubernetes.io")),
+		regexp.MustCompile(regexp.QuoteMeta(ciliumCluster)),
+		regexp.MustCompile(regexp.QuoteMeta(ciliumServiceAccount)),
+	}
+	ciliumIdentityIgnore = []*regexp.Regexp{
+		regexp.MustCompile(`io\.kubernetes`),
+		regexp.MustCompile(`kubernetes\.io`),
+		regexp.MustCompile(regexp.QuoteMeta("statefulset.kubernetes.io/pod-name")),
+		regexp.MustCompile(regexp.QuoteMeta("apps.kubernetes.io/pod-index")),
+		regexp.MustCompile(regexp.QuoteMeta("batch.kubernetes.io/job-completion-index")),
+		regexp.MustCompile(regexp.QuoteMeta("batch.kubernetes.io/controller-uid")),
+		regexp.MustCompile(`.*beta\.kubernetes\.io`),
+		regexp.MustCompile(`k8s\.io`),
+		regexp.MustCompile(`pod-template-generation`),
+		regexp.MustCompile(`pod-template-hash`),
+		regexp.MustCompile(`controller-revision-hash`),
+		regexp.MustCompile(`controller-uid`),
+		regexp.MustCompile(`annotation.*`),
+		regexp.MustCompile(`etcd_node`),
+		regexp.MustCompile(`topology\.kubernetes\.io`),
+	}
+)
+
+// ciliumIdentityLabel reports whether a pod label with this key is part of
+// the pod's identity under the default filter.
+func ciliumIdentityLabel(key string) bool {
+	prefix := func(re *regexp.Regexp) int {
+		if m := re.FindStringIndex(key); m != nil && m[0] == 0 {
+			return m[1]
+		}
+		return 0
+	}
+	included, ignored := 0, 0
+	for _, re := range ciliumIdentityInclude {
+		included = max(included, prefix(re))
+	}
+	for _, re := range ciliumIdentityIgnore {
+		if n := prefix(re); n > 0 && (ignored == 0 || n < ignored) {
+			ignored = n
+		}
+	}
+	return ignored == 0 || included > ignored
 }
 
 func (c *ciliumCompiler) scope(sel *metav1.LabelSelector, where string) (ciliumScoped, bool) {
@@ -988,6 +1044,17 @@ func (c *ciliumCompiler) scope(sel *metav1.LabelSelector, where string) (ciliumS
 			c.unmodelled(where, fmt.Sprintf("requirement on %q: %v", r.key, err))
 			return ciliumScoped{}, false
 		}
+		if !onNS && key != model.ServiceAccountLabel && !ciliumIdentityLabel(key) {
+			// the pod's identity does not carry the label: the requirement
+			// reads as on a pod without it
+			holds := req.Matches(labels.Set{})
+			c.inertPart(where, fmt.Sprintf("label %s is not identity-relevant under Cilium's default label filter: the requirement %s holds for %s",
+				key, req.String(), map[bool]string{true: "every pod", false: "no pod"}[holds]))
+			if !holds {
+				out.none = true
+			}
+			continue
+		}
 		if onNS {
 			out.ns = out.ns.Add(*req)
 		} else {
@@ -1013,7 +1080,15 @@ func (c *ciliumCompiler) subject(sel *metav1.LabelSelector, where string) ([]mod
 		req, _ := labels.NewRequirement(corev1.LabelMetadataName, selection.Equals, []string{c.ns})
 		ns = ns.Add(*req)
 	}
-	return []model.Peer{{Pods: true, NS: model.Selector(ns), Labels: model.Selector(s.pod)}}, true
+	return []model.Peer{{Pods: true, NS: model.Selector(ns), Labels: s.podMatch()}}, true
+}
+
+// podMatch is the pod side of the selector.
+func (s *ciliumScoped) podMatch() model.Match {
+	if s.none {
+		return model.Nothing()
+	}
+	return model.Selector(s.pod)
 }
 
 // peerSelector is what a fromEndpoints/toEndpoints selector holds. A
@@ -1041,5 +1116,5 @@ func (c *ciliumCompiler) peerSelector(sel *metav1.LabelSelector, where string) (
 		req, _ := labels.NewRequirement(corev1.LabelMetadataName, selection.Equals, []string{c.ns})
 		ns = ns.Add(*req)
 	}
-	return []model.Peer{{Pods: true, NS: model.Selector(ns), Labels: model.Selector(s.pod)}}, true
+	return []model.Peer{{Pods: true, NS: model.Selector(ns), Labels: s.podMatch()}}, true
 }

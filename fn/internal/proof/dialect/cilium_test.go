@@ -39,7 +39,7 @@ func ciliumEstate() (map[string]map[string]string, []netpol.Endpoint) {
 	nss := map[string]map[string]string{"shop": {"team": "a"}, "other": {"team": "b"}, "kube-system": {}}
 	eps := []netpol.Endpoint{
 		{Name: "shop/web", Namespace: "shop", Labels: map[string]string{"app": "web", model.ServiceAccountLabel: "web-sa"}},
-		{Name: "shop/db", Namespace: "shop", Labels: map[string]string{"app": "db", model.ServiceAccountLabel: "default"},
+		{Name: "shop/db", Namespace: "shop", Labels: map[string]string{"app": "db", "pod-template-hash": "abc", model.ServiceAccountLabel: "default"},
 			Ports: []corev1.ContainerPort{{Name: "pg", ContainerPort: 5432}}},
 		{Name: "other/client", Namespace: "other", Labels: map[string]string{"app": "client", model.ServiceAccountLabel: "default"}},
 		{Name: "other/web", Namespace: "other", Labels: map[string]string{"app": "web", model.ServiceAccountLabel: "default"},
@@ -834,5 +834,44 @@ spec: {externalCIDRs: [1.2.3.4/32]}
 		for i := range eps {
 			ev.Decide(i, (i+1)%len(eps), 443, corev1.ProtocolTCP)
 		}
+	})
+}
+
+// TestCiliumIdentityLabels: selectors see only identity-relevant labels;
+// the default filter keeps app.kubernetes.io and Cilium's own labels and
+// drops other kubernetes.io, k8s.io and controller labels
+// (https://docs.cilium.io/en/latest/operations/performance/scalability/identity-relevant-labels/).
+func TestCiliumIdentityLabels(t *testing.T) {
+	for key, want := range map[string]bool{
+		"app": true, "app.kubernetes.io/name": true, "io.kubernetes.pod.namespace": true,
+		"io.cilium.k8s.namespace.labels.team": true, "io.cilium.k8s.policy.serviceaccount": true,
+		"statefulset.kubernetes.io/pod-name": false, "kubernetes.io/os": false, "pod-template-hash": false,
+		"controller-revision-hash": false, "node.beta.kubernetes.io/x": false, "k8s.io/x": false,
+		"io.kubernetes.container.name": false, "topology.kubernetes.io/zone": false, "team": true,
+	} {
+		if got := ciliumIdentityLabel(key); got != want {
+			t.Errorf("%s: identity-relevant %v, want %v", key, got, want)
+		}
+	}
+	ciliumRun(t, ciliumCase{
+		name: "a selector on a label outside the identity matches as on a pod without it",
+		objs: []string{`
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: sts, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {pod-template-hash: abc}}]
+  - fromEndpoints: [{matchExpressions: [{key: kubernetes.io/os, operator: DoesNotExist}], matchLabels: {app: web}}]
+`},
+		flows: []ciliumFlow{
+			{src: "shop/web", dst: "shop/db", port: 5432, allow: true, by: []string{"shop/sts spec.ingress[1]: Allow"}},
+			{src: "shop/db", dst: "shop/db", port: 5432, allow: false, by: []string{"ingress isolated"}},
+		},
+		inert: []string{
+			"spec.ingress[0].fromEndpoints[0]: label pod-template-hash is not identity-relevant under Cilium's default label filter: the requirement pod-template-hash=abc holds for no pod",
+			"spec.ingress[1].fromEndpoints[0]: label kubernetes.io/os is not identity-relevant under Cilium's default label filter: the requirement !kubernetes.io/os holds for every pod",
+		},
 	})
 }
