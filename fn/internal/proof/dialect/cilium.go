@@ -275,15 +275,15 @@ func compileCilium(objs []Object, _ Cluster) model.Compiled {
 		}
 		c := ciliumCompiler{o: o, groups: groups}
 		pols := c.compile(&seq)
+		for _, g := range c.usedGroups {
+			g.used = true
+		}
 		if len(c.bad) > 0 {
 			out.Unmodelled = append(out.Unmodelled, c.bad...)
 			continue
 		}
 		out.Policies = append(out.Policies, pols...)
 		out.Inert = append(out.Inert, c.inert...)
-		for _, g := range c.usedGroups {
-			g.used = true
-		}
 	}
 	for _, name := range groupNames {
 		g := groups[name]
@@ -370,6 +370,10 @@ func (c *ciliumCompiler) compile(seq *int) []model.Policy {
 	}
 	if obj.Spec == nil && obj.Specs == nil {
 		c.inertPart("", "neither spec nor specs: Cilium rejects the empty policy; it decides nothing")
+		return nil
+	}
+	if obj.Spec == nil && len(obj.Specs) == 0 {
+		c.inertPart("specs", "specs is empty: the policy has no rule; it decides nothing")
 		return nil
 	}
 	var out []model.Policy

@@ -774,6 +774,11 @@ spec:
 		doc:   ciliumDocIntro,
 		objs:  []string{"apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: empty, namespace: shop}\n"},
 		inert: []string{"CiliumNetworkPolicy shop/empty: neither spec nor specs"},
+	}, {
+		name:  "an empty specs list",
+		doc:   ciliumDocIntro,
+		objs:  []string{"apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: empty, namespace: shop}\nspecs: []\n"},
+		inert: []string{"CiliumNetworkPolicy shop/empty specs: specs is empty"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) { ciliumRun(t, tc) })
 	}
