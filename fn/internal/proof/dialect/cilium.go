@@ -35,7 +35,8 @@ import (
 //     rules, then the default for ingress is true", the enableDefaultDeny
 //     field's reference), and enableDefaultDeny {ingress: false} turns it off
 //     for that policy ("Rules with EnableDefaultDeny disabled are ignored when
-//     determining the default mode").
+//     determining the default mode"); true does not close a direction the
+//     policy has no rule for (Cilium derives default deny from each rule).
 //   - Allow rules of every policy, and Kubernetes NetworkPolicy, are one
 //     union (a flow is allowed if some rule allows it); deny rules "take
 //     precedence over allow policies, regardless of whether they are a Cilium
@@ -56,7 +57,8 @@ import (
 //     IngressRule reference: "If multiple members are set, all of them need
 //     to match"); a rule with no L3 field but toPorts matches every peer ("nil
 //     FromEndpoints is implicitly treated as a wildcard selector if ToPorts
-//     are also specified"), and an empty rule {} matches nothing: it only
+//     are also specified", while an L3 field given as an empty list "does not
+//     select anything"), and an empty rule {} matches nothing: it only
 //     puts the endpoint in default deny (layer3, "Ingress/Egress Default
 //     Deny", example egress: [{}]). Several L3 fields in one rule are
 //     rejected by Cilium ("combining FromEndpoints and FromCIDR is not
@@ -405,14 +407,16 @@ func (c *ciliumCompiler) rule(r *ciliumRule, where string, seq *int) []model.Pol
 	if !ok {
 		return nil
 	}
+	// Default deny comes with the rules of a direction: enableDefaultDeny
+	// can turn it off, not on for a direction without rules.
 	isoIn := len(r.Ingress)+len(r.IngressDeny) > 0
 	isoEg := len(r.Egress)+len(r.EgressDeny) > 0
 	if d := r.EnableDefaultDeny; d != nil {
 		if d.Ingress != nil {
-			isoIn = *d.Ingress
+			isoIn = isoIn && *d.Ingress
 		}
 		if d.Egress != nil {
-			isoEg = *d.Egress
+			isoEg = isoEg && *d.Egress
 		}
 	}
 	allow := model.Policy{Layer: LayerCilium, Object: c.o.Ref(), Point: model.Network,
@@ -575,6 +579,12 @@ func (c *ciliumCompiler) compileRule(l3 *ciliumL3, act model.Action, where strin
 	}
 	if len(c.bad) > nBad {
 		return nil
+	}
+	// An L3 field given as an empty list selects nothing, whatever else the
+	// rule names ("an empty non-nil FromEndpoints does not select anything").
+	if l3.endpoints != nil && len(l3.endpoints) == 0 || l3.cidr != nil && len(l3.cidr) == 0 ||
+		l3.cidrSet != nil && len(l3.cidrSet) == 0 || l3.entities != nil && len(l3.entities) == 0 {
+		peers = []model.Peer{}
 	}
 	if hasICMP {
 		c.inertPart(where+".icmps", "ICMP: the proof probes TCP, UDP and SCTP only")

@@ -285,6 +285,25 @@ spec:
 			{src: "shop/web", dst: "ext-203", port: 443, allow: false, by: []string{"CiliumNetworkPolicy shop/web-egress: egress isolated"}},
 		},
 	}, {
+		name: "enableDefaultDeny true does not close a direction without rules; an empty fromEndpoints list selects nothing, even beside toPorts",
+		doc:  ciliumDocDefault + "; " + ciliumDocL3,
+		objs: []string{`
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: ingress-only, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  enableDefaultDeny: {egress: true}
+  ingress:
+  - fromEndpoints: []
+    fromEntities: [all]
+    toPorts: [{ports: [{port: "5432"}]}]
+`},
+		flows: []ciliumFlow{
+			{src: "shop/db", dst: "ext-203", port: 443, allow: true, by: []string{"network egress: no policy decides"}},
+			{src: "shop/web", dst: "shop/db", port: 5432, allow: false, by: []string{"shop/ingress-only: ingress isolated"}},
+		},
+	}, {
 		name: "a CiliumNetworkPolicy's endpointSelector applies in its namespace only",
 		doc:  ciliumDocNS,
 		objs: []string{`
