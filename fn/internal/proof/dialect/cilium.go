@@ -84,6 +84,13 @@ func init() {
 // share their tier with NetworkPolicy.
 const ciliumDenyOrder = -1
 
+// ciliumL7Order places the allow rules with L7 restrictions after every
+// plain allow of the tier (Cilium's and NetworkPolicy's, at Order 0): when
+// a rule without L7 also allows the peer on the port, Cilium widens the L7
+// rules to allow every request (layer7, and the merging of rules on one
+// port), so a flow is L7-restricted only when no plain allow matches it.
+const ciliumL7Order = 0.5
+
 // ciliumLocalCluster is the name Cilium gives the local cluster unless
 // configured otherwise (cluster-name "default").
 const ciliumLocalCluster = "default"
@@ -389,7 +396,8 @@ func (c *ciliumCompiler) compile(seq *int) []model.Policy {
 }
 
 // rule compiles one spec into an allow policy (Order 0, carrying the
-// default deny) and a deny policy (Order -1) when it has deny rules.
+// default deny), a deny policy (Order -1) when it has deny rules, and a
+// policy of its L7 allow rules (Order 0.5) when it has some.
 func (c *ciliumCompiler) rule(r *ciliumRule, where string, seq *int) []model.Policy {
 	if r.NodeSelector != nil {
 		c.unmodelled(where+".nodeSelector", "host policy (nodeSelector): nodes are not endpoints of the proof; the host firewall is not modelled")
@@ -444,15 +452,32 @@ func (c *ciliumCompiler) rule(r *ciliumRule, where string, seq *int) []model.Pol
 		w := fmt.Sprintf("%s.egressDeny[%d]", where, i)
 		deny.Egress = append(deny.Egress, c.egress(&er.ciliumEgressCommon, model.Deny, w, nil, er.ToPorts, nil, er.ICMPs, nil)...)
 	}
+	l7 := allow
+	l7.Order, l7.IsolatesIngress, l7.IsolatesEgress = ciliumL7Order, false, false
+	allow.Ingress, l7.Ingress = ciliumSplitL7(allow.Ingress)
+	allow.Egress, l7.Egress = ciliumSplitL7(allow.Egress)
 	var out []model.Policy
-	if len(deny.Ingress)+len(deny.Egress) > 0 {
+	for _, p := range []model.Policy{deny, allow, l7} {
+		if len(p.Ingress)+len(p.Egress) == 0 && !p.IsolatesIngress && !p.IsolatesEgress {
+			continue
+		}
 		*seq++
-		deny.Seq = *seq
-		out = append(out, deny)
+		p.Seq = *seq
+		out = append(out, p)
 	}
-	*seq++
-	allow.Seq = *seq
-	return append(out, allow)
+	return out
+}
+
+// ciliumSplitL7 parts rules into those without and those with L7 text.
+func ciliumSplitL7(rules []model.Rule) (plain, l7 []model.Rule) {
+	for _, r := range rules {
+		if r.L7 != "" {
+			l7 = append(l7, r)
+		} else {
+			plain = append(plain, r)
+		}
+	}
+	return plain, l7
 }
 
 // ciliumL3 is one rule's peer fields, whichever direction.

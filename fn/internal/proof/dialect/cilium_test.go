@@ -677,6 +677,16 @@ spec:
 			{src: "other/client", dst: "shop/db", port: 80, allow: false},
 		},
 	}, {
+		name: "a plain allow of the same peer and port lifts the L7 restriction",
+		doc:  ciliumDocL7,
+		objs: []string{withPorts("http", `fromEndpoints: [{matchLabels: {app: web}}]
+    toPorts: [{ports: [{port: "80", protocol: TCP}], rules: {http: [{method: GET}]}}]`), withPorts("plain", `fromEndpoints: [{matchLabels: {app: web}}]
+    toPorts: [{ports: [{port: "80", protocol: TCP}]}]`)},
+		flows: []ciliumFlow{
+			{src: "shop/web", dst: "shop/db", port: 80, allow: true, by: []string{"CiliumNetworkPolicy shop/plain spec.ingress[0]: Allow"}},
+			{src: "shop/db", dst: "shop/db", port: 80, allow: false},
+		},
+	}, {
 		name: "icmps match no flow the proof probes: Inert; the section still isolates",
 		doc:  ciliumDocL4,
 		objs: []string{withPorts("icmp", `fromEndpoints: [{matchLabels: {app: web}}]
