@@ -277,7 +277,7 @@ func (c *antreaCompiler) readTiers(objs []Object) {
 			c.badTiers[o.Name] = "it does not decode"
 			continue
 		}
-		why := ""
+		why, field := "", "spec.priority"
 		switch p := t.Spec.Priority; {
 		case p == nil:
 			why = "spec.priority is required"
@@ -287,7 +287,7 @@ func (c *antreaCompiler) readTiers(objs []Object) {
 			why = fmt.Sprintf("priority %d is reserved by Antrea", *p)
 		}
 		if _, static := antreaStaticTiers[strings.ToLower(o.Name)]; static {
-			why = "a static Tier of that name exists and is read-only"
+			why, field = "a static Tier of that name exists and is read-only", "metadata.name"
 		}
 		if why == "" {
 			for name, sp := range antreaStaticTiers {
@@ -297,7 +297,7 @@ func (c *antreaCompiler) readTiers(objs []Object) {
 			}
 		}
 		if why != "" {
-			c.unmodelled(o, "spec.priority", "the admission webhook refuses this Tier: "+why)
+			c.unmodelled(o, field, "the admission webhook refuses this Tier: "+why)
 			c.badTiers[o.Name] = why
 			continue
 		}
