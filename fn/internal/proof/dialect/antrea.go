@@ -211,6 +211,9 @@ type antreaGroupEntry struct {
 	// nsSelector says the group selects by namespaceSelector, which an
 	// Antrea NetworkPolicy's appliedTo cannot use.
 	nsSelector bool
+	// names are the namespaces its pods can be in, when finite.
+	names  map[string]bool
+	finite bool
 }
 
 // antreaCompiler holds the stream's Tiers and groups while its policies
@@ -443,6 +446,7 @@ func (c *antreaCompiler) resolve(g *antreaGroupEntry) {
 	}
 	switch {
 	case len(s.IPBlocks) > 0:
+		g.names, g.finite = map[string]bool{}, true
 		for i := range s.IPBlocks {
 			p, why := antreaIPBlockPeer(&s.IPBlocks[i])
 			if why != "" {
@@ -477,13 +481,26 @@ func (c *antreaCompiler) resolve(g *antreaGroupEntry) {
 			g.peers = append(g.peers, child.peers...)
 			g.nsSelector = g.nsSelector || child.nsSelector
 		}
+		g.names, g.finite = map[string]bool{}, true
+		for _, name := range s.ChildGroups {
+			child := c.clusterGroups[name]
+			if g.ns != "" {
+				child = c.groups[g.ns+"/"+name]
+			}
+			g.finite = g.finite && child.finite
+			for n := range child.names {
+				g.names[n] = true
+			}
+		}
 	default:
 		p := model.Peer{Pods: true}
 		if s.NamespaceSelector != nil {
 			p.NS = labelSelector(s.NamespaceSelector)
 			g.nsSelector = true
+			g.names, g.finite = antreaNamesOf(s.NamespaceSelector)
 		} else if g.ns != "" {
 			p.NS = antreaNSIs(g.ns)
+			g.names, g.finite = map[string]bool{g.ns: true}, true
 		}
 		if s.PodSelector != nil {
 			p.Labels = labelSelector(s.PodSelector)
@@ -497,6 +514,61 @@ func antreaNamespace(o *Object) string {
 		return metav1.NamespaceDefault
 	}
 	return o.Namespace
+}
+
+// antreaNamesOf is the namespaces a namespaceSelector can select when it
+// names them (kubernetes.io/metadata.name in matchLabels or an In
+// expression); finite is false when any namespace may match.
+func antreaNamesOf(sel *metav1.LabelSelector) (names map[string]bool, finite bool) {
+	if sel == nil {
+		return nil, false
+	}
+	narrow := func(cand []string) {
+		next := map[string]bool{}
+		for _, n := range cand {
+			if !finite || names[n] {
+				next[n] = true
+			}
+		}
+		names, finite = next, true
+	}
+	if v, ok := sel.MatchLabels[corev1.LabelMetadataName]; ok {
+		narrow([]string{v})
+	}
+	for _, e := range sel.MatchExpressions {
+		if e.Key == corev1.LabelMetadataName && e.Operator == metav1.LabelSelectorOpIn {
+			narrow(e.Values)
+		}
+	}
+	return names, finite
+}
+
+// appliedToNames is the namespaces the pods an appliedTo selects can be
+// in, when finite.
+func (c *antreaCompiler) appliedToNames(a *antreaObj, ats []antreaAppliedTo) (map[string]bool, bool) {
+	all := map[string]bool{}
+	for i := range ats {
+		at := &ats[i]
+		var names map[string]bool
+		finite := false
+		switch {
+		case at.Group != "":
+			if g, why := c.lookupGroup(a.ns, at.Group); why == "" {
+				names, finite = g.names, g.finite
+			}
+		case at.ServiceAccount != nil:
+			names, finite = map[string]bool{at.ServiceAccount.Namespace: true}, true
+		default:
+			names, finite = antreaNamesOf(at.NamespaceSelector)
+		}
+		if !finite {
+			return nil, false
+		}
+		for n := range names {
+			all[n] = true
+		}
+	}
+	return all, true
 }
 
 func antreaNSIs(ns string) model.Match {
@@ -577,7 +649,10 @@ func (c *antreaCompiler) policy(o *Object) []antreaPending {
 		subject []model.Peer
 		dir     model.Direction
 		idx     int
+		selfs   []int
+		names   map[string]bool // per-rule appliedTo's namespaces
 	}
+	anySelf := false
 	var rules []ruleOut
 	for d, list := range [][]antreaRule{spec.Ingress, spec.Egress} {
 		dir := model.Direction(d)
@@ -593,8 +668,23 @@ func (c *antreaCompiler) policy(o *Object) []antreaPending {
 			case perRule:
 				subj = c.appliedTo(a, r.AppliedTo, where+".appliedTo")
 			}
-			mr := c.rule(a, r, dir, where, baseline)
-			rules = append(rules, ruleOut{rule: mr, subject: subj, dir: dir, idx: i})
+			mr, selfs := c.rule(a, r, dir, where, baseline)
+			ro := ruleOut{rule: mr, subject: subj, dir: dir, idx: i, selfs: selfs}
+			if len(selfs) > 0 && perRule {
+				var finite bool
+				if ro.names, finite = c.appliedToNames(a, r.AppliedTo); !finite {
+					a.fail(where+".appliedTo", antreaSelfWhy)
+				}
+			}
+			anySelf = anySelf || len(selfs) > 0
+			rules = append(rules, ro)
+		}
+	}
+	var names map[string]bool
+	if anySelf && !perRule {
+		var finite bool
+		if names, finite = c.appliedToNames(a, spec.AppliedTo); !finite {
+			a.fail("spec.appliedTo", antreaSelfWhy)
 		}
 	}
 	if len(a.bad) > 0 {
@@ -612,28 +702,84 @@ func (c *antreaCompiler) policy(o *Object) []antreaPending {
 	pend := func(p model.Policy, rule int) antreaPending {
 		return antreaPending{policy: p, tierPrio: tierPrio, priority: priority, ref: o.Ref(), rule: rule}
 	}
+	var out []antreaPending
 	if !perRule {
 		p := base
 		p.Subject = subject
+		var selfs [2][][]int
 		for _, r := range rules {
 			if r.dir == model.Egress {
 				p.Egress = append(p.Egress, r.rule)
 			} else {
 				p.Ingress = append(p.Ingress, r.rule)
 			}
+			selfs[r.dir] = append(selfs[r.dir], r.selfs)
 		}
-		return []antreaPending{pend(p, 0)}
+		for _, q := range antreaExpandSelf(p, anySelf, names, selfs) {
+			out = append(out, pend(q, 0))
+		}
+		return out
 	}
-	var out []antreaPending
 	for _, r := range rules {
 		p := base
 		p.Subject = r.subject
+		var selfs [2][][]int
+		selfs[r.dir] = [][]int{r.selfs}
 		if r.dir == model.Egress {
 			p.Egress = []model.Rule{r.rule}
 		} else {
 			p.Ingress = []model.Rule{r.rule}
 		}
-		out = append(out, pend(p, r.idx))
+		for _, q := range antreaExpandSelf(p, len(r.selfs) > 0, r.names, selfs) {
+			out = append(out, pend(q, r.idx))
+		}
+	}
+	return out
+}
+
+const antreaSelfWhy = "namespaces match: Self selects in each subject's own namespace; the model's peers are absolute, and the subject's namespaces are not a list of names (kubernetes.io/metadata.name) to expand it over"
+
+// antreaExpandSelf makes p one policy per namespace its subject can be in
+// when a rule has namespaces match: Self peers (selfs[direction][rule] are
+// their indices): in the copy for namespace n the subject is restricted
+// to n and those peers select in n, which is exactly Self for every
+// subject of the copy.
+func antreaExpandSelf(p model.Policy, any bool, names map[string]bool, selfs [2][][]int) []model.Policy {
+	if !any {
+		return []model.Policy{p}
+	}
+	var sorted []string
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	var out []model.Policy
+	for _, n := range sorted {
+		q := p
+		in := antreaNSIs(n)
+		q.Subject = nil
+		for _, sp := range p.Subject {
+			sp.NS = model.And(sp.NS, in)
+			q.Subject = append(q.Subject, sp)
+		}
+		for d, rules := range [][]model.Rule{p.Ingress, p.Egress} {
+			copied := append([]model.Rule(nil), rules...)
+			for ri := range copied {
+				if ri >= len(selfs[d]) || len(selfs[d][ri]) == 0 {
+					continue
+				}
+				copied[ri].Peers = append([]model.Peer(nil), copied[ri].Peers...)
+				for _, pi := range selfs[d][ri] {
+					copied[ri].Peers[pi].NS = in
+				}
+			}
+			if d == int(model.Ingress) {
+				q.Ingress = copied
+			} else {
+				q.Egress = copied
+			}
+		}
+		out = append(out, q)
 	}
 	return out
 }
@@ -773,7 +919,9 @@ func antreaServiceAccount(sa *antreaNamespacedName) (model.Peer, string) {
 }
 
 // rule compiles one ingress or egress rule.
-func (c *antreaCompiler) rule(a *antreaObj, r *antreaRule, dir model.Direction, where string, baseline bool) model.Rule {
+// The indices of its Self peers are returned.
+func (c *antreaCompiler) rule(a *antreaObj, r *antreaRule, dir model.Direction, where string, baseline bool) (model.Rule, []int) {
+	var selfs []int
 	out := model.Rule{Where: where}
 	switch {
 	case r.Action == nil:
@@ -805,7 +953,11 @@ func (c *antreaCompiler) rule(a *antreaObj, r *antreaRule, dir model.Direction, 
 	if len(peers) > 0 {
 		out.Peers = []model.Peer{}
 		for i := range peers {
-			out.Peers = append(out.Peers, c.peer(a, &peers[i], dir, fmt.Sprintf("%s.%s[%d]", where, peerField, i))...)
+			ps, self := c.peer(a, &peers[i], dir, fmt.Sprintf("%s.%s[%d]", where, peerField, i))
+			if self {
+				selfs = append(selfs, len(out.Peers))
+			}
+			out.Peers = append(out.Peers, ps...)
 		}
 	}
 	if len(r.Ports) > 0 || len(r.Protocols) > 0 {
@@ -853,29 +1005,44 @@ func (c *antreaCompiler) rule(a *antreaObj, r *antreaRule, dir model.Direction, 
 		out.L7 = strings.Join(parts, "; ")
 	}
 	// enableLogging and logLabel change no verdict: nothing is recorded.
-	return out
+	return out, selfs
 }
 
-// peer compiles one from/to entry of a rule.
-func (c *antreaCompiler) peer(a *antreaObj, p *antreaPeer, dir model.Direction, field string) []model.Peer {
+// peer compiles one from/to entry of a rule. self says the peer is
+// namespaces: {match: Self}: its NS is the subject's namespace, set when
+// the policy is expanded per namespace.
+func (c *antreaCompiler) peer(a *antreaObj, p *antreaPeer, dir model.Direction, field string) (peers []model.Peer, self bool) {
 	switch {
 	case p.FQDN != "":
 		a.fail(field+".fqdn", "fqdn: the addresses a name resolves to are not known offline")
-		return nil
+		return nil, false
 	case p.NodeSelector != nil:
 		a.fail(field+".nodeSelector", "nodeSelector: Nodes' addresses are not known offline")
-		return nil
+		return nil, false
 	case p.ExternalEntitySelector != nil:
 		a.fail(field+".externalEntitySelector", "ExternalEntities are not modelled")
-		return nil
+		return nil, false
 	case p.Scope != "" && p.Scope != "Cluster":
 		a.fail(field+".scope", "scope "+p.Scope+": peers of other clusters of a ClusterSet are not modelled")
-		return nil
+		return nil, false
+	case p.Namespaces != nil && a.ns != "":
+		a.fail(field+".namespaces", "an Antrea NetworkPolicy's peers cannot set namespaces")
+		return nil, false
+	case p.Namespaces != nil && len(p.Namespaces.SameLabels) > 0:
+		// relative to the labels of each subject's namespace, which the
+		// adapter does not know
+		a.fail(field+".namespaces.sameLabels", "namespaces sameLabels selects relative to each subject's namespace labels, which the model's peers cannot express")
+		return nil, false
 	case p.Namespaces != nil:
-		// Self and SameLabels are relative to the namespace of each
-		// subject pod; the model's peers are absolute.
-		a.fail(field+".namespaces", "namespaces (Self or SameLabels) selects relative to each subject's namespace, which the model's peers cannot express")
-		return nil
+		if p.Namespaces.Match != "Self" || p.NamespaceSelector != nil || p.IPBlock != nil || p.Group != "" || p.ServiceAccount != nil {
+			a.fail(field+".namespaces", "namespaces sets match: Self, with podSelector at most")
+			return nil, false
+		}
+		pr := model.Peer{Pods: true}
+		if p.PodSelector != nil {
+			pr.Labels = labelSelector(p.PodSelector)
+		}
+		return []model.Peer{pr}, true
 	}
 	sel := p.PodSelector != nil || p.NamespaceSelector != nil
 	n := 0
@@ -886,30 +1053,30 @@ func (c *antreaCompiler) peer(a *antreaObj, p *antreaPeer, dir model.Direction, 
 	}
 	if n != 1 {
 		a.fail(field, "a peer sets exactly one of podSelector/namespaceSelector, ipBlock, group, serviceAccount")
-		return nil
+		return nil, false
 	}
 	switch {
 	case p.IPBlock != nil:
 		pr, why := antreaIPBlockPeer(p.IPBlock)
 		if why != "" {
 			a.fail(field+".ipBlock", why)
-			return nil
+			return nil, false
 		}
-		return []model.Peer{pr}
+		return []model.Peer{pr}, false
 	case p.Group != "":
 		g, why := c.lookupGroup(a.ns, p.Group)
 		if why != "" {
 			a.fail(field+".group", why)
-			return nil
+			return nil, false
 		}
-		return g.peers
+		return g.peers, false
 	case p.ServiceAccount != nil:
 		pr, why := antreaServiceAccount(p.ServiceAccount)
 		if why != "" {
 			a.fail(field+".serviceAccount", why)
-			return nil
+			return nil, false
 		}
-		return []model.Peer{pr}
+		return []model.Peer{pr}, false
 	}
 	pr := model.Peer{Pods: true}
 	switch {
@@ -921,7 +1088,7 @@ func (c *antreaCompiler) peer(a *antreaObj, p *antreaPeer, dir model.Direction, 
 	if p.PodSelector != nil {
 		pr.Labels = labelSelector(p.PodSelector)
 	}
-	return []model.Peer{pr}
+	return []model.Peer{pr}, false
 }
 
 // antreaPortOf compiles one ports entry (protocol defaults to TCP).

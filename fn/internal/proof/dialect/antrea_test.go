@@ -574,6 +574,49 @@ spec:
 			},
 		},
 		{
+			name: "namespaces match Self over named namespaces",
+			doc:  "If set to Self, for each Pod targeted by the appliedTo of the policy/rule, this field will cause the rule to select endpoints in the same Namespace as that Pod.",
+			objs: `
+apiVersion: crd.antrea.io/v1beta1
+kind: ClusterGroup
+metadata: {name: shop-and-lab}
+spec:
+  namespaceSelector:
+    matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [shop, lab]}]
+---
+apiVersion: crd.antrea.io/v1beta1
+kind: ClusterNetworkPolicy
+metadata: {name: allow-self-ns}
+spec:
+  priority: 1
+  tier: platform
+  appliedTo: [{group: shop-and-lab}]
+  ingress:
+  - action: Allow
+    from: [{namespaces: {match: Self}}]
+  - action: Drop
+---
+apiVersion: crd.antrea.io/v1beta1
+kind: ClusterNetworkPolicy
+metadata: {name: egress-self-web}
+spec:
+  priority: 2
+  tier: platform
+  egress:
+  - action: Drop
+    appliedTo: [{serviceAccount: {name: web, namespace: shop}}]
+    to: [{namespaces: {match: Self}, podSelector: {matchLabels: {app: db}}}]
+    ports: [{port: 443}]
+`,
+			probes: []antreaProbe{
+				{from: "shop/web", to: "shop/db", allowed: true, want: "ClusterNetworkPolicy allow-self-ns (Antrea tier platform) spec.ingress[0]: Allow"},
+				{from: "lab/client", to: "shop/db", allowed: false, want: "ClusterNetworkPolicy allow-self-ns (Antrea tier platform) spec.ingress[1]: Deny"},
+				{from: "shop/db", to: "lab/client", allowed: false, want: "ClusterNetworkPolicy allow-self-ns (Antrea tier platform) spec.ingress[1]: Deny"},
+				{from: "shop/web", to: "shop/db", allowed: false, port: 443, dir: model.Egress, want: "ClusterNetworkPolicy egress-self-web (Antrea tier platform) spec.egress[0]: Deny"},
+				{from: "shop/db", to: "shop/web", allowed: true, dir: model.Egress, want: antreaNoEgress},
+			},
+		},
+		{
 			name: "egress Drop by namespaceSelector",
 			doc:  "namespaceSelector: This selects particular Namespaces for which all Pods are grouped as ... egress destinations.",
 			objs: `
