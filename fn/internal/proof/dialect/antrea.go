@@ -269,9 +269,20 @@ func (c *antreaCompiler) unmodelled(o *Object, field, why string) {
 // order they are applied, so the proof places neither.
 func (c *antreaCompiler) readTiers(objs []Object) {
 	byPrio := map[int32][]string{}
+	count := map[string]int{}
+	for i := range objs {
+		if objs[i].Kind == "Tier" {
+			count[objs[i].Name]++
+		}
+	}
 	for i := range objs {
 		o := &objs[i]
 		if o.Kind != "Tier" {
+			continue
+		}
+		if count[o.Name] > 1 {
+			c.unmodelled(o, "metadata.name", "Tier appears twice in the stream")
+			c.badTiers[o.Name] = "it appears twice in the stream"
 			continue
 		}
 		var t antreaTier
@@ -304,16 +315,16 @@ func (c *antreaCompiler) readTiers(objs []Object) {
 			c.badTiers[o.Name] = why
 			continue
 		}
-		if _, dup := c.tiers[o.Name]; dup {
-			c.unmodelled(o, "metadata.name", "Tier appears twice in the stream")
-			c.badTiers[o.Name] = "it appears twice in the stream"
-			delete(c.tiers, o.Name)
-			continue
-		}
 		c.tiers[o.Name] = *t.Spec.Priority
 		byPrio[*t.Spec.Priority] = append(byPrio[*t.Spec.Priority], o.Name)
 	}
-	for prio, names := range byPrio {
+	var prios []int32
+	for prio := range byPrio {
+		prios = append(prios, prio)
+	}
+	sort.Slice(prios, func(i, j int) bool { return prios[i] < prios[j] })
+	for _, prio := range prios {
+		names := byPrio[prio]
 		if len(names) < 2 {
 			continue
 		}
@@ -585,6 +596,11 @@ func antreaIPBlockPeer(b *antreaIPBlock) (model.Peer, string) {
 		pre, err := netip.ParsePrefix(x)
 		if err != nil {
 			return model.Peer{}, "except " + x + " is not a CIDR"
+		}
+		if pre.Bits() <= cidr.Bits() || !cidr.Contains(pre.Addr()) {
+			// "the CIDRs in the except list will be validated to be
+			// strictly within the base CIDR range"
+			return model.Peer{}, "except " + x + " is not strictly within " + b.CIDR + ": the admission webhook refuses it"
 		}
 		p.Except = append(p.Except, pre.Masked())
 	}

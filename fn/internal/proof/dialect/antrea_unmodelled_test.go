@@ -89,6 +89,8 @@ func TestAntreaUnmodelled(t *testing.T) {
 			object: "ClusterNetworkPolicy bad", field: "spec.ingress[0].from[0].externalEntitySelector", why: "ExternalEntities"},
 		{name: "peer with two kinds", objs: antreaACNP(antreaAppliedAll + "  ingress: [{action: Allow, from: [{podSelector: {}, ipBlock: {cidr: 10.0.0.0/8}}]}]\n"),
 			object: "ClusterNetworkPolicy bad", field: "spec.ingress[0].from[0]", why: "exactly one"},
+		{name: "ipBlock except outside its cidr", objs: antreaACNP(antreaAppliedAll + "  ingress: [{action: Drop, from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24]}}]}]\n"),
+			object: "ClusterNetworkPolicy bad", field: "spec.ingress[0].from[0].ipBlock", why: "strictly within"},
 		{name: "toServices", objs: antreaACNP(antreaAppliedAll + "  egress: [{action: Drop, toServices: [{name: s, namespace: shop}]}]\n"),
 			object: "ClusterNetworkPolicy bad", field: "spec.egress[0].toServices", why: "ClusterIP"},
 		{name: "sourcePort", objs: antreaACNP(antreaAppliedAll + "  ingress: [{action: Drop, ports: [{port: 80, sourcePort: 1000}]}]\n"),
