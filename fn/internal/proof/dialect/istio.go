@@ -263,19 +263,27 @@ func istioAuthorization(o *Object, seq int) model.Compiled {
 		tos := r.GetTo()
 		nf, nt := max(len(froms), 1), max(len(tos), 1)
 		for fi := 0; fi < nf; fi++ {
+			// fpath is the source's path; fwhere names it in the rule's
+			// Where only when the rule has several.
 			src := istioMatch{}
-			fwhere := where
+			fpath, fwhere := where, where
 			if len(froms) > 0 {
-				fwhere = fmt.Sprintf("%s.from[%d]", where, fi)
-				if src, ok = istioSourceOf(e, fwhere+".source", froms[fi].GetSource(), ns); !ok {
+				fpath = fmt.Sprintf("%s.from[%d]", where, fi)
+				if len(froms) > 1 {
+					fwhere = fpath
+				}
+				if src, ok = istioSourceOf(e, fpath+".source", froms[fi].GetSource(), ns); !ok {
 					continue
 				}
 			}
 			for ti := 0; ti < nt; ti++ {
 				op := istioMatch{ports: istioAllPorts()}
-				pwhere := fwhere
+				ppath, pwhere := fpath, fwhere
 				if len(tos) > 0 {
-					pwhere = fmt.Sprintf("%s.to[%d]", fwhere, ti)
+					ppath = fmt.Sprintf("%s.to[%d]", fpath, ti)
+					if len(tos) > 1 {
+						pwhere = fmt.Sprintf("%s.to[%d]", fwhere, ti)
+					}
 					if op, ok = istioOperationOf(e, fmt.Sprintf("%s.to[%d].operation", where, ti), tos[ti].GetOperation()); !ok {
 						continue
 					}
@@ -287,12 +295,12 @@ func istioAuthorization(o *Object, seq int) model.Compiled {
 					l7:     append(append(append([]string(nil), src.l7...), op.l7...), when.l7...),
 				}
 				if len(m.idents) > 0 && len(m.ips) > 0 {
-					e.unm(pwhere, "identity (principals, namespaces, serviceAccounts) and address (ipBlocks, source.ip) conditions together: the model cannot AND a caller's identity with its address")
+					e.unm(ppath, "identity (principals, namespaces, serviceAccounts) and address (ipBlocks, source.ip) conditions together: the model cannot AND a caller's identity with its address")
 					continue
 				}
 				peers, err := istioPeers(m)
 				if err != nil {
-					e.unm(pwhere, err.Error())
+					e.unm(ppath, err.Error())
 					continue
 				}
 				parts = append(parts, part{where: pwhere, m: m, peers: peers})
