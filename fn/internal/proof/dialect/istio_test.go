@@ -1,7 +1,9 @@
 package dialect
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/rand"
 	"net/netip"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"netid.dev/netid/fn/internal/proof/model"
 	"netid.dev/netid/fn/internal/proof/netpol"
@@ -563,4 +566,109 @@ func FuzzIstio(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestIstioDifferential: on an estate where every namespace but one injects
+// sidecars, an ALLOW AuthorizationPolicy over namespaces, principals and
+// ports admits, on TCP, exactly the connections the NetworkPolicy of the
+// same shape (namespaceSelector for a namespace, namespaceSelector and the
+// ServiceAccount label for a principal, TCP ports) admits in the plain
+// NetworkPolicy engine: a caller outside the mesh has no identity there and
+// is in none of the meshed namespaces here.
+func TestIstioDifferential(t *testing.T) {
+	meshedNS := []string{"n1", "n2", "n3"}
+	nss := map[string]map[string]string{"out": {}}
+	for _, n := range meshedNS {
+		nss[n] = map[string]string{"istio-injection": "enabled"}
+	}
+	apps, sas, ports := []string{"a", "b", "c"}, []string{"s1", "s2"}, []int32{80, 443, 8080}
+	for seed := int64(0); seed < 300; seed++ {
+		r := rand.New(rand.NewSource(seed))
+		pick := func(xs []string) string { return xs[r.Intn(len(xs))] }
+		var eps []netpol.Endpoint
+		for i := 0; i < 8; i++ {
+			ns := pick(append([]string{"out"}, meshedNS...))
+			eps = append(eps, netpol.Endpoint{Name: fmt.Sprintf("%s/p%d", ns, i), Namespace: ns,
+				Labels: map[string]string{"app": pick(apps), model.ServiceAccountLabel: pick(sas)}})
+		}
+		eps = append(eps, netpol.Endpoint{Name: "external", IP: netip.MustParseAddr("198.51.100.1")})
+		var objs []Object
+		var nps []networkingv1.NetworkPolicy
+		for k := 0; k < 1+r.Intn(3); k++ {
+			ns, name := pick(meshedNS), fmt.Sprintf("p%d", k)
+			np := networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+				Spec: networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}}}
+			spec := map[string]any{}
+			if r.Intn(2) == 0 {
+				app := pick(apps)
+				spec["selector"] = map[string]any{"matchLabels": map[string]string{"app": app}}
+				np.Spec.PodSelector.MatchLabels = map[string]string{"app": app}
+			}
+			var rules []any
+			for ri := 0; ri < r.Intn(3); ri++ {
+				rule := map[string]any{}
+				var npr networkingv1.NetworkPolicyIngressRule
+				var froms []any
+				for fi := 0; fi < r.Intn(3); fi++ {
+					n := pick(meshedNS)
+					nsSel := &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: n}}
+					if r.Intn(2) == 0 {
+						froms = append(froms, map[string]any{"source": map[string]any{"namespaces": []string{n}}})
+						npr.From = append(npr.From, networkingv1.NetworkPolicyPeer{NamespaceSelector: nsSel})
+					} else {
+						sa := pick(sas)
+						froms = append(froms, map[string]any{"source": map[string]any{"principals": []string{"cluster.local/ns/" + n + "/sa/" + sa}}})
+						npr.From = append(npr.From, networkingv1.NetworkPolicyPeer{NamespaceSelector: nsSel,
+							PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{model.ServiceAccountLabel: sa}}})
+					}
+				}
+				if froms != nil {
+					rule["from"] = froms
+				}
+				if r.Intn(2) == 0 {
+					p := ports[r.Intn(len(ports))]
+					rule["to"] = []any{map[string]any{"operation": map[string]any{"ports": []string{fmt.Sprint(p)}}}}
+					tcp := corev1.ProtocolTCP
+					port := intstr.FromInt32(p)
+					npr.Ports = []networkingv1.NetworkPolicyPort{{Protocol: &tcp, Port: &port}}
+				}
+				rules = append(rules, rule)
+				np.Spec.Ingress = append(np.Spec.Ingress, npr)
+			}
+			if rules != nil {
+				spec["rules"] = rules
+			}
+			js, _ := json.Marshal(spec)
+			objs = append(objs, istioAP(ns, name, string(js)))
+			nps = append(nps, np)
+		}
+		c := Compile(Cluster{}, nil, objs)
+		if len(c.Unmodelled) > 0 {
+			t.Fatalf("seed %d: %v", seed, c.Unmodelled)
+		}
+		mesh := model.New(nss, c.Policies, eps)
+		plain := netpol.New(nss, nps, eps)
+		for s := range eps {
+			for d := range eps {
+				if eps[d].Namespace == "" {
+					continue
+				}
+				for _, p := range append(ports, 22) {
+					got, want := mesh.Allowed(s, d, p, corev1.ProtocolTCP), plain.Allowed(s, d, p, corev1.ProtocolTCP)
+					if got != want {
+						t.Fatalf("seed %d: %s -> %s:%d: Istio %v, NetworkPolicy %v\n%s", seed, eps[s].Name, eps[d].Name, p, got, want, istioJSONs(objs))
+					}
+				}
+			}
+		}
+	}
+}
+
+func istioJSONs(objs []Object) string {
+	var b strings.Builder
+	for _, o := range objs {
+		b.Write(o.JSON)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
