@@ -112,6 +112,9 @@ func istioDecode(o *Object, spec proto.Message) (metav1.ObjectMeta, error) {
 	if err := o.decode(&env); err != nil {
 		return env.Metadata, err
 	}
+	if env.Kind != o.Kind {
+		return env.Metadata, fmt.Errorf("%s: kind %q in the object", o.Ref(), env.Kind)
+	}
 	switch env.APIVersion {
 	case "security.istio.io/v1", "security.istio.io/v1beta1":
 	default:
