@@ -37,7 +37,9 @@ import (
 // Identities (principals, namespaces, serviceAccounts) come from the peer's
 // mTLS certificate ("this field requires mTLS enabled"), which only a meshed
 // caller presents; a plaintext caller has none, so a positive identity field
-// never matches it and a negative one (notPrincipals) always does. The trust
+// never matches it and a negative one (notPrincipals) always does
+// (https://istio.io/latest/news/security/istio-security-2021-004/: these
+// fields are "compared to an empty value when mTLS is not used"). The trust
 // domain is assumed cluster.local.
 //
 // Attributes above layer 4 (hosts, methods, paths, requestPrincipals,

@@ -180,7 +180,7 @@ func TestIstioAuthorizationTruthTable(t *testing.T) {
 		},
 	}, {
 		name: "deny plaintext by notPrincipals",
-		doc:  "authorization-policy: a negative match of peer identities; a plaintext connection has no principal, so notPrincipals [\"*\"] matches it (security-policy-examples: require mTLS with DENY)",
+		doc:  "authorization-policy: a negative match of peer identities; ISTIO-SECURITY-2021-004: mTLS-only fields are compared to an empty value for plain text, so notPrincipals [\"*\"] matches every plaintext caller",
 		objs: []Object{istioAP("shop", "require-mtls", `{"action":"DENY","rules":[{"from":[{"source":{"notPrincipals":["*"]}}]}]}`)},
 		flows: []istioFlow{
 			{"plain/client", "shop/web", 80, "", false, "shop/require-mtls (Istio DENY policies) spec.rules[0]: Deny"},
@@ -188,6 +188,15 @@ func TestIstioAuthorizationTruthTable(t *testing.T) {
 			{"shop/legacy", "shop/web", 80, "", false, "shop/require-mtls (Istio DENY policies) spec.rules[0]: Deny"},
 			{"dev/tool", "shop/web", 80, "", true, "mesh ingress: no policy decides"},
 			{"amb/db", "shop/web", 80, "", true, "mesh ingress: no policy decides"},
+		},
+	}, {
+		name: "ALLOW notNamespaces admits plaintext",
+		doc:  "ISTIO-SECURITY-2021-004: allow-ns-not-foo, 'a plain text request from the namespace foo will actually be allowed'",
+		objs: []Object{istioAP("shop", "allow-ns-not-dev", `{"rules":[{"from":[{"source":{"notNamespaces":["dev"]}}]}]}`)},
+		flows: []istioFlow{
+			{"dev/tool", "shop/web", 80, "", false, "allow-ns-not-dev (Istio ALLOW policies): ingress isolated"},
+			{"plain/client", "shop/web", 80, "", true, "allow-ns-not-dev (Istio ALLOW policies) spec.rules[0]: Allow"},
+			{"shop/api", "shop/web", 80, "", true, "allow-ns-not-dev (Istio ALLOW policies) spec.rules[0]: Allow"},
 		},
 	}, {
 		name: "principal patterns, serviceAccounts, notNamespaces",
