@@ -255,7 +255,6 @@ func istioAuthorization(o *Object, seq int) model.Compiled {
 		where string
 		m     istioMatch
 		peers []model.Peer // nil: every caller
-		tcp   []model.Peer // the peers when the L7 attributes are stripped (ztunnel)
 	}
 	var parts []part
 	for ri, r := range ap.GetRules() {
@@ -266,8 +265,19 @@ func istioAuthorization(o *Object, seq int) model.Compiled {
 		}
 		froms := r.GetFrom()
 		tos := r.GetTo()
-		nf, nt := max(len(froms), 1), max(len(tos), 1)
-		for fi := 0; fi < nf; fi++ {
+		ops := []istioMatch{{ports: istioAllPorts()}}
+		if len(tos) > 0 {
+			ops = ops[:0]
+			for ti, to := range tos {
+				op, good := istioOperationOf(e, fmt.Sprintf("%s.to[%d].operation", where, ti), to.GetOperation())
+				ok = ok && good
+				ops = append(ops, op)
+			}
+		}
+		if !ok {
+			continue
+		}
+		for fi := 0; fi < max(len(froms), 1); fi++ {
 			// fpath is the source's path; fwhere names it in the rule's
 			// Where only when the rule has several.
 			src := istioMatch{}
@@ -281,32 +291,25 @@ func istioAuthorization(o *Object, seq int) model.Compiled {
 					continue
 				}
 			}
-			for ti := 0; ti < nt; ti++ {
-				op := istioMatch{ports: istioAllPorts()}
-				ppath, pwhere := fpath, fwhere
-				if len(tos) > 0 {
-					ppath = fmt.Sprintf("%s.to[%d]", fpath, ti)
-					if len(tos) > 1 {
-						pwhere = fmt.Sprintf("%s.to[%d]", fwhere, ti)
-					}
-					if op, ok = istioOperationOf(e, fmt.Sprintf("%s.to[%d].operation", where, ti), tos[ti].GetOperation()); !ok {
-						continue
-					}
+			src.idents = append(src.idents, when.idents...)
+			src.ips = append(src.ips, when.ips...)
+			if len(src.idents) > 0 && len(src.ips) > 0 {
+				e.unm(fpath, "identity (principals, namespaces, serviceAccounts) and address (ipBlocks, source.ip) conditions together: the model cannot AND a caller's identity with its address")
+				continue
+			}
+			peers, err := istioPeers(src)
+			if err != nil {
+				e.unm(fpath, err.Error())
+				continue
+			}
+			for ti, op := range ops {
+				pwhere := fwhere
+				if len(tos) > 1 {
+					pwhere = fmt.Sprintf("%s.to[%d]", fwhere, ti)
 				}
 				m := istioMatch{
-					idents: append(append([]istioIdentCond(nil), src.idents...), when.idents...),
-					ips:    append(append([]istioIPCond(nil), src.ips...), when.ips...),
-					ports:  op.ports.intersect(when.ports),
-					l7:     append(append(append([]string(nil), src.l7...), op.l7...), when.l7...),
-				}
-				if len(m.idents) > 0 && len(m.ips) > 0 {
-					e.unm(ppath, "identity (principals, namespaces, serviceAccounts) and address (ipBlocks, source.ip) conditions together: the model cannot AND a caller's identity with its address")
-					continue
-				}
-				peers, err := istioPeers(m)
-				if err != nil {
-					e.unm(ppath, err.Error())
-					continue
+					ports: op.ports.intersect(when.ports),
+					l7:    append(append(append([]string(nil), src.l7...), op.l7...), when.l7...),
 				}
 				parts = append(parts, part{where: pwhere, m: m, peers: peers})
 			}
