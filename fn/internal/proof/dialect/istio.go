@@ -669,14 +669,11 @@ func istioAddressPeers(conds []istioIPCond) []model.Peer {
 // ServiceAccount and "any other".
 func istioIdentityPeers(conds []istioIdentCond) ([]model.Peer, error) {
 	const other = "\x00"
-	nsSet, saSet := map[string]bool{}, map[string]bool{}
+	nsSet := map[string]bool{}
 	for _, c := range conds {
 		for _, t := range c.terms {
 			if t.ns != "" {
 				nsSet[t.ns] = true
-			}
-			if t.sa != "" {
-				saSet[t.sa] = true
 			}
 		}
 	}
@@ -695,44 +692,46 @@ func istioIdentityPeers(conds []istioIdentCond) ([]model.Peer, error) {
 		}
 		return true
 	}
-	nss, sas := istioSorted(nsSet), istioSorted(saSet)
-	var cases []model.Peer
-	for _, n := range append(nss, other) {
-		var in []string
-		for _, s := range sas {
-			if holds(n, s, true) {
-				in = append(in, s)
+	// The ServiceAccounts that matter in a namespace are those its terms
+	// and the namespace-free terms name; any other behaves as "other".
+	relevant := func(n string) []string {
+		set := map[string]bool{}
+		for _, c := range conds {
+			for _, t := range c.terms {
+				if t.sa != "" && (t.ns == "" || t.ns == n) {
+					set[t.sa] = true
+				}
 			}
 		}
-		rest := holds(n, other, true)
+		return istioSorted(set)
+	}
+	nss := istioSorted(nsSet)
+	var cases []model.Peer
+	for _, n := range append(nss, other) {
+		var in, out []string
+		for _, s := range relevant(n) {
+			if holds(n, s, true) {
+				in = append(in, s)
+			} else {
+				out = append(out, s)
+			}
+		}
 		var lm model.Match
-		switch {
-		case rest && len(in) == len(sas):
+		var err error
+		switch rest := holds(n, other, true); {
+		case rest && len(out) == 0:
 			lm = model.Everything()
 		case rest:
-			notIn, err := istioMatchReq(model.ServiceAccountLabel, selection.NotIn, sas)
-			if err != nil {
-				return nil, err
-			}
-			lm = notIn
-			if len(in) > 0 {
-				m, err := istioMatchReq(model.ServiceAccountLabel, selection.In, in)
-				if err != nil {
-					return nil, err
-				}
-				lm = model.Or(m, notIn)
-			}
+			lm, err = istioMatchReq(model.ServiceAccountLabel, selection.NotIn, out)
 		case len(in) > 0:
-			m, err := istioMatchReq(model.ServiceAccountLabel, selection.In, in)
-			if err != nil {
-				return nil, err
-			}
-			lm = m
+			lm, err = istioMatchReq(model.ServiceAccountLabel, selection.In, in)
 		default:
 			continue
 		}
+		if err != nil {
+			return nil, err
+		}
 		nm := model.Everything()
-		var err error
 		switch {
 		case n != other:
 			nm, err = istioMatchReq(corev1.LabelMetadataName, selection.Equals, []string{n})
