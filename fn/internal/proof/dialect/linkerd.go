@@ -382,6 +382,19 @@ func (c *linkerdCompiler) decode(o *Object) {
 	}
 }
 
+// linkerdIsKind reports whether a reference's group and kind name
+// wantGroup/wantKind as Linkerd reads references: case-insensitively, an
+// empty group being the core group.
+func linkerdIsKind(group, kind, wantGroup, wantKind string) bool {
+	core := func(g string) string {
+		if g == "" {
+			return "core"
+		}
+		return g
+	}
+	return strings.EqualFold(core(group), core(wantGroup)) && strings.EqualFold(kind, wantKind)
+}
+
 // linkerdNetworks compiles networks into address peers; all says they cover
 // every IPv4 and IPv6 address.
 func linkerdNetworks(nets []linkerdNetwork, field string) (peers []model.Peer, all bool, badField, why string) {
@@ -501,28 +514,27 @@ func linkerdMeshTLS(ns string, m *linkerdMeshTLSAuthentication) *linkerdAuthn {
 		if r.Name != nil {
 			name = *r.Name
 		}
+		sa, nsKind := linkerdIsKind(r.Group, r.Kind, "", "ServiceAccount"), linkerdIsKind(r.Group, r.Kind, "", "Namespace")
 		switch {
-		case r.Group != "":
-			a.unmodelled = fmt.Sprintf("identityRef of group %q: only core ServiceAccount and Namespace are accepted", r.Group)
-		case r.Kind == "ServiceAccount" && name == "":
+		case sa && name == "":
 			// The CRD says an unnamed ref means every ServiceAccount, but
 			// Linkerd's controller requires a name and cannot read the
 			// object; kind Namespace is the working form.
 			a.unmodelled = "ServiceAccount identityRef without a name: Linkerd's policy controller requires the name (use kind: Namespace for every ServiceAccount of a namespace)"
-		case r.Kind == "ServiceAccount":
+		case sa:
 			refNS := ns
 			if r.Namespace != nil && *r.Namespace != "" {
 				refNS = *r.Namespace
 			}
 			a.peers = append(a.peers, linkerdServiceAccount(refNS, name)...)
-		case r.Kind == "Namespace" && r.Namespace != nil:
+		case nsKind && r.Namespace != nil:
 			a.unmodelled = "Namespace identityRef with a namespace: Linkerd's admission webhook rejects it"
-		case r.Kind == "Namespace" && name == "":
+		case nsKind && name == "":
 			a.unmodelled = "Namespace identityRef without a name"
-		case r.Kind == "Namespace":
+		case nsKind:
 			a.peers = append(a.peers, linkerdServiceAccount(name, "")...)
 		default:
-			a.unmodelled = fmt.Sprintf("identityRef of kind %q: Linkerd's admission webhook accepts only ServiceAccount and Namespace", r.Kind)
+			a.unmodelled = fmt.Sprintf("identityRef of kind %q (group %q): Linkerd's admission webhook accepts only ServiceAccount and Namespace", r.Kind, r.Group)
 		}
 		if a.unmodelled != "" {
 			a.field = f
@@ -557,11 +569,11 @@ func (c *linkerdCompiler) policyAuthz(a *linkerdAuthorizationPolicy, o *Object) 
 	nMTLS, nSA, nNet := 0, 0, 0
 	for _, r := range a.Spec.RequiredAuthenticationRefs {
 		switch {
-		case r.Group == linkerdGroup && r.Kind == "MeshTLSAuthentication":
+		case linkerdIsKind(r.Group, r.Kind, linkerdGroup, "MeshTLSAuthentication"):
 			nMTLS++
-		case r.Group == "" && r.Kind == "ServiceAccount":
+		case linkerdIsKind(r.Group, r.Kind, "", "ServiceAccount"):
 			nSA++
-		case r.Group == linkerdGroup && r.Kind == "NetworkAuthentication":
+		case linkerdIsKind(r.Group, r.Kind, linkerdGroup, "NetworkAuthentication"):
 			nNet++
 		}
 	}
@@ -581,7 +593,7 @@ func (c *linkerdCompiler) policyAuthz(a *linkerdAuthorizationPolicy, o *Object) 
 		switch {
 		case name == "":
 			return nil, f + ".name", "authentication ref without a name: the CRD schema requires it", ""
-		case r.Group == linkerdGroup && r.Kind == "MeshTLSAuthentication":
+		case linkerdIsKind(r.Group, r.Kind, linkerdGroup, "MeshTLSAuthentication"):
 			m := c.mtls[ns+"/"+name]
 			if m == nil {
 				return nil, f, "", fmt.Sprintf("MeshTLSAuthentication %s/%s is not in the stream: Linkerd ignores the policy", ns, name)
@@ -590,9 +602,9 @@ func (c *linkerdCompiler) policyAuthz(a *linkerdAuthorizationPolicy, o *Object) 
 				return nil, f, fmt.Sprintf("requires MeshTLSAuthentication %s/%s, which is not modelled (%s)", ns, name, m.unmodelled), ""
 			}
 			ids = m.peers
-		case r.Group == "" && r.Kind == "ServiceAccount":
+		case linkerdIsKind(r.Group, r.Kind, "", "ServiceAccount"):
 			ids = linkerdServiceAccount(ns, name)
-		case r.Group == linkerdGroup && r.Kind == "NetworkAuthentication":
+		case linkerdIsKind(r.Group, r.Kind, linkerdGroup, "NetworkAuthentication"):
 			n := c.networks[ns+"/"+name]
 			if n == nil {
 				return nil, f, "", fmt.Sprintf("NetworkAuthentication %s/%s is not in the stream: Linkerd ignores the policy", ns, name)
@@ -876,15 +888,15 @@ func (c *linkerdCompiler) apTargets(a *linkerdAuthorizationPolicy, o *Object, ki
 	case t.Namespace != nil:
 		c.report(o, "spec.targetRef.namespace", "a targetRef has no namespace in the CRD schema", "")
 		return false
-	case t.Group == "" && t.Kind == "Namespace":
+	case linkerdIsKind(t.Group, t.Kind, "", "Namespace"):
 		if tname != o.Namespace {
 			c.report(o, "spec.targetRef", fmt.Sprintf("targets namespace %q, not its own: Linkerd's admission webhook rejects it", tname), "")
 			return false
 		}
 		return kind == "Server"
-	case t.Group == linkerdGroup && (t.Kind == "Server" || t.Kind == "HTTPRoute"):
-		return t.Kind == kind && tname == name
-	case t.Group == "gateway.networking.k8s.io" && (t.Kind == "HTTPRoute" || t.Kind == "GRPCRoute"):
+	case linkerdIsKind(t.Group, t.Kind, linkerdGroup, "Server") || linkerdIsKind(t.Group, t.Kind, linkerdGroup, "HTTPRoute"):
+		return strings.EqualFold(t.Kind, kind) && tname == name
+	case linkerdIsKind(t.Group, t.Kind, "gateway.networking.k8s.io", "HTTPRoute") || linkerdIsKind(t.Group, t.Kind, "gateway.networking.k8s.io", "GRPCRoute"):
 		c.report(o, "spec.targetRef", fmt.Sprintf("targets a Gateway API %s, which this adapter does not read", t.Kind), "")
 		return false
 	}
@@ -910,7 +922,7 @@ func (c *linkerdCompiler) serverRoutes(name, ns string) []*linkerdHTTPRoute {
 func linkerdRouteServers(r *linkerdHTTPRoute, ns string) map[string]bool {
 	out := map[string]bool{}
 	for _, pr := range r.Spec.ParentRefs {
-		if pr.Kind != nil && *pr.Kind == "Server" && pr.Group != nil && *pr.Group == linkerdGroup &&
+		if pr.Kind != nil && pr.Group != nil && linkerdIsKind(*pr.Group, *pr.Kind, linkerdGroup, "Server") &&
 			(pr.Namespace == nil || *pr.Namespace == ns) {
 			out[pr.Name] = true
 		}
@@ -980,14 +992,14 @@ func (c *linkerdCompiler) reportUnused() {
 			name = *t.Name
 		}
 		used := false
-		switch t.Kind {
-		case "Namespace":
+		switch {
+		case linkerdIsKind(t.Group, t.Kind, "", "Namespace"):
 			for _, s := range c.servers {
 				used = used || c.srvObj[s].Namespace == ao.Namespace
 			}
-		case "Server":
+		case linkerdIsKind(t.Group, t.Kind, linkerdGroup, "Server"):
 			used = servers[ao.Namespace+"/"+name] != nil
-		case "HTTPRoute":
+		case linkerdIsKind(t.Group, t.Kind, linkerdGroup, "HTTPRoute"):
 			if r := c.routes[ao.Namespace+"/"+name]; r != nil {
 				for sn := range linkerdRouteServers(r, ao.Namespace) {
 					used = used || servers[ao.Namespace+"/"+sn] != nil

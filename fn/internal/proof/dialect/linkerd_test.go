@@ -401,9 +401,23 @@ spec:
 	}, {
 		name: "overlapping Servers: the older, then the first by name, decides",
 		doc:  "authorization-policy#server: Servers must not overlap; the policy controller keeps the first by creation then name",
-		objs: linkerdJoin(strings.Replace(linkerdServerGRPC, "accessPolicy", "x", 1), strings.Replace(strings.Replace(linkerdServerGRPC, "cart-grpc", "a-open", 1), "proxyProtocol: gRPC", "accessPolicy: all-unauthenticated", 1)),
+		objs: linkerdJoin(linkerdServerGRPC, strings.Replace(strings.Replace(linkerdServerGRPC, "cart-grpc", "a-open", 1), "proxyProtocol: gRPC", "accessPolicy: all-unauthenticated", 1)),
 		flows: []linkerdFlow{
 			{src: "shop/web", dst: "shop/cart", port: 7070, allowed: true, decided: "Server shop/a-open spec.accessPolicy: Allow"},
+		},
+	}, {
+		name: "reference kinds are read case-insensitively, an empty group being core",
+		doc:  "policy controller: a reference targets a kind when group (empty: core) and kind are equal ignoring case",
+		objs: linkerdJoin(linkerdServerGRPC, linkerdWebAuthn, `
+apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: {name: lower, namespace: shop}
+spec:
+  targetRef: {group: policy.linkerd.io, kind: server, name: cart-grpc}
+  requiredAuthenticationRefs: [{group: policy.linkerd.io, kind: meshtlsauthentication, name: web}]
+`),
+		flows: []linkerdFlow{
+			{src: "shop/web", dst: "shop/cart", port: 7070, allowed: true, decided: "lower"},
 		},
 	}, {
 		name: "conjunction with NetworkPolicy",
