@@ -2,8 +2,11 @@ package dialect
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
@@ -848,4 +851,216 @@ func FuzzLinkerd(f *testing.F) {
 			e.Decide(i, 0, 7070, "")
 		}
 	})
+}
+
+// linkerdOracle decides a connection as Linkerd's inbound proxy does, read
+// directly from the documented behaviour over plain data, independently of
+// the model: the first Server (by name) selecting the destination pod's
+// port governs it; an authorization admits a client when its identity
+// (meshed clients only) and its network match; otherwise accessPolicy
+// decides; a port no Server selects is open (all-unauthenticated).
+type linkerdOracle struct {
+	servers []linkerdOracleServer
+	// policies: target ("Server/<name>" or "Namespace") and required
+	// identity and network (nil: none required).
+	policies []linkerdOraclePolicy
+}
+
+type linkerdOracleServer struct {
+	name, app, portName, access string
+	port                        int32
+}
+
+type linkerdOraclePolicy struct {
+	target string
+	// ids: "*", "ns/" (every ServiceAccount of ns) or "ns/sa".
+	ids  []string
+	nets []netip.Prefix // with except 10.1.0.0/16 inside 10.0.0.0/8
+	all  bool           // networks of every address
+}
+
+func (o *linkerdOracle) meshed(ep *netpol.Endpoint, ns map[string]map[string]string) bool {
+	if ep.Namespace == "" {
+		return false
+	}
+	if v, ok := ep.Labels[LinkerdInjectLabel]; ok {
+		return v == "enabled" || v == "ingress"
+	}
+	v := ns[ep.Namespace][LinkerdInjectLabel]
+	return v == "enabled" || v == "ingress"
+}
+
+func (o *linkerdOracle) allowed(src, dst *netpol.Endpoint, port int32, ns map[string]map[string]string) bool {
+	if dst.Namespace != "shop" {
+		return true
+	}
+	var srv *linkerdOracleServer
+	for i := range o.servers {
+		s := &o.servers[i]
+		if s.app != "" && dst.Labels["app"] != s.app {
+			continue
+		}
+		match := s.port == port
+		if s.portName != "" {
+			match = false
+			for _, cp := range dst.Ports {
+				match = match || cp.Name == s.portName && cp.ContainerPort == port
+			}
+		}
+		if match {
+			srv = s
+			break
+		}
+	}
+	if srv == nil {
+		return true
+	}
+	meshed := o.meshed(src, ns)
+	for _, p := range o.policies {
+		if p.target != "Server/"+srv.name && p.target != "Namespace" {
+			continue
+		}
+		idOK := p.ids == nil
+		for _, id := range p.ids {
+			n, sa, _ := strings.Cut(id, "/")
+			idOK = idOK || meshed && (id == "*" || n == src.Namespace && (sa == "" || sa == src.Labels[model.ServiceAccountLabel]))
+		}
+		netOK := p.nets == nil || p.all
+		for _, n := range p.nets {
+			netOK = netOK || src.IP.IsValid() && n.Contains(src.IP) && !netip.MustParsePrefix("10.1.0.0/16").Contains(src.IP)
+		}
+		if idOK && netOK {
+			return true
+		}
+	}
+	switch srv.access {
+	case "all-unauthenticated", "audit":
+		return true
+	case "all-authenticated":
+		return meshed
+	}
+	return false
+}
+
+// TestLinkerdOracle compares the compiled model with linkerdOracle on
+// random Servers, authentications and AuthorizationPolicies over random
+// estates.
+func TestLinkerdOracle(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	compared, skipped := 0, 0
+	for round := 0; round < 400; round++ {
+		ns := map[string]map[string]string{"shop": {}, "other": {}}
+		for n := range ns {
+			if v := pick("", "enabled", "disabled"); v != "" {
+				ns[n][LinkerdInjectLabel] = v
+			}
+		}
+		var eps []netpol.Endpoint
+		for i := 0; i < 6; i++ {
+			l := map[string]string{"app": pick("a", "b"), model.ServiceAccountLabel: pick("s1", "s2")}
+			if v := pick("", "", "enabled", "disabled"); v != "" {
+				l[LinkerdInjectLabel] = v
+			}
+			ep := netpol.Endpoint{Name: fmt.Sprintf("pod%d", i), Namespace: pick("shop", "other"), Labels: l,
+				Ports: []corev1.ContainerPort{{Name: "p1", ContainerPort: 7070}, {Name: "p2", ContainerPort: 8080}}}
+			if rng.IntN(2) == 0 {
+				ep.Ports[0], ep.Ports[1] = corev1.ContainerPort{Name: "p1", ContainerPort: 8080}, corev1.ContainerPort{Name: "p2", ContainerPort: 7070}
+			}
+			eps = append(eps, ep)
+		}
+		eps = append(eps, netpol.Endpoint{Name: "10.1.2.3", IP: netip.MustParseAddr("10.1.2.3")}, netpol.Endpoint{Name: "10.9.9.9", IP: netip.MustParseAddr("10.9.9.9")})
+
+		var or linkerdOracle
+		var docs []string
+		for i, n := 0, 1+rng.IntN(3); i < n; i++ {
+			s := linkerdOracleServer{name: fmt.Sprintf("srv%d", rng.IntN(9)), app: pick("", "a", "b"), access: pick("deny", "deny", "all-authenticated", "all-unauthenticated", "audit")}
+			sel := "{}"
+			if s.app != "" {
+				sel = "{matchLabels: {app: " + s.app + "}}"
+			}
+			port := ""
+			if rng.IntN(2) == 0 {
+				s.port = []int32{7070, 8080}[rng.IntN(2)]
+				port = fmt.Sprint(s.port)
+			} else {
+				s.portName = pick("p1", "p2")
+				port = s.portName
+			}
+			dup := false
+			for _, o := range or.servers {
+				dup = dup || o.name == s.name
+			}
+			if dup {
+				continue
+			}
+			or.servers = append(or.servers, s)
+			docs = append(docs, fmt.Sprintf("apiVersion: policy.linkerd.io/v1beta3\nkind: Server\nmetadata: {name: %s, namespace: shop}\nspec: {podSelector: %s, port: %s, accessPolicy: %s}\n", s.name, sel, port, s.access))
+		}
+		sort.Slice(or.servers, func(i, j int) bool { return or.servers[i].name < or.servers[j].name })
+		ids := map[string][]string{
+			"any":      {"*"},
+			"s1-shop":  {"shop/s1"},
+			"other":    {"other/"},
+			"s2-mixed": {"shop/s2", "other/s1"},
+		}
+		docs = append(docs,
+			linkerdMeshTLSDoc("any", `{identities: ["*"]}`),
+			linkerdMeshTLSDoc("s1-shop", `{identities: [s1.shop.serviceaccount.identity.linkerd.cluster.local]}`),
+			linkerdMeshTLSDoc("other", `{identityRefs: [{kind: Namespace, name: other}]}`),
+			linkerdMeshTLSDoc("s2-mixed", `{identityRefs: [{kind: ServiceAccount, name: s2}, {kind: ServiceAccount, name: s1, namespace: other}]}`),
+			linkerdNetworkDoc("ten", `{networks: [{cidr: 10.0.0.0/8, except: [10.1.0.0/16]}]}`),
+			linkerdNetworkDoc("all", `{networks: [{cidr: 0.0.0.0/0}, {cidr: "::/0"}]}`))
+		for i, n := 0, rng.IntN(5); i < n; i++ {
+			p := linkerdOraclePolicy{target: "Namespace"}
+			target := "{kind: Namespace, name: shop}"
+			if len(or.servers) > 0 && rng.IntN(4) > 0 {
+				s := or.servers[rng.IntN(len(or.servers))].name
+				p.target, target = "Server/"+s, "{group: policy.linkerd.io, kind: Server, name: "+s+"}"
+			}
+			var refs []string
+			switch k := pick("mtls", "sa", "net", "all", "mtls+all", "none"); k {
+			case "mtls", "mtls+all":
+				m := pick("any", "s1-shop", "other", "s2-mixed")
+				p.ids = ids[m]
+				refs = append(refs, "{group: policy.linkerd.io, kind: MeshTLSAuthentication, name: "+m+"}")
+				if k == "mtls+all" {
+					p.nets, p.all = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, true
+					refs = append(refs, "{group: policy.linkerd.io, kind: NetworkAuthentication, name: all}")
+				}
+			case "sa":
+				p.ids = []string{"shop/s2"}
+				refs = append(refs, "{kind: ServiceAccount, name: s2}")
+			case "net":
+				p.nets = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+				refs = append(refs, "{group: policy.linkerd.io, kind: NetworkAuthentication, name: ten}")
+			case "all":
+				p.nets, p.all = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, true
+				refs = append(refs, "{group: policy.linkerd.io, kind: NetworkAuthentication, name: all}")
+			}
+			or.policies = append(or.policies, p)
+			docs = append(docs, fmt.Sprintf("apiVersion: policy.linkerd.io/v1alpha1\nkind: AuthorizationPolicy\nmetadata: {name: ap%d, namespace: shop}\nspec:\n  targetRef: %s\n  requiredAuthenticationRefs: [%s]\n", i, target, strings.Join(refs, ", ")))
+		}
+		c := Compile(Cluster{}, nil, linkerdObjects(t, linkerdJoin(docs...)))
+		if len(c.Unmodelled) > 0 {
+			skipped++
+			continue
+		}
+		e := model.New(ns, c.Policies, eps)
+		for s := range eps {
+			for d := range eps {
+				for _, port := range []int32{7070, 8080} {
+					want := or.allowed(&eps[s], &eps[d], port, ns)
+					if got := e.Allowed(s, d, port, corev1.ProtocolTCP); got != want {
+						t.Fatalf("round %d: %s -> %s:%d: model %v, oracle %v\n%s", round, eps[s].Name, eps[d].Name, port, got, want, linkerdJoin(docs...))
+					}
+					compared++
+				}
+			}
+		}
+	}
+	t.Logf("compared %d connections", compared)
+	if skipped > 0 || compared == 0 {
+		t.Errorf("compared %d connections, skipped %d estates", compared, skipped)
+	}
 }
