@@ -1,7 +1,7 @@
 package dialect
 
 // Linkerd's inbound authorization policy (policy.linkerd.io), as served by
-// Linkerd 2.15 and later (the CRDs of charts/linkerd-crds at edge-26.8.3):
+// Linkerd 2.15 and later (the CRDs of charts/linkerd-crds as of edge-26.8.x):
 // Server v1alpha1…v1beta3 (accessPolicy from v1beta3), ServerAuthorization
 // v1beta1, AuthorizationPolicy, MeshTLSAuthentication and
 // NetworkAuthentication v1alpha1, HTTPRoute v1alpha1…v1beta3.
