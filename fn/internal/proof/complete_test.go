@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -335,7 +336,11 @@ func checkComplete(t *testing.T, scenarios int, mk func(int64) scenario) {
 		p.governed = governedNS
 		p.declared = true
 		p.decls = sc.decls
+		start := time.Now()
 		res := p.prove()
+		if os.Getenv("NETID_PROOF_VERBOSE") != "" {
+			t.Logf("seed %d: %d endpoints, %d universe, %s", seed, len(res.Endpoints), len(sc.universe), time.Since(start))
+		}
 		if len(res.Incomplete) > 0 {
 			t.Fatalf("seed %d: incomplete: %v", seed, res.Incomplete)
 		}

@@ -32,6 +32,9 @@ type Pod struct {
 	// ServiceAccount is the pod template's ServiceAccount ("" is
 	// "default"): the identity mesh policies select on.
 	ServiceAccount string
+	// Annotations are the pod template's annotations: the proof reads
+	// Linkerd's linkerd.io/inject from them.
+	Annotations map[string]string
 }
 
 // Input is what the connectivity proof reads: the whole stream's policies and
@@ -40,9 +43,12 @@ type Pod struct {
 type Input struct {
 	// Namespaces maps a Namespace of the stream to its labels.
 	Namespaces map[string]map[string]string
-	Policies   []networkingv1.NetworkPolicy
-	Pods       []Pod
-	Plan       *plan.Plan
+	// NamespaceAnnotations maps a Namespace of the stream to its
+	// annotations (Linkerd's linkerd.io/inject).
+	NamespaceAnnotations map[string]map[string]string
+	Policies             []networkingv1.NetworkPolicy
+	Pods                 []Pod
+	Plan                 *plan.Plan
 	// Objects are the stream's objects of every layer other than
 	// NetworkPolicy (LayerOf), with their JSON: the proof compiles those of
 	// the layers the cluster enforces (proof/dialect) and evaluates them with
@@ -58,6 +64,10 @@ type Input struct {
 	// forceModel evaluates NetworkPolicies through the model even when no
 	// other layer has policies (the differential test).
 	forceModel bool
+	// meshDeclared: some layer other than NetworkPolicy has policies, so a
+	// declared caller of a meshed destination is judged by its identity
+	// (set by Connectivity).
+	meshDeclared bool
 }
 
 // Object is an object of a layer other than NetworkPolicy.
@@ -207,7 +217,10 @@ type prover struct {
 	// compiled are the policies of every evaluated layer (NetworkPolicy
 	// included) when some layer other than NetworkPolicy has policies; nil
 	// otherwise, and the NetworkPolicy engine judges alone.
-	compiled []model.Policy
+	compiled     []model.Policy
+	compiledOnce bool
+	// npKeys are the label keys NetworkPolicy pod selectors name.
+	npKeys map[string]bool
 
 	// roles name what a declared side stands for ("DNS"), for witnesses on it.
 	roles []role
@@ -236,6 +249,8 @@ type role struct {
 // declaration can tell apart from it (see witnesses).
 func Connectivity(in Input) Result {
 	p := newProver(in)
+	p.compile()
+	p.in.meshDeclared = p.compiled != nil
 	if in.Plan != nil {
 		p.declared = true
 		p.declare()
@@ -254,7 +269,9 @@ func newProver(in Input) *prover {
 
 // prove derives the witnesses, evaluates and compares with the declarations.
 func (p *prover) prove() Result {
-	p.compile()
+	if !p.compiledOnce {
+		p.compile()
+	}
 	p.collect()
 	if gap := p.witnesses(); gap != nil {
 		p.result.Incomplete = append(p.result.Incomplete, *gap)
@@ -284,6 +301,7 @@ func (p *prover) prove() Result {
 // policies, keeps every compiled policy for the model's evaluator (the pods
 // then carry their ServiceAccount as model.ServiceAccountLabel).
 func (p *prover) compile() {
+	p.compiledOnce = true
 	var objs []dialect.Object
 	byRef := map[string]LayerObject{}
 	for _, o := range p.in.Objects {
@@ -336,11 +354,32 @@ func (p *prover) compile() {
 			sa = "default"
 		}
 		l[model.ServiceAccountLabel] = sa
+		if v, ok := pod.Annotations[linkerdInject]; ok {
+			l[dialect.LinkerdInjectLabel] = v
+		}
 		pod.Labels = l
 		pods[i] = pod
 	}
 	p.in.Pods = pods
+	if len(p.in.NamespaceAnnotations) > 0 {
+		nss := make(map[string]map[string]string, len(p.in.Namespaces))
+		for ns, l := range p.in.Namespaces {
+			if v, ok := p.in.NamespaceAnnotations[ns][linkerdInject]; ok {
+				l = maps.Clone(l)
+				if l == nil {
+					l = map[string]string{}
+				}
+				l[dialect.LinkerdInjectLabel] = v
+			}
+			nss[ns] = l
+		}
+		p.in.Namespaces = nss
+	}
 }
+
+// linkerdInject is the annotation that meshes a namespace's or a pod's
+// pods with Linkerd; the proof carries it as dialect.LinkerdInjectLabel.
+const linkerdInject = "linkerd.io/inject"
 
 // governedNamespaces are the namespaces the Plan governs; without a Plan,
 // every namespace with a workload.
@@ -380,6 +419,11 @@ type side struct {
 	sel      labels.Selector
 	block    netip.Prefix
 	except   []netip.Prefix
+	// ident, when set, narrows a side of pods to those any of its peers
+	// holds: a caller of a meshed destination is one of the mesh's pods,
+	// running as the declared ServiceAccount (the identity the mesh
+	// authorizes).
+	ident []model.Peer
 }
 
 // declaration is a declared flow on one port (a named port resolves on the
@@ -387,6 +431,9 @@ type side struct {
 type declaration struct {
 	from, to side
 	port     plan.Port
+	// tunnel: the port is a mesh's tunnel (ambient's HBONE), which any pod
+	// of the mesh may open, whatever its ServiceAccount.
+	tunnel bool
 }
 
 // declare turns the Plan into declarations: every flow on its ports, and each
@@ -403,8 +450,19 @@ func (p *prover) declare() {
 			}
 			continue
 		}
-		for _, pt := range slices.Concat(f.Ports, f.Tunnel) {
-			p.decls = append(p.decls, declaration{from, to, pt})
+		tunnelFrom := from
+		if p.in.meshDeclared {
+			from.ident = p.identity(f, true)
+			tunnelFrom.ident = p.identity(f, false)
+		}
+		for _, pt := range f.Ports {
+			p.decls = append(p.decls, declaration{from: from, to: to, port: pt})
+		}
+		// A tunnel port (ambient's HBONE) carries the declared flows for
+		// any pod of the mesh: the connection it carries is judged on its
+		// own port, by identity.
+		for _, pt := range f.Tunnel {
+			p.decls = append(p.decls, declaration{from: tunnelFrom, to: to, port: pt, tunnel: true})
 		}
 	}
 	for _, ns := range p.in.Plan.Namespaces {
@@ -419,9 +477,9 @@ func (p *prover) declare() {
 				p.roles = append(p.roles, role{nodeLocal, "NodeLocal DNS"})
 			}
 			for _, pt := range dnsPorts {
-				p.decls = append(p.decls, declaration{all, dns, pt})
+				p.decls = append(p.decls, declaration{from: all, to: dns, port: pt})
 				if nodeLocal.block.IsValid() {
-					p.decls = append(p.decls, declaration{all, nodeLocal, pt})
+					p.decls = append(p.decls, declaration{from: all, to: nodeLocal, port: pt})
 				}
 			}
 		}
@@ -429,10 +487,42 @@ func (p *prover) declare() {
 			mesh := side{ns: cp.Namespace, sel: labels.SelectorFromSet(cp.Pods)}
 			p.roles = append(p.roles, role{mesh, "mesh control plane"})
 			for _, n := range cp.Ports {
-				p.decls = append(p.decls, declaration{all, mesh, plan.Port{Protocol: corev1.ProtocolTCP, Target: intstr.FromInt32(n)}})
+				p.decls = append(p.decls, declaration{from: all, to: mesh, port: plan.Port{Protocol: corev1.ProtocolTCP, Target: intstr.FromInt32(n)}})
 			}
 		}
 	}
+}
+
+// identity is what a meshed destination's mesh requires of the flow's
+// callers, as netid renders it: pods of the mesh, running as the declared
+// ServiceAccount when the caller is pods outside the render (a workload of
+// the render is itself, its ServiceAccount included); nil when the
+// destination is not meshed or the caller is an address block.
+func (p *prover) identity(f *plan.Flow, withSA bool) []model.Peer {
+	if f.From.Kind != plan.KindPods && f.From.Kind != plan.KindWorkload {
+		return nil
+	}
+	ns := f.To.Namespace
+	var provider string
+	for _, n := range p.in.Plan.Namespaces {
+		if n.Name == ns {
+			provider = string(n.Mesh)
+		}
+	}
+	meshed := dialect.Meshed(provider)
+	if meshed == nil {
+		return nil
+	}
+	if !withSA || f.From.Kind != plan.KindPods || f.From.ServiceAccount == "" {
+		return meshed
+	}
+	sa := model.Labels(map[string]string{model.ServiceAccountLabel: f.From.ServiceAccount})
+	out := make([]model.Peer, len(meshed))
+	for i, m := range meshed {
+		m.Labels = model.And(m.Labels, sa)
+		out[i] = m
+	}
+	return out
 }
 
 var dnsPorts = []plan.Port{{Protocol: corev1.ProtocolUDP, Target: intstr.FromInt32(53)}, {Protocol: corev1.ProtocolTCP, Target: intstr.FromInt32(53)}}
@@ -465,6 +555,9 @@ func (p *prover) sideOf(e plan.Endpoint) (side, bool) {
 
 // matches reports whether endpoint i lies on the side.
 func (p *prover) matches(s side, i int) bool {
+	if s.ident != nil && !p.holds(s.ident, i) {
+		return false
+	}
 	e := &p.endpoints[i]
 	switch {
 	case s.workload != "":
@@ -488,6 +581,25 @@ func (p *prover) matches(s side, i int) bool {
 	return false
 }
 
+// holds reports whether some peer holds endpoint i.
+func (p *prover) holds(peers []model.Peer, i int) bool {
+	e := &p.endpoints[i]
+	var ns labels.Set
+	if e.Namespace != "" {
+		ns = p.nsLabels[e.Namespace]
+		if ns == nil {
+			ns = labels.Set{corev1.LabelMetadataName: p.realNS[i]}
+			maps.Copy(ns, p.in.Namespaces[p.realNS[i]])
+		}
+	}
+	for k := range peers {
+		if peers[k].Holds(e, ns) {
+			return true
+		}
+	}
+	return false
+}
+
 // collect gathers what can tell endpoints apart: every selector and address
 // block of every policy, and of every declaration.
 func (p *prover) collect() {
@@ -505,6 +617,32 @@ func (p *prover) collect() {
 		for _, x := range b.Except {
 			if pre, err := netip.ParsePrefix(x); err == nil {
 				p.prefixes = append(p.prefixes, pre.Masked())
+			}
+		}
+	}
+	p.npKeys = map[string]bool{}
+	keys := func(sel *metav1.LabelSelector) {
+		if sel == nil {
+			return
+		}
+		for k := range sel.MatchLabels {
+			p.npKeys[k] = true
+		}
+		for _, r := range sel.MatchExpressions {
+			p.npKeys[r.Key] = true
+		}
+	}
+	for i := range p.in.Policies {
+		spec := &p.in.Policies[i].Spec
+		keys(&spec.PodSelector)
+		for _, r := range spec.Ingress {
+			for _, peer := range r.From {
+				keys(peer.PodSelector)
+			}
+		}
+		for _, r := range spec.Egress {
+			for _, peer := range r.To {
+				keys(peer.PodSelector)
 			}
 		}
 	}
@@ -565,6 +703,9 @@ func (p *prover) collect() {
 		}
 	}
 	for _, d := range p.decls {
+		for _, peer := range d.from.ident {
+			p.collectPeer(peer, addPodSel)
+		}
 		for _, s := range []side{d.from, d.to} {
 			switch {
 			case s.sel != nil:
@@ -884,6 +1025,7 @@ func (p *prover) namedPortVariants(engine portEntries) bool {
 				if p.isWorkload(i) {
 					l := maps.Clone(e.Labels)
 					delete(l, model.ServiceAccountLabel) // the workload names it
+					delete(l, dialect.LinkerdInjectLabel)
 					name = fmt.Sprintf("%s/{%s} (labels of %s)", e.Namespace, plan.LabelString(l), e.Name)
 				}
 				j := p.add(fmt.Sprintf("%s with port %s=%s", name, nm.name, pt), p.realNS[i], v)
@@ -948,11 +1090,29 @@ func (p *prover) expectAll() {
 		}
 		return addrs
 	}
+	twins, dstTwins := p.twins(true), p.twins(false)
 	for _, d := range p.decls {
-		var srcs []int
+		var srcs, twinSrcs, anyIdent []int
+		noIdent := d.from
+		noIdent.ident = nil
 		for _, i := range candidates(d.from) {
-			if p.matches(d.from, i) && p.variantOf[i] < 0 {
+			if p.variantOf[i] >= 0 || !p.matches(noIdent, i) {
+				continue
+			}
+			anyIdent = append(anyIdent, i)
+			if d.from.ident == nil || p.holds(d.from.ident, i) {
 				srcs = append(srcs, i)
+			}
+		}
+		if d.from.workload != "" {
+			ts := twins[d.from.workload]
+			if d.tunnel {
+				ts = dstTwins[d.from.workload]
+			}
+			for _, i := range ts {
+				if d.from.ident == nil || p.holds(d.from.ident, i) {
+					twinSrcs = append(twinSrcs, i)
+				}
 			}
 		}
 		for _, dst := range candidates(d.to) {
@@ -978,8 +1138,82 @@ func (p *prover) expectAll() {
 				}
 				m[dst][pt][src] = true
 			}
+			p.permit(dst, pt, twinSrcs)
+		}
+		// A pod that is the workload but for labels only the mesh's
+		// membership reads (a twin) may receive what the workload is
+		// declared to receive, from the declared callers whatever their
+		// identity (a twin outside the mesh does not ask for one), but
+		// need not.
+		if d.to.workload != "" {
+			for _, dst := range dstTwins[d.to.workload] {
+				if pt, ok := p.resolve(dst, d.port); ok {
+					p.permit(dst, pt, append(anyIdent, dstTwins[d.from.workload]...))
+				}
+			}
 		}
 	}
+}
+
+func (p *prover) permit(dst int, pt port, srcs []int) {
+	if len(srcs) == 0 {
+		return
+	}
+	if p.permitted[dst] == nil {
+		p.permitted[dst] = map[port]map[int]bool{}
+	}
+	if p.permitted[dst][pt] == nil {
+		p.permitted[dst][pt] = map[int]bool{}
+	}
+	for _, src := range srcs {
+		p.permitted[dst][pt][src] = true
+	}
+}
+
+// twins are, by workload ("ns/name"), the witness pods of its namespace that
+// differ from it only in labels no selector of a NetworkPolicy names (the
+// mesh's membership labels, say), and run as its ServiceAccount: pods of the workload as far as its declaration
+// goes, so they may do what it is declared to do, but need not. Only with
+// layers other than NetworkPolicy, whose selectors tell such pods apart.
+//
+// As a destination a pod's ServiceAccount does not matter (mesh policies
+// select their pods by labels), so without sameSA a twin may run as any.
+func (p *prover) twins(sameSA bool) map[string][]int {
+	if p.compiled == nil {
+		return nil
+	}
+	out := map[string][]int{}
+	for w := 0; w < p.workloads; w++ {
+		wl := p.endpoints[w].Labels
+		if len(p.npKeys) == 0 {
+			continue // no NetworkPolicy selects by label: nothing tells pods apart there
+		}
+		for i := p.workloads; i < len(p.endpoints); i++ {
+			e := &p.endpoints[i]
+			// a named-port variant of a witness is one too, as a destination
+			if v := p.variantOf[i]; (v >= 0 && (v < p.workloads || sameSA)) || p.realNS[i] != p.realNS[w] || e.Namespace != p.endpoints[w].Namespace {
+				continue
+			}
+			// the same labels where a NetworkPolicy selector looks, and
+			// the same ServiceAccount when asked
+			twin := true
+			for k := range p.npKeys {
+				a, okA := wl[k]
+				b, okB := e.Labels[k]
+				if okA != okB || a != b {
+					twin = false
+					break
+				}
+			}
+			if sameSA && wl[model.ServiceAccountLabel] != e.Labels[model.ServiceAccountLabel] {
+				twin = false
+			}
+			if twin {
+				out[p.endpoints[w].Name] = append(out[p.endpoints[w].Name], i)
+			}
+		}
+	}
+	return out
 }
 
 // resolve turns a planned port into a number: a named target port through

@@ -206,4 +206,3 @@ func (g gen) modelPolicy(i int, podVocab map[string][]string) model.Policy {
 	}
 	return p
 }
-

@@ -161,6 +161,12 @@ func (s *Stream) Connectivity() *proof.Result {
 			Policies: make([]networkingv1.NetworkPolicy, 0, len(s.NetworkPolicies)), Pods: make([]proof.Pod, 0, len(s.Workloads))}
 		for name, ns := range s.Namespaces {
 			in.Namespaces[name] = ns.Typed.Labels
+			if a := ns.Typed.Annotations; len(a) > 0 {
+				if in.NamespaceAnnotations == nil {
+					in.NamespaceAnnotations = map[string]map[string]string{}
+				}
+				in.NamespaceAnnotations[name] = a
+			}
 		}
 		in.Cluster = s.Cluster()
 		for _, u := range s.Layered {
@@ -176,7 +182,7 @@ func (s *Stream) Connectivity() *proof.Result {
 				ports = append(ports, c.Ports...)
 			}
 			in.Pods = append(in.Pods, proof.Pod{Namespace: w.Ref.Namespace, Name: w.Ref.Name, Labels: w.Template.Labels, Ports: ports,
-				ServiceAccount: w.Template.Spec.ServiceAccountName})
+				ServiceAccount: w.Template.Spec.ServiceAccountName, Annotations: w.Template.Annotations})
 		}
 		r := proof.Connectivity(in)
 		s.connectivity = &r

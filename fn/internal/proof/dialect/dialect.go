@@ -162,3 +162,15 @@ func NetworkPolicyPlacement(c Cluster) Placement {
 // of their own (Calico's default tier, between Antrea's Application and
 // Baseline tiers).
 var placements = map[CNI]Placement{}
+
+// Meshed are the pods of a mesh ("istio" or "linkerd") as label formulas:
+// the callers that carry a mesh identity. nil for another provider.
+func Meshed(provider string) []model.Peer {
+	switch provider {
+	case "istio":
+		return IstioMeshed()
+	case "linkerd":
+		return linkerdMeshed(model.Everything(), model.Everything())
+	}
+	return nil
+}

@@ -95,7 +95,28 @@ func compileIstio(objs []Object, _ Cluster) model.Compiled {
 		}
 	}
 	out.Add(istioPeerAuthns(pas))
+	if len(out.Policies) > 0 {
+		out.Policies = append(out.Policies, istioZtunnel())
+	}
 	return out
+}
+
+// istioZtunnel is what ztunnel admits at an ambient pod before any policy:
+// the kubelet's health probes, which istio-cni SNATs to the link-local
+// 169.254.7.127 (istio.io/latest/docs/ambient/usage/networkpolicy/,
+// "Ambient, health probes, and Kubernetes NetworkPolicy": ztunnel knows the
+// address and lets probes in), and HBONE, its mTLS tunnel port 15008, from
+// the mesh's pods: a tunnelled connection is judged on the port it carries
+// ("Ambient traffic overlay"), so the tunnel port itself decides nothing
+// for meshed callers.
+func istioZtunnel() model.Policy {
+	probe := netip.MustParsePrefix("169.254.7.127/32")
+	return model.Policy{Layer: LayerIstio, Object: "ztunnel (Istio ambient)", Point: model.Mesh, Tier: istioTierMTLS - 50,
+		TierName: "Istio ztunnel", Subject: istioScope(istioRootNamespace, model.Everything(), istioAmbientOnly()),
+		Ingress: []model.Rule{
+			{Action: model.Allow, Peers: []model.Peer{{Addrs: true, Nets: []netip.Prefix{probe}}}, Where: "kubelet health probes from 169.254.7.127"},
+			{Action: model.Allow, Peers: IstioMeshed(), Ports: []model.Port{{Protocol: corev1.ProtocolTCP, Lo: 15008, Hi: 15008}}, Where: "HBONE tunnel port 15008"},
+		}}
 }
 
 // istioEnvelope is the object around its spec; the spec is decoded by the

@@ -127,6 +127,10 @@ func New(namespaces map[string]map[string]string, policies []Policy, endpoints [
 	return e
 }
 
+// Holds reports whether endpoint ep, whose namespace has labels ns (nil for
+// an address), lies in the peer.
+func (p *Peer) Holds(ep *netpol.Endpoint, ns labels.Set) bool { return p.holds(ep, ns) }
+
 // holds reports whether endpoint ep (whose namespace has labels ns) lies in
 // the peer.
 func (p *Peer) holds(ep *netpol.Endpoint, ns labels.Set) bool {
@@ -343,6 +347,9 @@ func (e *Evaluator) PortEntries(dst int) []netpol.PortEntry {
 		}
 	}
 	for pi := range e.policies {
+		if e.subject[pi].count() == 0 {
+			continue // its rules decide nothing
+		}
 		for ri, r := range e.policies[pi].Egress {
 			if ps := e.peers[pi][Egress]; ps != nil && (ps[ri] == nil || ps[ri].has(dst)) {
 				add(r.Ports)
