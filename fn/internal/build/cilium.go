@@ -45,7 +45,9 @@ func CiliumFQDNPolicy(w *plan.Workload, f *plan.Flow, dnsNamespace string, dnsLa
 			map[string]any{
 				"toEndpoints": []any{map[string]any{"matchLabels": dnsEndpoint}},
 				"toPorts": []any{map[string]any{
-					"ports": []any{map[string]any{"port": strconv.Itoa(53), "protocol": "ANY"}},
+					// DNS is UDP and TCP 53, as the namespace's DNS egress
+					// declares: ANY would open SCTP 53 too.
+					"ports": []any{map[string]any{"port": strconv.Itoa(53), "protocol": "UDP"}, map[string]any{"port": strconv.Itoa(53), "protocol": "TCP"}},
 					"rules": map[string]any{"dns": []any{map[string]any{"matchPattern": "*"}}},
 				}},
 			},

@@ -69,9 +69,11 @@ func linkerdAuthentication(e plan.Endpoint) (string, map[string]any) {
 		}
 		return "NetworkAuthentication", map[string]any{"networks": []any{network}}
 	}
-	ref := map[string]any{"kind": "ServiceAccount", "namespace": e.Namespace}
+	// Every ServiceAccount of a namespace is a Namespace reference: the
+	// policy controller requires a ServiceAccount reference to name one.
+	ref := map[string]any{"kind": "Namespace", "name": e.Namespace}
 	if e.ServiceAccount != "" {
-		ref["name"] = e.ServiceAccount
+		ref = map[string]any{"kind": "ServiceAccount", "namespace": e.Namespace, "name": e.ServiceAccount}
 	}
 	return "MeshTLSAuthentication", map[string]any{"identityRefs": []any{ref}}
 }

@@ -140,6 +140,9 @@ func TestLayoutPerWorkloadProofNamesRule(t *testing.T) {
 		t.Fatalf("verify found no undeclared open flow after widening ratings-flows spec.ingress[1]: %+v", v.Mismatches)
 	}
 	for _, r := range via {
+		if strings.Contains(r, ": ") {
+			continue // another layer's rule (the mesh's), which the proof names too
+		}
 		if r != "shop/ratings-flows spec.ingress[1]" {
 			t.Errorf("an undeclared flow is admitted by %q, want only shop/ratings-flows spec.ingress[1]", r)
 		}

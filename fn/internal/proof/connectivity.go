@@ -219,6 +219,8 @@ type prover struct {
 	// otherwise, and the NetworkPolicy engine judges alone.
 	compiled     []model.Policy
 	compiledOnce bool
+	// others: some layer other than NetworkPolicy has policies.
+	others bool
 	// npKeys are the label keys NetworkPolicy pod selectors name.
 	npKeys map[string]bool
 
@@ -341,6 +343,7 @@ func (p *prover) compile() {
 		others = others || pol.Layer != dialect.LayerNetworkPolicy
 	}
 	p.result.Evaluated = slices.Sorted(maps.Keys(evaluated))
+	p.others = others
 	if !others && !p.in.forceModel {
 		return
 	}
@@ -1179,7 +1182,7 @@ func (p *prover) permit(dst int, pt port, srcs []int) {
 // As a destination a pod's ServiceAccount does not matter (mesh policies
 // select their pods by labels), so without sameSA a twin may run as any.
 func (p *prover) twins(sameSA bool) map[string][]int {
-	if p.compiled == nil {
+	if !p.others {
 		return nil
 	}
 	out := map[string][]int{}

@@ -2,9 +2,11 @@ package proof
 
 import (
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
+	"netid.dev/netid/fn/internal/proof/dialect"
 	"netid.dev/netid/fn/internal/proof/model"
 	"netid.dev/netid/fn/internal/proof/netpol"
 )
@@ -94,9 +96,16 @@ func (j *modelJudge) eachSource(dst int, port int32, proto corev1.Protocol, judg
 func (j *modelJudge) Admitting(src, dst int, port int32, proto corev1.Protocol) []string {
 	var out []string
 	for _, d := range j.ev.Decide(src, dst, port, proto).Decisions {
-		if d.Policy >= 0 && d.Action == model.Allow {
-			out = append(out, j.ev.Describe(d))
+		if d.Policy < 0 || d.Action != model.Allow {
+			continue
 		}
+		// A NetworkPolicy rule is named as the engine names it
+		// ("ns/name spec.ingress[0]"), so findings group under it.
+		if pol := &j.ev.Policies()[d.Policy]; pol.Layer == dialect.LayerNetworkPolicy && d.Rule >= 0 {
+			out = append(out, strings.TrimPrefix(pol.Object, "NetworkPolicy ")+" "+pol.Rules(d.Direction)[d.Rule].Where)
+			continue
+		}
+		out = append(out, j.ev.Describe(d))
 	}
 	return out
 }

@@ -21,7 +21,7 @@ import (
 // universe, judged by brute force with the model's evaluator, must show in
 // the proof.
 func TestLayeredProofIsComplete(t *testing.T) {
-	checkComplete(t, proofScenarios(300), makeLayeredScenario)
+	checkComplete(t, proofScenarios(60), makeLayeredScenario)
 }
 
 // TestModelProofEqualsEngineProof: with NetworkPolicies only, the proof

@@ -323,6 +323,11 @@ func proofs(b *strings.Builder, pr Proofs) {
 	}
 }
 
+// maxLayeredRows bounds the matrix written with several layers: the mesh's
+// membership labels multiply the witnesses, and a report of a million rows
+// helps nobody.
+const maxLayeredRows = 2000
+
 // matrixByLayer writes the flow matrix with the layers that decided each
 // row, when several layers are evaluated.
 func matrixByLayer(b *strings.Builder, c *proof.Result) {
@@ -331,7 +336,14 @@ func matrixByLayer(b *strings.Builder, c *proof.Result) {
 	// by default and is not named), and the flows restricted at L7.
 	b.WriteString("| From | To | Allowed ports | Decided by |\n|---|---|---|---|\n")
 	var l7 []string
+	rows := 0
 	for i := 0; i < len(c.Allowed); {
+		if rows == maxLayeredRows {
+			left := len(proof.Rows(c.Allowed[i:]))
+			fmt.Fprintf(b, "\n… and %d more rows: `netid verify --json` lists every flow with the layers that decided it.\n", left)
+			break
+		}
+		rows++
 		first := c.Allowed[i]
 		var ports, by []string
 		for ; i < len(c.Allowed) && c.Allowed[i].From == first.From && c.Allowed[i].To == first.To; i++ {

@@ -18,6 +18,7 @@ package rules
 // judged: each is a warning on its caller, so the results say so too.
 
 import (
+	"fmt"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -41,6 +42,11 @@ var proofConnectivity = register(&Rule{
 			return nil
 		}
 		var out []Violation
+		// per object and field: how many mismatches it has, to bound the
+		// findings (every mismatch stays in netid verify's output)
+		seen := map[string]int{}
+		over := map[string]*Violation{}
+		var overOrder []string
 		for _, c := range s.Connectivity().Mismatches {
 			v := Violation{Message: c.Describe(), Field: "spec"}
 			// Attribute to the governed workloads at either end.
@@ -65,6 +71,20 @@ var proofConnectivity = register(&Rule{
 					v.Object, v.Field = np.Ref, field
 				}
 			}
+			key := v.Object.String() + " " + v.Field
+			if seen[key]++; seen[key] > maxMismatchFindings {
+				if over[key] == nil {
+					o := v
+					over[key] = &o
+					overOrder = append(overOrder, key)
+				}
+				continue
+			}
+			out = append(out, v)
+		}
+		for _, k := range overOrder {
+			v := *over[k]
+			v.Message = fmt.Sprintf("… and %d more flows here differ from the declaration (the first %d are listed; `netid verify` lists every one)", seen[k]-maxMismatchFindings, maxMismatchFindings)
 			out = append(out, v)
 		}
 		for _, u := range s.Connectivity().Unjudged {
@@ -86,6 +106,11 @@ var proofConnectivity = register(&Rule{
 		return out
 	},
 })
+
+// maxMismatchFindings bounds the findings of one object and field: with a
+// mesh's membership labels the witnesses, and so the mismatches of one cause,
+// can number hundreds of thousands, which no runner can carry as results.
+const maxMismatchFindings = 200
 
 // networkPolicyNamed finds a NetworkPolicy of the stream by "namespace/name".
 func (s *Stream) networkPolicyNamed(name string) *Object[networkingv1.NetworkPolicy] {

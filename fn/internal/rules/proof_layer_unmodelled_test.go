@@ -28,7 +28,7 @@ metadata: {name: shop}
 		s.AddGenerated(nil, map[string]any{}, finding.Object{APIVersion: "security.istio.io/v1", Kind: "AuthorizationPolicy", Namespace: "shop", Name: "cart"})
 		s.AddGenerated(nil, map[string]any{}, finding.Object{APIVersion: "policy.linkerd.io/v1alpha1", Kind: "MeshTLSAuthentication", Namespace: "shop", Name: "cart-from-frontend"})
 	}},
-	{name: "Cilium clusterwide, Calico global and Istio allow-all", yaml: `
+	{name: "Cilium clusterwide and Calico global on a generic cluster, an Istio external authorizer", yaml: `
 apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy
 metadata: {name: open}
@@ -47,8 +47,10 @@ apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata: {name: allow-all, namespace: shop}
 spec:
+  action: CUSTOM
+  provider: {name: ext-authz}
   rules: [{}]
-`, want: []string{"CiliumClusterwideNetworkPolicy/open spec", "GlobalNetworkPolicy/allow-all spec", "AuthorizationPolicy/shop/allow-all spec"}},
+`, want: []string{"CiliumClusterwideNetworkPolicy/open spec", "GlobalNetworkPolicy/allow-all spec", "AuthorizationPolicy/shop/allow-all spec.action"}},
 	{name: "every family, any version", yaml: `
 apiVersion: policy.networking.k8s.io/v1alpha1
 kind: AdminNetworkPolicy
@@ -79,6 +81,13 @@ kind: Server
 metadata: {name: cart, namespace: shop}
 `, want: []string{"AdminNetworkPolicy/anp spec", "BaselineAdminNetworkPolicy/default spec", "ClusterNetworkPolicy/cnp spec",
 		"NetworkSet/shop/ns spec", "CiliumCIDRGroup/vpn spec", "ClusterGroup/cg spec", "Server/shop/cart spec"}},
+	{name: "an Istio allow-all is evaluated (the proof judges what it opens), not refused here", yaml: `
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: allow-all, namespace: shop}
+spec:
+  rules: [{}]
+`},
 	{name: "a same-named kind of another group is not a policy layer", yaml: `
 apiVersion: example.com/v1
 kind: AuthorizationPolicy
@@ -109,6 +118,14 @@ spec: {endpointSelector: {}, ingress: [{fromEntities: [all]}]}
 	if len(r.Evaluated) != 1 || r.Evaluated[0] != proof.NetworkPolicyLayer.Name {
 		t.Errorf("Evaluated = %q, want only %q", r.Evaluated, proof.NetworkPolicyLayer.Name)
 	}
+	// each with why: a CNI the settings do not name, an object that does
+	// not decode
+	for i := range r.NotEvaluated {
+		if r.NotEvaluated[i].Why == "" {
+			t.Errorf("NotEvaluated[%d] has no why: %+v", i, r.NotEvaluated[i])
+		}
+		r.NotEvaluated[i].Why, r.NotEvaluated[i].Field = "", ""
+	}
 	want := []proof.LayerObject{
 		{APIVersion: "cilium.io/v2", Kind: "CiliumClusterwideNetworkPolicy", Name: "open", Layer: proof.CiliumLayer.Name},
 		{APIVersion: "security.istio.io/v1", Kind: "AuthorizationPolicy", Namespace: "shop", Name: "cart", Layer: proof.IstioLayer.Name, Generated: true},
@@ -131,7 +148,7 @@ func TestProofLayerUnmodelledExceptions(t *testing.T) {
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata: {name: allow-all, namespace: shop}
-spec: {rules: [{}]}
+spec: {action: CUSTOM, provider: {name: ext-authz}, rules: [{}]}
 ---
 apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy

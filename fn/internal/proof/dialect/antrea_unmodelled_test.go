@@ -167,8 +167,8 @@ func TestAntreaInert(t *testing.T) {
 	}
 	for _, cni := range []CNI{Generic, Calico, Cilium} {
 		c := Compile(Cluster{CNI: cni}, nil, objs)
-		if len(c.Policies) != 0 || len(c.Inert) != 1 || c.Inert[0].Object != "ClusterNetworkPolicy bad" {
-			t.Errorf("%s: want the object Inert, got %+v", cni, c)
+		if len(c.Policies) != 0 || len(c.Unmodelled) != 1 || c.Unmodelled[0].Object != "ClusterNetworkPolicy bad" {
+			t.Errorf("%s: want the object Unmodelled (not enforced), got %+v", cni, c)
 		}
 	}
 }

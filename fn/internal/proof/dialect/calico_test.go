@@ -935,8 +935,8 @@ spec: {podSelector: {}}`)
 	}
 	// Another CNI enforces no Calico object.
 	c = Compile(Cluster{CNI: Cilium}, nil, calicoObjects(t, "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: g}\nspec: {}"))
-	if len(c.Policies) != 0 || len(c.Inert) != 1 {
-		t.Fatalf("on Cilium: policies %d inert %v", len(c.Policies), c.Inert)
+	if len(c.Policies) != 0 || len(c.Unmodelled) != 1 {
+		t.Fatalf("on Cilium: policies %d unmodelled %v", len(c.Policies), c.Unmodelled)
 	}
 }
 

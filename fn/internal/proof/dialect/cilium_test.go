@@ -816,7 +816,7 @@ spec:
 // TestCiliumNotEnforced: on another CNI, Cilium objects decide nothing.
 func TestCiliumNotEnforced(t *testing.T) {
 	out := Compile(Cluster{CNI: Calico}, nil, ciliumObjects(t, []string{ciliumAllowDB}, false))
-	if len(out.Policies) != 0 || len(out.Inert) != 1 || !strings.Contains(out.Inert[0].Why, "does not enforce "+LayerCilium) {
+	if len(out.Policies) != 0 || len(out.Unmodelled) != 1 || !strings.Contains(out.Unmodelled[0].Why, "does not enforce "+LayerCilium) {
 		t.Fatalf("got %+v", out)
 	}
 }

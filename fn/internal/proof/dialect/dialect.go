@@ -108,7 +108,10 @@ func Handles(apiVersion, kind string) bool {
 }
 
 // Compile compiles the NetworkPolicies and the dialect objects the cluster
-// enforces. Objects of a dialect the cluster does not enforce are Inert.
+// enforces. An object of a dialect the cluster does not enforce, as its
+// settings say, is Unmodelled: either the settings are wrong (the cluster
+// runs that CNI) and the proof would miss what it opens, or the object is
+// dead weight; either way the proof cannot vouch for it.
 func Compile(c Cluster, nps []networkingv1.NetworkPolicy, objs []Object) model.Compiled {
 	var out model.Compiled
 	out.Add(NetworkPolicies(nps, NetworkPolicyPlacement(c)))
@@ -120,8 +123,8 @@ func Compile(c Cluster, nps []networkingv1.NetworkPolicy, objs []Object) model.C
 			continue
 		}
 		if !a.enforced(c) {
-			out.Inert = append(out.Inert, model.Unmodelled{Layer: a.layer, Object: o.Ref(),
-				Why: fmt.Sprintf("the cluster's CNI (%s) does not enforce %s", cniName(c), a.layer)})
+			out.Unmodelled = append(out.Unmodelled, model.Unmodelled{Layer: a.layer, Object: o.Ref(),
+				Why: fmt.Sprintf("the cluster does not enforce %s as netid's settings describe it (spec.cni: %s%s): if it does, say so, so that the proof evaluates the object; else the object decides nothing", a.layer, cniName(c), adminNote(c))})
 			continue
 		}
 		if byAdapter[a] == nil {
@@ -134,6 +137,13 @@ func Compile(c Cluster, nps []networkingv1.NetworkPolicy, objs []Object) model.C
 		out.Add(a.compile(byAdapter[a], c))
 	}
 	return out
+}
+
+func adminNote(c Cluster) string {
+	if c.AdminNetworkPolicy {
+		return ", admin network policy API implemented"
+	}
+	return ", admin network policy API not declared"
 }
 
 func cniName(c Cluster) string {
