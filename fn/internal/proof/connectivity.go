@@ -1093,7 +1093,10 @@ func (p *prover) expectAll() {
 		}
 		return addrs
 	}
-	twins, dstTwins := p.twins(true), p.twins(false)
+	// A twin may run as another ServiceAccount: its labels make it the
+	// workload for the network layer, its identity is the mesh's to judge.
+	twins := p.twins(false)
+	dstTwins := twins
 	for _, d := range p.decls {
 		var srcs, twinSrcs, anyIdent []int
 		noIdent := d.from
@@ -1108,11 +1111,7 @@ func (p *prover) expectAll() {
 			}
 		}
 		if d.from.workload != "" {
-			ts := twins[d.from.workload]
-			if d.tunnel {
-				ts = dstTwins[d.from.workload]
-			}
-			for _, i := range ts {
+			for _, i := range twins[d.from.workload] {
 				if d.from.ident == nil || p.holds(d.from.ident, i) {
 					twinSrcs = append(twinSrcs, i)
 				}
