@@ -316,7 +316,9 @@ func (p *prover) compile() {
 		objs = append(objs, dialect.Object{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, JSON: o.JSON, Generated: o.Generated})
 		byRef[objs[len(objs)-1].Ref()] = o.LayerObject
 	}
-	c := dialect.Compile(p.in.Cluster, p.in.Policies, objs)
+	// NetworkPolicies are compiled into the model only when another layer
+	// has policies: alone, the NetworkPolicy engine judges them.
+	c := dialect.Compile(p.in.Cluster, nil, objs)
 	named := func(us []model.Unmodelled) []LayerObject {
 		var out []LayerObject
 		for _, u := range us {
@@ -347,7 +349,8 @@ func (p *prover) compile() {
 	if !others && !p.in.forceModel {
 		return
 	}
-	p.compiled = append(c.Policies, p.in.extra...)
+	nps := dialect.NetworkPolicies(p.in.Policies, dialect.NetworkPolicyPlacement(p.in.Cluster))
+	p.compiled = slices.Concat(nps.Policies, c.Policies, p.in.extra)
 	pods := make([]Pod, len(p.in.Pods))
 	for i, pod := range p.in.Pods {
 		l := make(map[string]string, len(pod.Labels)+1)
