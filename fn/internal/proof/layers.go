@@ -145,6 +145,9 @@ type LayerObject struct {
 
 // String is "Kind namespace/name", or "Kind name" when cluster-scoped.
 func (o LayerObject) String() string {
+	if o.Kind == "" {
+		return o.Name // a notice about no one object
+	}
 	if o.Namespace == "" {
 		return o.Kind + " " + o.Name
 	}
