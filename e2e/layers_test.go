@@ -560,3 +560,177 @@ spec:
     - action: Pass
       from: [{namespaceSelector: {}}]
 `
+
+// TestLayersAntreaPassOnUnusedLabel: a Pass of every connection decides
+// nothing, whichever pods it applies to, so the render stays accepted.
+func TestLayersAntreaPassOnUnusedLabel(t *testing.T) {
+	t.Skip("BUG: a user policy that only Passes changes the proof's verdict when its selector reads a label no workload's pods carry: " +
+		"the Antrea ClusterNetworkPolicy below (securityops, appliedTo app.kubernetes.io/part-of=shop, ingress Pass from every namespace) " +
+		"makes the proof report e.g. \"undeclared flow shop/{app.kubernetes.io/name=frontend,app.kubernetes.io/part-of=shop} → shop/cartservice " +
+		"on 7070/TCP is allowed (admitted by shop/frontend-flows spec.egress[0], shop/cartservice-flows spec.ingress[0])\": a pod that differs " +
+		"from frontend only in a label on which every layer's verdict is the same is judged undeclared, though without the policy the same pod is " +
+		"permitted (applied to the namespace instead, the same Pass is accepted: TestLayersAntrea/Pass_accepted)")
+	kustomize := requireKustomize(t)
+	r := layersApp{cni: "antrea", user: strings.Replace(antreaPass, antreaShop,
+		"  appliedTo: [{podSelector: {matchLabels: {app.kubernetes.io/part-of: shop}}}]\n", 1)}.render(t, kustomize)
+	r.accepted(t, nil)
+}
+
+func TestLayersIstio(t *testing.T) {
+	kustomize := requireKustomize(t)
+	t.Run("rendered app accepted, the matrix decided by both layers", func(t *testing.T) {
+		r := layersApp{mesh: "istio", small: true}.render(t, kustomize)
+		r.accepted(t, nil)
+		md := section(r.report(t), "## Connectivity proof")
+		for _, want := range []string{
+			"Layers evaluated: " + istioLayer + ", " + networkPolicyLayer + ".",
+			"| From | To | Allowed ports | Decided by |",
+			"| shop/cartservice | shop/redis-cart | 6379/TCP | " + istioLayer + ", " + networkPolicyLayer + " |",
+			"| shop/frontend | shop/cartservice | 7070/TCP | " + istioLayer + ", " + networkPolicyLayer + " |",
+		} {
+			if !strings.Contains(md, want) {
+				t.Errorf("the report's proof section lacks %q:\n%.6000s", want, md)
+			}
+		}
+	})
+	t.Run("DENY of a declared caller refused", func(t *testing.T) {
+		r := layersApp{mesh: "istio", small: true, user: istioDenyFrontend}.render(t, kustomize)
+		r.refused(t, []string{"proof-connectivity"},
+			"declared flow shop/frontend → shop/cartservice on 7070/TCP is blocked by the rendered policies (blocked by AuthorizationPolicy shop/cartservice-no-frontend (Istio DENY policies) spec.rules[0]: Deny)")
+	})
+	// ALLOW with one empty rule admits every caller's identity: the
+	// NetworkPolicies still admit only the declared callers' labels, but a
+	// pod with frontend's labels running as another ServiceAccount now
+	// passes both layers.
+	t.Run("ALLOW everything refused", func(t *testing.T) {
+		r := layersApp{mesh: "istio", small: true, user: istioAllowAll}.render(t, kustomize)
+		r.refused(t, []string{"proof-connectivity"},
+			",proof.netid.dev/serviceaccount=cartservice} → shop/cartservice on 7070/TCP is allowed by the rendered policies "+
+				"(admitted by shop/frontend-flows spec.egress[0], shop/cartservice-flows spec.ingress[0], AuthorizationPolicy shop/allow-all (Istio ALLOW policies) spec.rules[0]: Allow)")
+		if strings.Contains(r.stderr, "undeclared flow shop/redis-cart → shop/cartservice") {
+			t.Errorf("redis-cart → cartservice reported open; the NetworkPolicies block it:\n%.3000s", r.stderr)
+		}
+	})
+	t.Run("verify names the layers", func(t *testing.T) {
+		base := layersApp{mesh: "istio", small: true}.render(t, kustomize)
+		base.accepted(t, nil)
+		v, code := base.verify(t, istioDenyFrontend)
+		checkLayered(t, v, code, []string{istioLayer, networkPolicyLayer},
+			"shop/cartservice", "shop/redis-cart", "6379/TCP", []string{istioLayer, networkPolicyLayer},
+			"shop/frontend", "shop/cartservice", "7070/TCP", "AuthorizationPolicy shop/cartservice-no-frontend (Istio DENY policies) spec.rules[0]: Deny")
+	})
+}
+
+// istioDenyFrontend denies frontend's identity at cartservice.
+const istioDenyFrontend = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: cartservice-no-frontend, namespace: shop}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: cartservice}}
+  action: DENY
+  rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/frontend]}}]}]
+`
+
+// istioAllowAll allows every request to every workload of shop.
+const istioAllowAll = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: allow-all, namespace: shop}
+spec:
+  action: ALLOW
+  rules: [{}]
+`
+
+// linkerdAdmitRedisCart admits redis-cart's identity, which no declaration
+// names as a caller of cartservice, on the Server netid rendered for
+// cartservice's grpc port.
+const linkerdAdmitRedisCart = `apiVersion: policy.linkerd.io/v1alpha1
+kind: MeshTLSAuthentication
+metadata: {name: redis-cart, namespace: shop}
+spec:
+  identities: [redis-cart.shop.serviceaccount.identity.linkerd.cluster.local]
+---
+apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: {name: cartservice-from-redis-cart, namespace: shop}
+spec:
+  targetRef: {group: policy.linkerd.io, kind: Server, name: cartservice-grpc}
+  requiredAuthenticationRefs:
+    - {group: policy.linkerd.io, kind: MeshTLSAuthentication, name: redis-cart}
+`
+
+func TestLayersLinkerd(t *testing.T) {
+	kustomize := requireKustomize(t)
+	t.Run("rendered app accepted", func(t *testing.T) {
+		r := layersApp{mesh: "linkerd", small: true}.render(t, kustomize)
+		r.accepted(t, nil)
+		if !objectIDs(parseObjects(t, r.stdout))["Server/shop/cartservice-grpc"] {
+			t.Fatal("the output lacks Server/shop/cartservice-grpc, which the user's AuthorizationPolicy targets")
+		}
+		md := section(r.report(t), "## Connectivity proof")
+		if want := "| shop/cartservice | shop/redis-cart | 6379/TCP | " + networkPolicyLayer + ", " + linkerdLayer + " |"; !strings.Contains(md, want) {
+			t.Errorf("the report's matrix lacks %q:\n%.6000s", want, md)
+		}
+	})
+	// redis-cart itself stays blocked by the NetworkPolicies, but a pod with
+	// frontend's labels running as redis-cart passes both layers.
+	t.Run("undeclared ServiceAccount admitted refused", func(t *testing.T) {
+		r := layersApp{mesh: "linkerd", small: true, user: linkerdAdmitRedisCart}.render(t, kustomize)
+		r.refused(t, []string{"proof-connectivity"},
+			"undeclared flow shop/{app.kubernetes.io/name=frontend,proof.netid.dev/serviceaccount=redis-cart} → shop/cartservice on 7070/TCP is allowed by the rendered policies "+
+				"(admitted by shop/frontend-flows spec.egress[0], shop/cartservice-flows spec.ingress[0], Server shop/cartservice-grpc AuthorizationPolicy shop/cartservice-from-redis-cart spec.requiredAuthenticationRefs: Allow)")
+		if strings.Contains(r.stderr, "undeclared flow shop/redis-cart → shop/cartservice") {
+			t.Errorf("redis-cart → cartservice reported open; the NetworkPolicies block it:\n%.3000s", r.stderr)
+		}
+	})
+	t.Run("verify names the layers", func(t *testing.T) {
+		base := layersApp{mesh: "linkerd", small: true}.render(t, kustomize)
+		base.accepted(t, nil)
+		v, code := base.verify(t, linkerdAdmitRedisCart)
+		if code != 1 {
+			t.Errorf("verify exit code %d, want 1", code)
+		}
+		if want := []string{networkPolicyLayer, linkerdLayer}; !slices.Equal(v.Layers, want) {
+			t.Errorf("layers = %q, want %q", v.Layers, want)
+		}
+		if c := flow(v.Flows, "shop/cartservice", "shop/redis-cart", "6379/TCP"); c == nil || !slices.Equal(c.Layers, []string{networkPolicyLayer, linkerdLayer}) {
+			t.Errorf("shop/cartservice → shop/redis-cart on 6379/TCP: %+v, want decided by %s and %s", c, networkPolicyLayer, linkerdLayer)
+		}
+		if c := flow(v.Flows, "shop/redis-cart", "shop/cartservice", "7070/TCP"); c != nil {
+			t.Errorf("shop/redis-cart → shop/cartservice is open: %+v", c)
+		}
+		c := flow(v.Mismatches, "shop/{app.kubernetes.io/name=frontend,proof.netid.dev/serviceaccount=redis-cart}", "shop/cartservice", "7070/TCP")
+		if c == nil || c.Expected || !slices.Contains(c.Via, "Server shop/cartservice-grpc AuthorizationPolicy shop/cartservice-from-redis-cart spec.requiredAuthenticationRefs: Allow") {
+			t.Errorf("mismatches lack the undeclared flow from frontend's labels as redis-cart, admitted by the user's AuthorizationPolicy: %+v", c)
+		}
+	})
+}
+
+// TestLayersCNINotEnforced: a Calico policy while the declarations say
+// cni: generic is refused, saying the cluster does not enforce it.
+func TestLayersCNINotEnforced(t *testing.T) {
+	kustomize := requireKustomize(t)
+	r := layersApp{user: calicoDenyFrontendCart}.render(t, kustomize)
+	r.refused(t, []string{"proof-layer-unmodelled"},
+		"error[proof-layer-unmodelled] GlobalNetworkPolicy/platform.deny-frontend-cart spec: Calico policy (projectcalico.org): "+
+			"the cluster does not enforce Calico policy (projectcalico.org) as netid's settings describe it (spec.cni: generic",
+		"error[proof-layer-unmodelled] Tier/platform spec: Calico policy (projectcalico.org): the cluster does not enforce")
+}
+
+// TestLayersMeshedExample: the whole shop example with a mesh, and no user
+// object, renders: its own policies pass its own proof.
+func TestLayersMeshedExample(t *testing.T) {
+	t.Skip("BUG: the shop example with spec.mesh {provider: istio|linkerd, redirect: cni} in every NetworkIdentity (and " +
+		"serviceAccount: prometheus on productcatalog's monitoring peer) is refused by its own connectivity proof, with no user object: " +
+		"e.g. \"undeclared flow payments/{app.kubernetes.io/name=paymentservice,proof.netid.dev/serviceaccount=prometheus} → 203.0.113.0 " +
+		"(in 203.0.113.0/24) on 443/TCP is allowed (admitted by payments/paymentservice-flows spec.egress[0])\", though no layer on that " +
+		"path reads the ServiceAccount (egress to an address outside the mesh), and \"undeclared flow shop/{app.kubernetes.io/name=checkoutservice," +
+		"proof.netid.dev/serviceaccount=frontend} → shop/cartservice on 7070/TCP\" where both frontend and checkoutservice are declared " +
+		"callers: no NetworkPolicy or mesh policy netid can render tells these pods apart, so no declaration of this app can pass")
+	kustomize := requireKustomize(t)
+	for _, mesh := range []string{"istio", "linkerd"} {
+		t.Run(mesh, func(t *testing.T) {
+			r := layersApp{mesh: mesh}.render(t, kustomize)
+			r.accepted(t, nil)
+		})
+	}
+}
