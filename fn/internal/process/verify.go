@@ -85,6 +85,12 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	}
 	s, sfs := newStream(items, read)
 	s.Plan = p
+	if p != nil {
+		// the declarations say what the cluster enforces (spec.cni)
+		for _, w := range p.Workloads {
+			s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
+		}
+	}
 	c := s.Connectivity()
 	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: notJudged(c.Unjudged), Incomplete: c.Incomplete,
 		Layers: c.Evaluated, NotEvaluated: c.NotEvaluated, Inert: c.Inert,

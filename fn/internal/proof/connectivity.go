@@ -284,7 +284,7 @@ func (p *prover) prove() Result {
 		if p.namedPortVariants(ev) {
 			ev = model.New(p.namespaces(), p.compiled, p.endpoints)
 		}
-		p.expectAll()
+		p.expectAll(ev.MeshSelects)
 		p.run(newModelJudge(ev, p))
 		return p.result
 	}
@@ -292,7 +292,7 @@ func (p *prover) prove() Result {
 	if n := len(p.endpoints); p.namedPortVariants(engine) {
 		engine = p.withVariants(engine, n)
 	}
-	p.expectAll()
+	p.expectAll(nil)
 	p.run(newEngineJudge(engine, p))
 	return p.result
 }
@@ -1070,7 +1070,11 @@ func (p *prover) isWorkload(i int) bool { return i < p.workloads }
 
 // expectAll turns the declarations into expected (source, destination, port)
 // triples over the endpoints.
-func (p *prover) expectAll() {
+//
+// meshSelects (nil without a mesh) reports whether a mesh's policy selects
+// an endpoint: a twin of a declared caller is let through such a
+// destination only with an identity declared for it.
+func (p *prover) expectAll(meshSelects func(int) bool) {
 	byNS := map[string][]int{}
 	// variants["ns/name"]: a workload's endpoint and its named-port variants.
 	variants := map[string][]int{}
@@ -1100,6 +1104,18 @@ func (p *prover) expectAll() {
 	// workload for the network layer, its identity is the mesh's to judge.
 	twins := p.twins(false)
 	dstTwins := twins
+	type twinPermit struct {
+		dst  int
+		pt   port
+		srcs []int
+	}
+	var pending []twinPermit
+	// declaredIDs[dst][pt]: the ServiceAccounts of the declared callers
+	type dstPort struct {
+		dst int
+		pt  port
+	}
+	declaredIDs := map[dstPort]map[string]bool{}
 	for _, d := range p.decls {
 		var srcs, twinSrcs, anyIdent []int
 		noIdent := d.from
@@ -1134,7 +1150,11 @@ func (p *prover) expectAll() {
 			if d.to.workload != "" && p.variantOf[dst] >= 0 {
 				m = p.permitted
 			}
+			if declaredIDs[dstPort{dst, pt}] == nil {
+				declaredIDs[dstPort{dst, pt}] = map[string]bool{}
+			}
 			for _, src := range srcs {
+				declaredIDs[dstPort{dst, pt}][p.endpoints[src].Labels[model.ServiceAccountLabel]] = true
 				if m[dst] == nil {
 					m[dst] = map[port]map[int]bool{}
 				}
@@ -1143,7 +1163,9 @@ func (p *prover) expectAll() {
 				}
 				m[dst][pt][src] = true
 			}
-			p.permit(dst, pt, twinSrcs)
+			if len(twinSrcs) > 0 {
+				pending = append(pending, twinPermit{dst, pt, twinSrcs})
+			}
 		}
 		// A pod that is the workload but for labels only the mesh's
 		// membership reads (a twin) may receive what the workload is
@@ -1157,6 +1179,25 @@ func (p *prover) expectAll() {
 				}
 			}
 		}
+	}
+	// A twin of a declared caller runs as any ServiceAccount: where a mesh
+	// judges the destination, it is let through only as an identity some
+	// declared caller of the destination has (its labels may be one
+	// caller's and its identity another's: each layer then admits what was
+	// declared to it); elsewhere its labels decide.
+	for _, tp := range pending {
+		if meshSelects == nil || !meshSelects(tp.dst) {
+			p.permit(tp.dst, tp.pt, tp.srcs)
+			continue
+		}
+		ids := declaredIDs[dstPort{tp.dst, tp.pt}]
+		var ok []int
+		for _, src := range tp.srcs {
+			if ids[p.endpoints[src].Labels[model.ServiceAccountLabel]] {
+				ok = append(ok, src)
+			}
+		}
+		p.permit(tp.dst, tp.pt, ok)
 	}
 }
 

@@ -166,6 +166,10 @@ func inNets(ip netip.Addr, nets, except []netip.Prefix) bool {
 // Len is the number of endpoints.
 func (e *Evaluator) Len() int { return len(e.eps) }
 
+// MeshSelects reports whether some policy of the Mesh point selects
+// endpoint i.
+func (e *Evaluator) MeshSelects(i int) bool { return len(e.of[Mesh][Ingress][i]) > 0 }
+
 // HasMesh reports whether some policy is read at the Mesh point.
 func (e *Evaluator) HasMesh() bool { return e.mesh }
 
