@@ -23,6 +23,9 @@ const (
 const (
 	BeginGenerated = "<!-- BEGIN GENERATED: make schema"
 	EndGenerated   = "<!-- END GENERATED -->"
+	// BeginGeneratedCluster opens the ClusterNetworkIdentity reference of
+	// docs/config.md, which comes after the NetworkIdentity one.
+	BeginGeneratedCluster = "<!-- BEGIN GENERATED: make schema, ClusterNetworkIdentity"
 )
 
 // Field is one field of the NetworkIdentity schema, as the reference lists it.
@@ -246,18 +249,23 @@ func ReadmeFields(fields []Field) string {
 // Splice replaces the generated part of doc, between the line starting with
 // BeginGenerated and the line EndGenerated, with generated.
 func Splice(doc []byte, generated string) ([]byte, error) {
-	begin := bytes.Index(doc, []byte(BeginGenerated))
+	return SpliceAt(doc, BeginGenerated, generated)
+}
+
+// SpliceAt is Splice at the first line starting with marker.
+func SpliceAt(doc []byte, marker, generated string) ([]byte, error) {
+	begin := bytes.Index(doc, []byte(marker))
 	if begin < 0 {
-		return nil, fmt.Errorf("no %q marker", BeginGenerated)
+		return nil, fmt.Errorf("no %q marker", marker)
 	}
 	nl := bytes.IndexByte(doc[begin:], '\n')
 	if nl < 0 {
-		return nil, fmt.Errorf("nothing after the %q marker", BeginGenerated)
+		return nil, fmt.Errorf("nothing after the %q marker", marker)
 	}
 	start := begin + nl + 1
 	end := bytes.Index(doc[start:], []byte(EndGenerated))
 	if end < 0 {
-		return nil, fmt.Errorf("no %q marker after %q", EndGenerated, BeginGenerated)
+		return nil, fmt.Errorf("no %q marker after %q", EndGenerated, marker)
 	}
 	var out bytes.Buffer
 	out.Write(doc[:start])
@@ -268,9 +276,14 @@ func Splice(doc []byte, generated string) ([]byte, error) {
 
 // Docs returns docs/config.md and fn/README.md, as read gives them (by their
 // paths relative to the repository root), with their generated parts made
-// from the CRD.
-func Docs(crdYAML []byte, read func(path string) ([]byte, error)) (map[string][]byte, error) {
+// from the CRDs: the NetworkIdentity reference in both, and the
+// ClusterNetworkIdentity reference in docs/config.md.
+func Docs(crdYAML, clusterCRDYAML []byte, read func(path string) ([]byte, error)) (map[string][]byte, error) {
 	fields, err := Fields(crdYAML)
+	if err != nil {
+		return nil, err
+	}
+	clusterFields, err := Fields(clusterCRDYAML)
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +296,9 @@ func Docs(crdYAML []byte, read func(path string) ([]byte, error)) (map[string][]
 		if out[path], err = Splice(doc, generated); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+	}
+	if out[ConfigDocPath], err = SpliceAt(out[ConfigDocPath], BeginGeneratedCluster, ConfigReference(clusterFields)); err != nil {
+		return nil, fmt.Errorf("%s: %w", ConfigDocPath, err)
 	}
 	return out, nil
 }

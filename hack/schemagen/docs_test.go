@@ -17,7 +17,7 @@ import (
 // are what Docs makes of the committed CRD. Like TestJSONSchemaCurrent it
 // needs no tool; TestCRDCurrent covers the step from the Go types to the CRD.
 func TestDocsCurrent(t *testing.T) {
-	got, err := Docs(readRepo(t, CRDPath), func(path string) ([]byte, error) {
+	got, err := Docs(readRepo(t, CRDPath), readRepo(t, ClusterCRDPath), func(path string) ([]byte, error) {
 		return os.ReadFile(filepath.Join(repoRoot, path))
 	})
 	if err != nil {

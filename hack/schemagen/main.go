@@ -1,11 +1,13 @@
-// Command schemagen writes the NetworkIdentity schemas from the Go types of
-// krm/v1alpha1 (make schema runs it from the repository root):
+// Command schemagen writes the NetworkIdentity and ClusterNetworkIdentity
+// schemas from the Go types of krm/v1alpha1 (make schema runs it from the
+// repository root), for each kind:
 //
-//   - config/crd/netid.dev_networkidentities.yaml, the CustomResourceDefinition
+//   - config/crd/netid.dev_networkidentities.yaml (and
+//     netid.dev_clusternetworkidentities.yaml), the CustomResourceDefinition
 //     that controller-gen (pinned in hack/tools/go.mod, built by
 //     hack/tools.sh controller-gen) generates from the types and their
 //     +kubebuilder markers, as controller-gen writes it;
-//   - schema/networkidentity.json, a JSON Schema (draft-07) for editors
+//   - schema/networkidentity.json (and clusternetworkidentity.json), a JSON Schema (draft-07) for editors
 //     (yaml-language-server) and kubeconform, derived from the CRD's
 //     openAPIV3Schema by Derive;
 //   - the field references of docs/config.md (a table) and of the catalog
@@ -33,6 +35,10 @@ import (
 const (
 	CRDPath        = "config/crd/netid.dev_networkidentities.yaml"
 	JSONSchemaPath = "schema/networkidentity.json"
+	// ClusterCRDPath and ClusterJSONSchemaPath are the same two files for
+	// ClusterNetworkIdentity, the cluster-wide settings.
+	ClusterCRDPath        = "config/crd/netid.dev_clusternetworkidentities.yaml"
+	ClusterJSONSchemaPath = "schema/clusternetworkidentity.json"
 )
 
 func main() {
@@ -66,15 +72,24 @@ func Generate(controllerGen, repo, out string) error {
 	if err != nil {
 		return fmt.Errorf("reading controller-gen's CRD: %w", err)
 	}
+	clusterCRD, err := os.ReadFile(filepath.Join(tmp, filepath.Base(ClusterCRDPath)))
+	if err != nil {
+		return fmt.Errorf("reading controller-gen's CRD: %w", err)
+	}
 	js, err := Derive(crd)
 	if err != nil {
 		return fmt.Errorf("deriving the JSON schema: %w", err)
 	}
-	files, err := Docs(crd, func(path string) ([]byte, error) { return os.ReadFile(filepath.Join(repo, path)) })
+	clusterJS, err := DeriveCluster(clusterCRD)
+	if err != nil {
+		return fmt.Errorf("deriving the JSON schema: %w", err)
+	}
+	files, err := Docs(crd, clusterCRD, func(path string) ([]byte, error) { return os.ReadFile(filepath.Join(repo, path)) })
 	if err != nil {
 		return fmt.Errorf("generating the field references: %w", err)
 	}
 	files[CRDPath], files[JSONSchemaPath] = crd, js
+	files[ClusterCRDPath], files[ClusterJSONSchemaPath] = clusterCRD, clusterJS
 	for path, data := range files {
 		p := filepath.Join(out, path)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

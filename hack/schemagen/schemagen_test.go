@@ -33,6 +33,18 @@ func TestJSONSchemaCurrent(t *testing.T) {
 	}
 }
 
+// TestClusterJSONSchemaCurrent is TestJSONSchemaCurrent for
+// ClusterNetworkIdentity.
+func TestClusterJSONSchemaCurrent(t *testing.T) {
+	want, err := DeriveCluster(readRepo(t, ClusterCRDPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readRepo(t, ClusterJSONSchemaPath); !bytes.Equal(got, want) {
+		t.Errorf("%s is not what hack/schemagen derives from %s: run `make schema` and review the diff", ClusterJSONSchemaPath, ClusterCRDPath)
+	}
+}
+
 // TestCRDCurrent regenerates both files with the pinned controller-gen into a
 // temporary directory and compares them with the committed ones, so a change
 // to krm/v1alpha1's types or markers without `make schema` fails. It builds
@@ -59,7 +71,7 @@ func TestCRDCurrent(t *testing.T) {
 	if err := Generate(strings.TrimSpace(string(out)), repoRoot, dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{CRDPath, JSONSchemaPath} {
+	for _, path := range []string{CRDPath, JSONSchemaPath, ClusterCRDPath, ClusterJSONSchemaPath} {
 		got, err := os.ReadFile(filepath.Join(dir, path))
 		if err != nil {
 			t.Fatal(err)

@@ -58,28 +58,44 @@ func Decode(data []byte) (*NetworkIdentity, []FieldError) {
 // yamlvalue.MaxNodes nodes, an alias may not refer to a node containing it,
 // and merge keys (<<), which would be read as nothing, are refused.
 func DecodeNode(node *yamlv3.Node) (*NetworkIdentity, []FieldError) {
+	var n NetworkIdentity
+	if errs := decodeStrict(node, &n, Kind, checkPortShapes); len(errs) > 0 {
+		return nil, errs
+	}
+	if n.APIVersion != APIVersion || n.Kind != Kind {
+		return nil, []FieldError{{Path: "apiVersion", Message: fmt.Sprintf("got %s %s, want %s %s", n.APIVersion, n.Kind, APIVersion, Kind)}}
+	}
+	return &n, nil
+}
+
+// decodeStrict reads node into v (a pointer to one of the API's kinds, named
+// kind in messages): duplicate keys, unknown fields and wrong types are
+// errors naming the field. shapes, when set, checks the document before it
+// is decoded (the ports' custom decoder loses the path of its errors).
+func decodeStrict(node *yamlv3.Node, v any, kind string, shapes func(doc any) []FieldError) []FieldError {
 	// YAML-to-JSON conversion keeps the last of duplicate keys silently, and
 	// ports have a custom decoder, which loses the field path of its errors:
 	// judge both here, where the path is known.
 	if errs := duplicateKeys(node); len(errs) > 0 {
-		return nil, errs
+		return errs
 	}
 	if _, err := yamlvalue.Check(node, yamlvalue.Options{StrictKeys: true}); err != nil {
-		return nil, []FieldError{yamlError(err)}
+		return []FieldError{yamlError(err)}
 	}
 	doc, err := yamlvalue.Of(node)
 	if err != nil {
-		return nil, []FieldError{yamlError(err)}
+		return []FieldError{yamlError(err)}
 	}
 	js, err := json.Marshal(doc)
 	if err != nil {
-		return nil, []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
+		return []FieldError{{Message: fmt.Sprintf("not valid YAML: %v", err)}}
 	}
-	if errs := checkPortShapes(doc); len(errs) > 0 {
-		return nil, errs
+	if shapes != nil {
+		if errs := shapes(doc); len(errs) > 0 {
+			return errs
+		}
 	}
-	var n NetworkIdentity
-	strict, err := sigsjson.UnmarshalStrict(js, &n, sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
+	strict, err := sigsjson.UnmarshalStrict(js, v, sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
 	var errs []FieldError
 	if err != nil {
 		errs = append(errs, decodeError(doc, err))
@@ -88,20 +104,14 @@ func DecodeNode(node *yamlv3.Node) (*NetworkIdentity, []FieldError) {
 		msg := s.Error()
 		switch {
 		case unknownField.MatchString(msg):
-			errs = append(errs, FieldError{Path: unknownField.FindStringSubmatch(msg)[1], Message: "unknown field (see docs/config.md for the NetworkIdentity fields)"})
+			errs = append(errs, FieldError{Path: unknownField.FindStringSubmatch(msg)[1], Message: "unknown field (see docs/config.md for the " + kind + " fields)"})
 		case duplicateField.MatchString(msg):
 			errs = append(errs, FieldError{Path: duplicateField.FindStringSubmatch(msg)[1], Message: "field given twice"})
 		default:
 			errs = append(errs, FieldError{Message: msg})
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if n.APIVersion != APIVersion || n.Kind != Kind {
-		return nil, []FieldError{{Path: "apiVersion", Message: fmt.Sprintf("got %s %s, want %s %s", n.APIVersion, n.Kind, APIVersion, Kind)}}
-	}
-	return &n, nil
+	return errs
 }
 
 // yamlError is a FieldError for what yamlvalue refuses to read.

@@ -103,7 +103,10 @@ type Spec struct {
 	// Default: not reached from outside.
 	Exposure *Exposure `json:"exposure,omitempty"`
 	// CNI names the cluster's network plugin, which decides the policy
-	// features available: FQDN egress needs cilium. Default: generic.
+	// features available: FQDN egress needs cilium. A ClusterNetworkIdentity
+	// states the cluster's plugin for the whole render; a value here other
+	// than generic must then be the same, and without one all the values
+	// other than generic must agree. Default: generic.
 	CNI CNI `json:"cni,omitempty"`
 	// Exceptions are ADR-justified waivers: the named rule's errors for this
 	// workload become warnings. An exception for pss-pod-template lowers the

@@ -92,9 +92,9 @@ func readInputWithConfigs(paths, configs []string, stdin io.Reader) ([]*yaml.RNo
 			if n.GetKind() == "Kustomization" || n.GetKind() == "Kptfile" {
 				continue // a directory of configs may be a kustomization or a kpt package
 			}
-			if n.GetKind() != v1alpha1.Kind {
-				return nil, nil, fmt.Errorf("--config %s: %s %s/%s is not a %s; give manifests as input, configs with --config",
-					p, n.GetKind(), n.GetNamespace(), n.GetName(), v1alpha1.Kind)
+			if n.GetKind() != v1alpha1.Kind && n.GetKind() != v1alpha1.ClusterKind {
+				return nil, nil, fmt.Errorf("--config %s: %s %s/%s is not a %s or %s; give manifests as input, configs with --config",
+					p, n.GetKind(), n.GetNamespace(), n.GetName(), v1alpha1.Kind, v1alpha1.ClusterKind)
 			}
 			if err := n.PipeE(yaml.SetAnnotation(load.LocalConfig, "true")); err != nil {
 				return nil, nil, err
@@ -124,7 +124,7 @@ func writeStream(w io.Writer, res process.Output) error {
 	// workloads, against 200 MiB and 1.8 s for the function's ResourceList).
 	first := true
 	for _, n := range nodes {
-		if n.GetAnnotations()[load.LocalConfig] == "true" || n.GetKind() == v1alpha1.Kind {
+		if n.GetAnnotations()[load.LocalConfig] == "true" || n.GetKind() == v1alpha1.Kind || n.GetKind() == v1alpha1.ClusterKind {
 			continue
 		}
 		for _, a := range fileAnnotations {

@@ -121,6 +121,11 @@ type Model struct {
 	Workloads  []*Workload
 	Services   []*Service
 	Identities []*Identity
+	// Cluster is the ClusterNetworkIdentity, nil without one.
+	Cluster *Cluster
+	// Enforced is what the cluster enforces: the ClusterNetworkIdentity's
+	// settings or, without one, the CNI the NetworkIdentities name.
+	Enforced Enforced
 	// Run is how the functionConfig asks this run to behave.
 	Run Run
 	// FailedConfigs and FailedWorkloads are the NetworkIdentities and
@@ -206,13 +211,31 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 				}
 				m.Identities = append(m.Identities, id)
 			}
+		case isCluster(n):
+			c, f := loadCluster(n, obj)
+			fs = append(fs, f...)
+			if c == nil {
+				continue
+			}
+			if n.GetAnnotations()[LocalConfig] != "true" && !isFunctionConfig(n, functionConfig) {
+				fs = append(fs, finding.Finding{Severity: finding.Warning, Rule: finding.ConfigRule, Object: obj, Field: "metadata.annotations",
+					Message: LocalConfig + ` is not "true": kustomize would emit this ClusterNetworkIdentity and the cluster has no such kind; mark it local-config`})
+			}
+			fs = append(fs, addCluster(m, c)...)
 		}
 	}
 	if functionConfig != nil && !isEmpty(functionConfig) {
 		obj := finding.ObjectOf(functionConfig)
-		if functionConfig.GetKind() != v1alpha1.Kind {
-			fs = append(fs, finding.Configf(obj, "kind", "the functionConfig must be a %s %s, got %s %s",
-				v1alpha1.APIVersion, v1alpha1.Kind, functionConfig.GetApiVersion(), functionConfig.GetKind()))
+		if isCluster(functionConfig) {
+			if c, f := loadCluster(functionConfig, obj); c != nil {
+				fs = append(fs, addCluster(m, c)...)
+			} else {
+				fs = append(fs, f...)
+			}
+			m.Run = Run{Layout: v1alpha1.LayoutPerWorkload}
+		} else if functionConfig.GetKind() != v1alpha1.Kind {
+			fs = append(fs, finding.Configf(obj, "kind", "the functionConfig must be a %s %s or %s, got %s %s",
+				v1alpha1.APIVersion, v1alpha1.Kind, v1alpha1.ClusterKind, functionConfig.GetApiVersion(), functionConfig.GetKind()))
 		} else if id, f := loadIdentity(functionConfig, obj); id != nil {
 			fs = append(fs, mergeFunctionConfig(m, id)...)
 			m.Run = Run{Audit: id.Config.Spec.Mode == v1alpha1.ModeAudit,
@@ -237,6 +260,9 @@ func Load(items []*yaml.RNode, functionConfig *yaml.RNode) (*Model, finding.List
 			"no %s found: give one as the functionConfig or among the items (marked %s)", v1alpha1.Kind, LocalConfig))
 	}
 	sort.SliceStable(m.Identities, func(i, j int) bool { return key(m.Identities[i].Object) < key(m.Identities[j].Object) })
+	e, efs := resolveEnforced(m)
+	m.Enforced = e
+	fs = append(fs, efs...)
 	return m, fs
 }
 

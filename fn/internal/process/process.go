@@ -19,6 +19,7 @@ import (
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
+	"netid.dev/netid/fn/internal/proof/dialect"
 	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/fn/internal/report"
 	"netid.dev/netid/fn/internal/rules"
@@ -138,6 +139,7 @@ func judge(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *p
 		s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
 	}
 	s.Audit = m.Run.Audit
+	s.Enforced = enforced(m)
 	for _, c := range conflicts {
 		v := rules.Violation{Object: c.User, Field: "metadata.name",
 			Message: fmt.Sprintf("has the identity of the %s netid generates here, with other content", c.Generated)}
@@ -150,6 +152,12 @@ func judge(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *p
 		s.Conflicts = append(s.Conflicts, v)
 	}
 	return s, append(fs, rules.Check(s)...)
+}
+
+// enforced is what the render's settings say the cluster enforces, as the
+// proof's adapters read it.
+func enforced(m *load.Model) *dialect.Cluster {
+	return &dialect.Cluster{CNI: dialect.CNI(m.Enforced.CNI), AdminNetworkPolicy: m.Enforced.AdminNetworkPolicy}
 }
 
 // Run is the KRM function: a ResourceList on in, the rendered ResourceList on

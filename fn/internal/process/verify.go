@@ -7,6 +7,7 @@ import (
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/proof"
+	"netid.dev/netid/fn/internal/proof/dialect"
 	"netid.dev/netid/fn/internal/proof/rbac"
 	"netid.dev/netid/fn/internal/rules"
 	"netid.dev/netid/krm/v1alpha1"
@@ -71,9 +72,11 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	var p *plan.Plan
 	var fs finding.List
 	var read map[*yaml.RNode]*load.Read
+	var cluster *dialect.Cluster
 	if hasConfig(items, functionConfig) {
 		m, lfs := load.Load(items, functionConfig)
 		fs, read = lfs, m.Read
+		cluster = enforced(m)
 		if !fs.HasErrors() {
 			var pfs finding.List
 			p, pfs = plan.Make(m)
@@ -81,6 +84,18 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 			if fs.HasErrors() {
 				p = nil
 			}
+		}
+	} else if hasKind(items, functionConfig, v1alpha1.ClusterKind) {
+		// cluster settings without declarations: only what the cluster
+		// enforces is read
+		m, lfs := load.Load(items, functionConfig)
+		for _, f := range lfs {
+			if f.Object.Kind == v1alpha1.ClusterKind {
+				fs = append(fs, f)
+			}
+		}
+		if !fs.HasErrors() {
+			cluster = enforced(m)
 		}
 	}
 	s, sfs := newStream(items, read)
@@ -91,6 +106,7 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 			s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
 		}
 	}
+	s.Enforced = cluster
 	c := s.Connectivity()
 	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: notJudged(c.Unjudged), Incomplete: c.Incomplete,
 		Layers: c.Evaluated, NotEvaluated: c.NotEvaluated, Inert: c.Inert,
@@ -133,11 +149,16 @@ func emptiness(s *rules.Stream, declared bool) string {
 }
 
 func hasConfig(items []*yaml.RNode, fc *yaml.RNode) bool {
-	if fc != nil && fc.GetKind() == v1alpha1.Kind {
+	return hasKind(items, fc, v1alpha1.Kind)
+}
+
+// hasKind says whether the functionConfig or an item is of netid's kind.
+func hasKind(items []*yaml.RNode, fc *yaml.RNode, kind string) bool {
+	if fc != nil && fc.GetKind() == kind {
 		return true
 	}
 	for _, n := range items {
-		if n.GetKind() == v1alpha1.Kind {
+		if n.GetKind() == kind {
 			return true
 		}
 	}

@@ -97,6 +97,10 @@ type Stream struct {
 	Layered []Layered
 	// Declared maps a governed workload's "namespace/name" to its declaration.
 	Declared map[string]*Declaration
+	// Enforced is what the cluster enforces as the render's settings resolve
+	// it (a ClusterNetworkIdentity, else the NetworkIdentities' spec.cni);
+	// nil when nothing resolved it, and Cluster reads the declarations.
+	Enforced *dialect.Cluster
 	// Audit is set when the run's functionConfig says mode: audit.
 	Audit bool
 	// Conflicts are user objects that collide with generated ones, found while
@@ -141,9 +145,14 @@ func (s *Stream) addLayered(ref finding.Object, generated bool, object func() ([
 	return true
 }
 
-// Cluster is what the cluster enforces, as the declarations say: the CNI
-// named by spec.cni (generic unless some declaration names another).
+// Cluster is what the cluster enforces: Enforced when the render resolved
+// it, else as the declarations say: the CNI named by spec.cni (generic
+// unless some declaration names another), without the admin network policy
+// API.
 func (s *Stream) Cluster() dialect.Cluster {
+	if s.Enforced != nil {
+		return *s.Enforced
+	}
 	c := dialect.Cluster{CNI: dialect.Generic}
 	for _, k := range s.DeclaredKeys() {
 		if cni := dialect.CNI(s.Declared[k].Config.Spec.CNI); cni != "" && cni != dialect.Generic {

@@ -124,7 +124,7 @@ func Compile(c Cluster, nps []networkingv1.NetworkPolicy, objs []Object) model.C
 		}
 		if !a.enforced(c) {
 			out.Unmodelled = append(out.Unmodelled, model.Unmodelled{Layer: a.layer, Object: o.Ref(),
-				Why: fmt.Sprintf("the cluster does not enforce %s as netid's settings describe it (spec.cni: %s%s): if it does, say so, so that the proof evaluates the object; else the object decides nothing", a.layer, cniName(c), adminNote(c))})
+				Why: fmt.Sprintf("the cluster does not enforce %s as netid's settings describe it (spec.cni: %s%s): if it does, say so in a ClusterNetworkIdentity (spec.cni, spec.adminNetworkPolicy), so that the proof evaluates the object; else the object decides nothing", a.layer, cniName(c), adminNote(c))})
 			continue
 		}
 		if byAdapter[a] == nil {
