@@ -146,7 +146,7 @@ type Result struct {
 	Policies []CompiledPolicy
 	// Conflicts are judged flows on which the network layer and the mesh
 	// contradict each other by their own rules (see Conflict), at most
-	// maxConflicts per pair of deciding objects; model mode only.
+	// MaxConflicts per pair of deciding objects; model mode only.
 	Conflicts []Conflict
 }
 
@@ -187,9 +187,9 @@ type Conflict struct {
 	FromWorkload, ToWorkload string
 }
 
-// maxConflicts bounds the Conflicts recorded per pair of deciding objects:
+// MaxConflicts bounds the Conflicts recorded per pair of deciding objects:
 // they are evidence, and one is enough to act on.
-const maxConflicts = 200
+const MaxConflicts = 200
 
 // Unjudged is a declared flow the proof cannot judge.
 type Unjudged struct {
@@ -1374,14 +1374,14 @@ func (p *prover) run(j judge) {
 	sortCells(res.Mismatches)
 }
 
-// conflict records a Conflict, up to maxConflicts per pair of objects.
+// conflict records a Conflict, up to MaxConflicts per pair of objects.
 func (p *prover) conflict(src, dst int, pt port, declared bool, net, mesh model.Decision) {
 	pols := p.result.Policies
 	key := [2]string{pols[net.Policy].Object, pols[mesh.Policy].Object}
 	if p.conflicts == nil {
 		p.conflicts = map[[2]string]int{}
 	}
-	if p.conflicts[key] >= maxConflicts {
+	if p.conflicts[key] >= MaxConflicts {
 		return
 	}
 	p.conflicts[key]++
