@@ -43,7 +43,7 @@ var netpolNoAllowAll = register(&Rule{
 	ID:          "netpol-no-allow-all",
 	Title:       "NetworkPolicy rules name their peers instead of allowing every pod or namespace",
 	Rationale:   "A rule without peers, or a peer with an empty podSelector or namespaceSelector, undoes default-deny for a whole namespace or the whole cluster: any pod added later, including a compromised one, gets the flow without anyone having declared it.",
-	Remediation: "Give each ingress rule a from and each egress rule a to whose peers select the calling or called workload by its labels, with a namespaceSelector on kubernetes.io/metadata.name for another namespace.",
+	Remediation: "Give each ingress rule a from and each egress rule a to whose peers select the calling or called workload by its labels, with a namespaceSelector on kubernetes.io/metadata.name for another namespace; in a policy of another layer, name the peers the same way (by labels, namespace or mesh identity).",
 	Severity:    finding.Error,
 	Controls: []controls.Control{
 		controls.NSACISAControl("Network separation and hardening > Network policies"),
@@ -101,7 +101,17 @@ func noAllowAllLayered(s *Stream) []Violation {
 		if what == "" {
 			return
 		}
-		msg := fmt.Sprintf("%s: %s rule %s%s", w.Policy.Layer, w.Dir, what, noAllowAllPorts(len(r.Ports)))
+		if r.Ports != nil && len(r.Ports) == 0 {
+			return // it matches no port
+		}
+		// Entries of every port (of some protocols, as Istio's) narrow nothing.
+		narrowed := 0
+		for _, p := range r.Ports {
+			if p.Name != "" || p.Lo != 0 || p.Hi != 0 {
+				narrowed = 1
+			}
+		}
+		msg := fmt.Sprintf("%s: %s rule %s%s", w.Policy.Layer, w.Dir, what, noAllowAllPorts(narrowed))
 		if w.Policy.Point == model.Mesh {
 			msg += " at the mesh"
 		}
