@@ -138,7 +138,58 @@ type Result struct {
 	// judges (a staged policy, a dialect the cluster's CNI does not enforce,
 	// a rule about nodes), with why.
 	Inert []LayerObject
+	// Policies are the compiled policies of every evaluated layer
+	// (NetworkPolicy included), in the evaluator's order, when the model
+	// judged the flows (some layer other than NetworkPolicy has policies);
+	// nil otherwise. Rules judge what users write through them, whatever
+	// the dialect.
+	Policies []CompiledPolicy
+	// Conflicts are judged flows on which the network layer and the mesh
+	// contradict each other by their own rules (see Conflict), at most
+	// MaxConflicts per pair of deciding objects; model mode only.
+	Conflicts []Conflict
 }
+
+// CompiledPolicy is one policy as the model's evaluator read it.
+type CompiledPolicy struct {
+	model.Policy
+	// Source is the object of Input.Objects it was compiled from, as given
+	// there (its Generated says netid rendered it); zero for a NetworkPolicy
+	// (Policy.Object names it, "NetworkPolicy ns/name") and for a policy
+	// that stands for a dialect's own behaviour ("ztunnel (Istio ambient)").
+	// Rules of a policy may be written in other objects: a Linkerd Server's
+	// authorizations name theirs at the start of Rule.Where.
+	Source LayerObject
+	// Selected is how many of Result.Endpoints the policy selects. The
+	// witnesses stand for every pod that could exist, so 0 means it can
+	// select no pod at all.
+	Selected int
+}
+
+// Conflict is a judged flow the network layer and the mesh decide
+// oppositely, each by a policy (not by default): a declared flow the
+// network blocks (by a rule or isolation) while the mesh admits it by a
+// rule, or a flow the network admits by a rule (at the source or the
+// destination, and the other network point lets it through) that the mesh
+// denies by a rule. Rules marked model.Rule.Builtin and the mesh's
+// isolation (an ALLOW policy's "nothing else") do not count as rules.
+type Conflict struct {
+	From, To string
+	// Port is "8080/TCP".
+	Port string
+	// Declared says the flow is declared.
+	Declared bool
+	// Network and Mesh are the two points' decisions; their Policy indexes
+	// Result.Policies.
+	Network, Mesh model.Decision
+	// FromWorkload and ToWorkload are the workloads ("ns/name") the ends
+	// stand for, if any.
+	FromWorkload, ToWorkload string
+}
+
+// MaxConflicts bounds the Conflicts recorded per pair of deciding objects:
+// they are evidence, and one is enough to act on.
+const MaxConflicts = 200
 
 // Unjudged is a declared flow the proof cannot judge.
 type Unjudged struct {
@@ -223,6 +274,11 @@ type prover struct {
 	others bool
 	// npKeys are the label keys NetworkPolicy pod selectors name.
 	npKeys map[string]bool
+	// sources maps a compiled policy's Object to the Input.Objects entry
+	// it came from.
+	sources map[string]LayerObject
+	// conflicts counts the Conflicts recorded per pair of objects.
+	conflicts map[[2]string]int
 
 	// roles name what a declared side stands for ("DNS"), for witnesses on it.
 	roles []role
@@ -285,6 +341,10 @@ func (p *prover) prove() Result {
 			ev = model.New(p.namespaces(), p.compiled, p.endpoints)
 		}
 		p.expectAll(ev.MeshSelects)
+		p.result.Policies = make([]CompiledPolicy, len(ev.Policies()))
+		for i, pol := range ev.Policies() {
+			p.result.Policies[i] = CompiledPolicy{Policy: pol, Source: p.sources[pol.Object], Selected: ev.Selected(i)}
+		}
 		p.run(newModelJudge(ev, p))
 		return p.result
 	}
@@ -316,6 +376,7 @@ func (p *prover) compile() {
 		objs = append(objs, dialect.Object{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, JSON: o.JSON, Generated: o.Generated})
 		byRef[objs[len(objs)-1].Ref()] = o.LayerObject
 	}
+	p.sources = byRef
 	// NetworkPolicies are compiled into the model only when another layer
 	// has policies: alone, the NetworkPolicy engine judges them.
 	c := dialect.Compile(p.in.Cluster, nil, objs)
@@ -1354,6 +1415,22 @@ func (p *prover) run(j judge) {
 	}
 	sortCells(res.Allowed)
 	sortCells(res.Mismatches)
+}
+
+// conflict records a Conflict, up to MaxConflicts per pair of objects.
+func (p *prover) conflict(src, dst int, pt port, declared bool, net, mesh model.Decision) {
+	pols := p.result.Policies
+	key := [2]string{pols[net.Policy].Object, pols[mesh.Policy].Object}
+	if p.conflicts == nil {
+		p.conflicts = map[[2]string]int{}
+	}
+	if p.conflicts[key] >= MaxConflicts {
+		return
+	}
+	p.conflicts[key]++
+	c := p.cell(src, dst, pt)
+	p.result.Conflicts = append(p.result.Conflicts, Conflict{From: c.From, To: c.To, Port: c.Port, Declared: declared,
+		Network: net, Mesh: mesh, FromWorkload: c.FromWorkload, ToWorkload: c.ToWorkload})
 }
 
 func (p *prover) cell(src, dst int, pt port) Cell {

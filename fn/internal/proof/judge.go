@@ -59,13 +59,14 @@ func (j *engineJudge) blocking(int, int, port) []string { return nil }
 // modelJudge judges with every layer's policies through the model.
 type modelJudge struct {
 	ev *model.Evaluator
+	p  *prover
 	// source[i]: i is judged as a source at all; judgedSource[i]: and is a
 	// pod of a governed namespace.
 	source, judgedSource []bool
 }
 
 func newModelJudge(ev *model.Evaluator, p *prover) *modelJudge {
-	j := &modelJudge{ev: ev, source: make([]bool, ev.Len()), judgedSource: make([]bool, ev.Len())}
+	j := &modelJudge{ev: ev, p: p, source: make([]bool, ev.Len()), judgedSource: make([]bool, ev.Len())}
 	for i := range j.source {
 		j.source[i] = p.variantOf[i] < 0
 		j.judgedSource[i] = j.source[i] && p.judged[i]
@@ -79,16 +80,54 @@ func (j *modelJudge) Allowed(src, dst int, port int32, proto corev1.Protocol) bo
 	return j.ev.Allowed(src, dst, port, proto)
 }
 
-func (j *modelJudge) eachSource(dst int, port int32, proto corev1.Protocol, judgedOnly bool, f func(src int)) {
+func (j *modelJudge) eachSource(dst int, n int32, proto corev1.Protocol, judgedOnly bool, f func(src int)) {
 	among := j.source
 	if judgedOnly {
 		among = j.judgedSource
 	}
 	for src, ok := range among {
-		if ok && j.ev.Allowed(src, dst, port, proto) {
+		if !ok {
+			continue
+		}
+		if !j.ev.HasMesh() {
+			if j.ev.Allowed(src, dst, n, proto) {
+				f(src)
+			}
+			continue
+		}
+		// Allowed, point by point (as cheap), to see a flow the network
+		// admits and the mesh denies.
+		eg := j.ev.At(model.Network, model.Egress, src, dst, n, proto)
+		if eg.Action != model.Allow {
+			continue
+		}
+		in := j.ev.At(model.Network, model.Ingress, src, dst, n, proto)
+		if in.Action != model.Allow {
+			continue
+		}
+		mesh := j.ev.At(model.Mesh, model.Ingress, src, dst, n, proto)
+		if mesh.Action == model.Allow {
 			f(src)
+			continue
+		}
+		if !j.byRule(mesh) {
+			continue
+		}
+		net := in
+		if !j.byRule(in) {
+			net = eg
+		}
+		if j.byRule(net) {
+			pt := port{n, proto}
+			j.p.conflict(src, dst, pt, j.p.expected[dst][pt][src], net, mesh)
 		}
 	}
+}
+
+// byRule reports whether a rule the object writes decided (not a default,
+// an isolation or a Builtin rule).
+func (j *modelJudge) byRule(d model.Decision) bool {
+	return d.Policy >= 0 && d.Rule >= 0 && !j.ev.Policies()[d.Policy].Rules(d.Direction)[d.Rule].Builtin
 }
 
 // Admitting names the rule of each point that allowed the connection (a
@@ -128,12 +167,26 @@ func (j *modelJudge) annotate(c *Cell, src, dst int, pt port) {
 	slices.Sort(c.Layers)
 }
 
+// blocking names what blocks a declared flow; a network point that blocks
+// it by a policy while the mesh admits it by a rule is also recorded as a
+// Conflict.
 func (j *modelJudge) blocking(src, dst int, pt port) []string {
 	var out []string
-	for _, d := range j.ev.Decide(src, dst, pt.n, pt.proto).Decisions {
+	var net, mesh *model.Decision
+	ds := j.ev.Decide(src, dst, pt.n, pt.proto).Decisions
+	for i, d := range ds {
 		if d.Action != model.Allow {
 			out = append(out, j.ev.Describe(d))
 		}
+		switch {
+		case d.Point == model.Mesh && d.Action == model.Allow && j.byRule(d):
+			mesh = &ds[i]
+		case d.Point == model.Network && d.Action != model.Allow && d.Policy >= 0 && net == nil:
+			net = &ds[i]
+		}
+	}
+	if net != nil && mesh != nil {
+		j.p.conflict(src, dst, pt, true, *net, *mesh)
 	}
 	return out
 }

@@ -206,3 +206,65 @@ func (g gen) modelPolicy(i int, podVocab map[string][]string) model.Policy {
 	}
 	return p
 }
+
+// TestLayeredConflictsAreSound: on random layered scenarios, every
+// recorded Conflict is what the evaluator decides on its ends and port (the
+// network and the mesh deciding oppositely, each by a policy, the side that
+// admits by a rule not Builtin), at most MaxConflicts per pair of objects,
+// and every compiled policy's Selected is the number of endpoints it
+// selects.
+func TestLayeredConflictsAreSound(t *testing.T) {
+	recorded := 0
+	for seed := int64(1); seed <= int64(proofScenarios(60)); seed++ {
+		sc := makeLayeredScenario(seed)
+		p := newProver(sc.in)
+		p.governed = governedNS
+		p.declared = true
+		p.decls = sc.decls
+		res := p.prove()
+		if res.Policies == nil {
+			continue
+		}
+		ev := model.New(p.namespaces(), p.compiled, p.endpoints)
+		for i, pol := range res.Policies {
+			if pol.Selected != ev.Selected(i) || pol.Object != ev.Policies()[i].Object {
+				t.Fatalf("seed %d: policy %d %s: Selected %d, the evaluator's %d (%s)", seed, i, pol.Object, pol.Selected, ev.Selected(i), ev.Policies()[i].Object)
+			}
+		}
+		pairs := map[[2]string]int{}
+		for _, c := range res.Conflicts {
+			recorded++
+			var n int32
+			var proto corev1.Protocol
+			if _, err := fmt.Sscanf(c.Port, "%d/%s", &n, &proto); err != nil {
+				t.Fatalf("seed %d: port %q: %v", seed, c.Port, err)
+			}
+			src, dst := p.index[c.From], p.index[c.To]
+			net := ev.At(model.Network, c.Network.Direction, src, dst, n, proto)
+			mesh := ev.At(model.Mesh, model.Ingress, src, dst, n, proto)
+			if net.Action != c.Network.Action || net.Policy != c.Network.Policy || net.Rule != c.Network.Rule ||
+				mesh.Action != c.Mesh.Action || mesh.Policy != c.Mesh.Policy || mesh.Rule != c.Mesh.Rule {
+				t.Fatalf("seed %d: conflict %+v, the evaluator decides network %+v, mesh %+v", seed, c, net, mesh)
+			}
+			if net.Policy < 0 || mesh.Policy < 0 || (net.Action == model.Allow) == (mesh.Action == model.Allow) {
+				t.Fatalf("seed %d: conflict %+v is no contradiction", seed, c)
+			}
+			admit := mesh
+			if net.Action == model.Allow {
+				admit = net
+			} else if !c.Declared {
+				t.Fatalf("seed %d: conflict %+v: a blocked flow is recorded only when declared", seed, c)
+			}
+			if admit.Rule < 0 || ev.Policies()[admit.Policy].Rules(admit.Direction)[admit.Rule].Builtin {
+				t.Fatalf("seed %d: conflict %+v: the admitting side is no rule", seed, c)
+			}
+			key := [2]string{res.Policies[net.Policy].Object, res.Policies[mesh.Policy].Object}
+			if pairs[key]++; pairs[key] > MaxConflicts {
+				t.Fatalf("seed %d: more than %d conflicts for %v", seed, MaxConflicts, key)
+			}
+		}
+	}
+	if recorded == 0 {
+		t.Error("no scenario recorded a conflict: the test checks nothing")
+	}
+}

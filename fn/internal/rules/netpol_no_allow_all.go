@@ -10,6 +10,23 @@ package rules
 // the policy's namespace; a peer with `namespaceSelector: {}` selects pods in
 // every namespace. Wide address blocks are netpol-no-open-cidr's concern, and a
 // policy with no rules (a pure deny) allows nothing.
+//
+// Every other layer the connectivity proof evaluates is judged alike,
+// through its compiled policies (proof.Result.Policies): an Allow rule that
+// a user object of Calico, Cilium, Antrea, the admin network policy API,
+// Istio or Linkerd writes, at the network point or the mesh's, is an
+// allow-all when it names no peers (Calico's rule without source or
+// destination, Cilium's rule without endpoints, Istio's `rules: [{}]`, a
+// Linkerd Server's accessPolicy all-unauthenticated) or one of its peers
+// holds every pod of every namespace (Calico's `all()` in a
+// GlobalNetworkPolicy, Cilium's entity all or cluster, an Antrea peer
+// with empty namespaceSelector). A mesh rule admits callers at the mesh
+// only, but it undoes the mesh's default-deny exactly as a network rule
+// undoes the network's, so it is a finding too. Address peers are
+// netpol-no-open-cidr's concern. The finding names the object that writes
+// the rule (a Linkerd authorization, not its Server), the rule's path and
+// its layer. Objects netid generates are not judged, nor what a dialect
+// does of its own (Istio's proxies letting UDP through).
 
 import (
 	"fmt"
@@ -19,13 +36,14 @@ import (
 
 	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/proof/model"
 )
 
 var netpolNoAllowAll = register(&Rule{
 	ID:          "netpol-no-allow-all",
 	Title:       "NetworkPolicy rules name their peers instead of allowing every pod or namespace",
 	Rationale:   "A rule without peers, or a peer with an empty podSelector or namespaceSelector, undoes default-deny for a whole namespace or the whole cluster: any pod added later, including a compromised one, gets the flow without anyone having declared it.",
-	Remediation: "Give each ingress rule a from and each egress rule a to whose peers select the calling or called workload by its labels, with a namespaceSelector on kubernetes.io/metadata.name for another namespace.",
+	Remediation: "Give each ingress rule a from and each egress rule a to whose peers select the calling or called workload by its labels, with a namespaceSelector on kubernetes.io/metadata.name for another namespace; in a policy of another layer, name the peers the same way (by labels, namespace or mesh identity).",
 	Severity:    finding.Error,
 	Controls: []controls.Control{
 		controls.NSACISAControl("Network separation and hardening > Network policies"),
@@ -56,9 +74,62 @@ var netpolNoAllowAll = register(&Rule{
 				out = append(out, noAllowAllPeers(p.Ref, p.Ref.Namespace, field+".to", "destination", r.To, owners)...)
 			}
 		}
-		return out
+		return append(out, noAllowAllLayered(s)...)
 	},
 })
+
+// noAllowAllLayered judges the Allow rules user objects of the layers other
+// than NetworkPolicy write.
+func noAllowAllLayered(s *Stream) []Violation {
+	var out []Violation
+	s.userRules(func(w writtenRule) {
+		r := w.Rule
+		if r.Action != model.Allow {
+			return
+		}
+		what := ""
+		if r.Peers == nil {
+			what = "names no peer, so it admits every " + noAllowAllRole(w.Dir)
+		} else {
+			for _, p := range r.Peers {
+				if everyPod(p) {
+					what = "has a peer that holds every pod of every namespace"
+					break
+				}
+			}
+		}
+		if what == "" {
+			return
+		}
+		if r.Ports != nil && len(r.Ports) == 0 {
+			return // it matches no port
+		}
+		// Entries of every port (of some protocols, as Istio's) narrow nothing.
+		narrowed := 0
+		for _, p := range r.Ports {
+			if p.Name != "" || p.Lo != 0 || p.Hi != 0 {
+				narrowed = 1
+			}
+		}
+		msg := fmt.Sprintf("%s: %s rule %s%s", w.Policy.Layer, w.Dir, what, noAllowAllPorts(narrowed))
+		if w.Policy.Point == model.Mesh {
+			msg += " at the mesh"
+		}
+		if r.L7 != "" {
+			msg += " (requests are further restricted: " + r.L7 + ")"
+		}
+		out = append(out, Violation{Object: w.Object.Ref, Field: w.Field, Message: msg, Workloads: s.layeredOwners(w.Object.Ref.Namespace)})
+	})
+	return out
+}
+
+// noAllowAllRole names what a rule of direction d admits.
+func noAllowAllRole(d model.Direction) string {
+	if d == model.Egress {
+		return "destination"
+	}
+	return "source"
+}
 
 // noAllowAllPeers judges the peers of one rule; field is the path of the peer
 // list, e.g. spec.ingress[0].from.

@@ -9,8 +9,22 @@ package rules
 // netid.dev/reason annotation justifying it (for that rule, when the
 // annotation is in the per-rule form, v1alpha1.RuleAnnotation). `except` does not count as
 // narrowing: a /0 with holes still reaches the whole Internet.
+//
+// Every other layer the connectivity proof evaluates is judged alike,
+// through its compiled policies (proof.Result.Policies): an Allow rule that
+// a user object of Calico, Cilium, Antrea, the admin network policy API,
+// Istio or Linkerd writes, with an address peer of every address (a /0
+// net, whatever it excepts, or an address peer without a net: Cilium's
+// entity world, world-ipv4, world-ipv6), is an open CIDR unless the object
+// carries a non-empty netid.dev/reason annotation (the object's whole
+// reason: the per-rule form names NetworkPolicy rules). A rule naming no
+// peers at all is netpol-no-allow-all's concern. The finding names the
+// object that writes the rule (a Linkerd NetworkAuthentication's
+// authorization, not its Server), the rule's path and its layer. Objects
+// netid generates are not judged.
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -19,6 +33,7 @@ import (
 
 	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
+	"netid.dev/netid/fn/internal/proof/model"
 	"netid.dev/netid/krm/v1alpha1"
 )
 
@@ -56,9 +71,59 @@ var netpolNoOpenCIDR = register(&Rule{
 				judge(fmt.Sprintf("spec.egress[%d].to", i), "out to", r.To, v1alpha1.RuleAnnotation(reason, "egress", i))
 			}
 		}
-		return out
+		return append(out, noOpenCIDRLayered(s)...)
 	},
 })
+
+// noOpenCIDRLayered judges the address peers of the Allow rules user
+// objects of the layers other than NetworkPolicy write.
+func noOpenCIDRLayered(s *Stream) []Violation {
+	var out []Violation
+	s.userRules(func(w writtenRule) {
+		r := w.Rule
+		if r.Action != model.Allow {
+			return
+		}
+		var open []string
+		for _, p := range r.Peers {
+			if everyPod(p) || !everyAddress(p) {
+				continue // every pod (and address) is netpol-no-allow-all's
+			}
+			if len(p.Nets) == 0 {
+				open = append(open, "every address outside the cluster")
+			}
+			for _, n := range p.Nets {
+				if n.Bits() == 0 {
+					open = append(open, n.String())
+				}
+			}
+		}
+		if len(open) == 0 || strings.TrimSpace(noOpenCIDRReason(w.Object.JSON)) != "" {
+			return
+		}
+		dir := "in from"
+		if w.Dir == model.Egress {
+			dir = "out to"
+		}
+		out = append(out, Violation{Object: w.Object.Ref, Field: w.Field, Workloads: s.layeredOwners(w.Object.Ref.Namespace),
+			Message: fmt.Sprintf("%s: %s rule allows %s every address (%s), and the object has no %s annotation saying why",
+				w.Policy.Layer, w.Dir, dir, strings.Join(open, ", "), v1alpha1.ReasonAnnotation)})
+	})
+	return out
+}
+
+// noOpenCIDRReason is an object's netid.dev/reason annotation.
+func noOpenCIDRReason(js []byte) string {
+	var o struct {
+		Metadata struct {
+			Annotations map[string]string `json:"annotations"`
+		} `json:"metadata"`
+	}
+	if json.Unmarshal(js, &o) != nil {
+		return ""
+	}
+	return o.Metadata.Annotations[v1alpha1.ReasonAnnotation]
+}
 
 // noOpenCIDRCoversAll reports a cidr of prefix length 0. A /0 covers every
 // address whatever address it is written with (10.0.0.0/0 included); when

@@ -105,3 +105,71 @@ spec:
 })
 
 func TestNetpolNoOpenCIDR(t *testing.T) { runCases(t, netpolNoOpenCIDR, netpolNoOpenCIDRCases) }
+
+var netpolNoOpenCIDRLayeredCases = table(netpolNoOpenCIDR, []ruleCase{
+	{name: "Calico: a narrow net, and an open one with its reason", yaml: layeredApp("calico") + `---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: to-psp}
+spec:
+  selector: app == 'cart'
+  types: [Egress]
+  egress: [{action: Allow, destination: {nets: [203.0.113.0/24]}}]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: webhooks, namespace: shop, annotations: {netid.dev/reason: "webhooks to customer-chosen endpoints"}}
+spec:
+  selector: app == 'cart'
+  types: [Egress]
+  egress: [{action: Allow, destination: {nets: [0.0.0.0/0]}}]
+`},
+	{name: "Calico: 0.0.0.0/0 without a reason", yaml: layeredApp("calico") + `---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: to-internet}
+spec:
+  selector: app == 'cart'
+  types: [Egress]
+  egress: [{action: Allow, destination: {nets: [0.0.0.0/0]}}]
+`, want: []string{"GlobalNetworkPolicy/to-internet spec.egress[0]"}},
+	{name: "Cilium: a narrow CIDR; a deny of every address is no opening", yaml: layeredApp("cilium") + `---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: to-psp, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: cart}}
+  egress: [{toCIDR: [203.0.113.0/24]}]
+  egressDeny: [{toCIDR: [0.0.0.0/0]}]
+`},
+	{name: "Cilium: the world entity and ::/0", yaml: layeredApp("cilium") + `---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: to-world, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: cart}}
+  egress: [{toEntities: [world]}, {toCIDRSet: [{cidr: "::/0", except: ["2001:db8::/32"]}]}]
+`, want: []string{"CiliumNetworkPolicy/shop/to-world spec.egress[0]", "CiliumNetworkPolicy/shop/to-world spec.egress[1]"}},
+	{name: "Antrea: an open ipBlock", yaml: layeredApp("antrea") + `---
+apiVersion: crd.antrea.io/v1beta1
+kind: NetworkPolicy
+metadata: {name: to-internet, namespace: shop}
+spec:
+  priority: 5
+  tier: application
+  appliedTo: [{podSelector: {matchLabels: {app: cart}}}]
+  egress: [{action: Allow, to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]
+`, want: []string{"NetworkPolicy/shop/to-internet spec.egress[0]"}},
+	{name: "Istio: callers from every address", yaml: layeredApp("generic") + `---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: from-anywhere, namespace: shop}
+spec:
+  selector: {matchLabels: {app: cart}}
+  rules: [{from: [{source: {ipBlocks: [0.0.0.0/0]}}]}]
+`, want: []string{"AuthorizationPolicy/shop/from-anywhere spec.rules[0]"}},
+})
+
+func TestNetpolNoOpenCIDRLayered(t *testing.T) {
+	runCases(t, netpolNoOpenCIDR, netpolNoOpenCIDRLayeredCases)
+}

@@ -114,8 +114,8 @@ func istioZtunnel() model.Policy {
 	return model.Policy{Layer: LayerIstio, Object: "ztunnel (Istio ambient)", Point: model.Mesh, Tier: istioTierMTLS - 50,
 		TierName: "Istio ztunnel", Subject: istioScope(istioRootNamespace, model.Everything(), istioAmbientOnly()),
 		Ingress: []model.Rule{
-			{Action: model.Allow, Peers: []model.Peer{{Addrs: true, Nets: []netip.Prefix{probe}}}, Where: "kubelet health probes from 169.254.7.127"},
-			{Action: model.Allow, Peers: IstioMeshed(), Ports: []model.Port{{Protocol: corev1.ProtocolTCP, Lo: 15008, Hi: 15008}}, Where: "HBONE tunnel port 15008"},
+			{Action: model.Allow, Peers: []model.Peer{{Addrs: true, Nets: []netip.Prefix{probe}}}, Where: "kubelet health probes from 169.254.7.127", Builtin: true},
+			{Action: model.Allow, Peers: IstioMeshed(), Ports: []model.Port{{Protocol: corev1.ProtocolTCP, Lo: 15008, Hi: 15008}}, Where: "HBONE tunnel port 15008", Builtin: true},
 		}}
 }
 
@@ -346,7 +346,7 @@ func istioAuthorization(o *Object, seq int) model.Compiled {
 		base.Tier, base.TierName = istioTierAllow, "Istio ALLOW policies"
 		base.IsolatesIngress = true
 	}
-	bypass := model.Rule{Action: model.Allow, Where: "(UDP and SCTP: the proxy intercepts TCP only)",
+	bypass := model.Rule{Action: model.Allow, Where: "(UDP and SCTP: the proxy intercepts TCP only)", Builtin: true,
 		Ports: []model.Port{{Protocol: corev1.ProtocolUDP}, {Protocol: corev1.ProtocolSCTP}}}
 	// At a sidecar: HTTP attributes are read.
 	side := base

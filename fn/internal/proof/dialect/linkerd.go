@@ -829,7 +829,7 @@ func (c *linkerdCompiler) compileServer(s *linkerdServer, o *Object, seq int) {
 		accessRule.Ports, accessRule.Where, accessRule.L7 = ports, "spec.accessPolicy", serverL7
 		p.Ingress = append(p.Ingress, *accessRule)
 	}
-	p.Ingress = append(p.Ingress, model.Rule{Action: model.Deny, Ports: ports, Where: "spec.port (no authorization admits the client)"})
+	p.Ingress = append(p.Ingress, model.Rule{Action: model.Deny, Ports: ports, Where: "spec.port (no authorization admits the client)", Builtin: true})
 	c.out.Policies = append(c.out.Policies, p)
 }
 

@@ -224,6 +224,20 @@ func (e *Evaluator) Decide(src, dst int, port int32, proto corev1.Protocol) Verd
 	return v
 }
 
+// At is what point pt decides in direction d about a connection from
+// endpoint src to endpoint dst on port/proto (an empty proto is TCP): one
+// of Decide's Decisions, without the others (no policy is read at the mesh
+// in egress: At allows it by default).
+func (e *Evaluator) At(pt Point, d Direction, src, dst int, port int32, proto corev1.Protocol) Decision {
+	if proto == "" {
+		proto = corev1.ProtocolTCP
+	}
+	if d == Egress {
+		return e.decide(pt, d, src, dst, dst, port, proto)
+	}
+	return e.decide(pt, d, dst, src, dst, port, proto)
+}
+
 // Allowed is Decide(...).Allowed.
 func (e *Evaluator) Allowed(src, dst int, port int32, proto corev1.Protocol) bool {
 	if proto == "" {

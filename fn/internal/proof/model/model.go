@@ -351,6 +351,12 @@ type Rule struct {
 	// and path, Kafka topic, request principal), or "": at layers 3 and 4 it
 	// matches as written, and the proof lists the flow as L7-restricted.
 	L7 string
+	// Builtin marks a rule no field of the object writes: the dialect's own
+	// behaviour around the object's rules (Istio's proxies let UDP and SCTP
+	// through, ztunnel admits the kubelet's probes, a Linkerd Server denies
+	// the clients no authorization admits). Rules that judge what users
+	// write (an allow-all, two layers that contradict each other) skip it.
+	Builtin bool
 }
 
 // Policy is one object (or one part of an object) of a dialect, compiled.
