@@ -330,7 +330,7 @@ spec:
     - action: Allow
       source: {selector: all()}
 `}.render(t, kustomize)
-		r.refused(t, []string{"proof-connectivity"},
+		r.refused(t, []string{"netpol-no-allow-all", "proof-connectivity"},
 			"undeclared flow gateway-system/{} → payments/paymentservice on 8080/TCP is allowed by the rendered policies (admitted by GlobalNetworkPolicy platform.allow-all (Calico tier platform) spec.ingress[0]: Allow)")
 	})
 	t.Run("metadata deny accepted", func(t *testing.T) {
@@ -429,7 +429,7 @@ spec:
   endpointSelector: {matchLabels: {k8s:io.kubernetes.pod.namespace: shop}}
   ingress: [{fromEntities: [all]}]
 `}.render(t, kustomize)
-		r.refused(t, []string{"proof-connectivity"},
+		r.refused(t, []string{"netpol-no-allow-all", "proof-connectivity"},
 			"undeclared flow 198.51.100.7 (outside the cluster) → shop/cartservice on 7070/TCP is allowed by the rendered policies (admitted by CiliumClusterwideNetworkPolicy shop-from-everywhere spec.ingress[0]: Allow)")
 	})
 	t.Run("ingressDeny of a declared flow refused", func(t *testing.T) {
@@ -503,7 +503,7 @@ spec:
     - action: Allow
       from: [{namespaceSelector: {}}]
 `}.render(t, kustomize)
-		r.refused(t, []string{"proof-connectivity"},
+		r.refused(t, []string{"netpol-no-allow-all", "proof-connectivity"},
 			"undeclared flow gateway-system/{} → shop/cartservice on 7070/TCP is allowed by the rendered policies (admitted by ClusterNetworkPolicy allow-everything (Antrea tier securityops) spec.ingress[0]: Allow)")
 	})
 	t.Run("Drop of a declared flow refused", func(t *testing.T) {
@@ -588,7 +588,7 @@ func TestLayersIstio(t *testing.T) {
 	})
 	t.Run("DENY of a declared caller refused", func(t *testing.T) {
 		r := layersApp{mesh: "istio", small: true, user: istioDenyFrontend}.render(t, kustomize)
-		r.refused(t, []string{"proof-connectivity"},
+		r.refused(t, []string{"proof-connectivity", "proof-layer-consistent"},
 			"declared flow shop/frontend → shop/cartservice on 7070/TCP is blocked by the rendered policies (blocked by AuthorizationPolicy shop/cartservice-no-frontend (Istio DENY policies) spec.rules[0]: Deny)")
 	})
 	// ALLOW with one empty rule admits every caller's identity: the
@@ -597,7 +597,7 @@ func TestLayersIstio(t *testing.T) {
 	// passes both layers.
 	t.Run("ALLOW everything refused", func(t *testing.T) {
 		r := layersApp{mesh: "istio", small: true, user: istioAllowAll}.render(t, kustomize)
-		r.refused(t, []string{"proof-connectivity"},
+		r.refused(t, []string{"netpol-no-allow-all", "proof-connectivity"},
 			",proof.netid.dev/serviceaccount=cartservice} → shop/cartservice on 7070/TCP is allowed by the rendered policies "+
 				"(admitted by shop/frontend-flows spec.egress[0], shop/cartservice-flows spec.ingress[0], AuthorizationPolicy shop/allow-all (Istio ALLOW policies) spec.rules[0]: Allow)")
 		if strings.Contains(r.stderr, "undeclared flow shop/redis-cart → shop/cartservice") {

@@ -340,7 +340,14 @@ func (p *prover) prove() Result {
 		if p.namedPortVariants(ev) {
 			ev = model.New(p.namespaces(), p.compiled, p.endpoints)
 		}
-		p.expectAll(ev.MeshSelects)
+		p.expectAll(func(src, dst int, pt port) bool {
+			for _, d := range ev.Decide(src, dst, pt.n, pt.proto).Decisions {
+				if d.Point == model.Mesh && d.Policy >= 0 && d.Action == model.Allow {
+					return true
+				}
+			}
+			return false
+		})
 		p.result.Policies = make([]CompiledPolicy, len(ev.Policies()))
 		for i, pol := range ev.Policies() {
 			p.result.Policies[i] = CompiledPolicy{Policy: pol, Source: p.sources[pol.Object], Selected: ev.Selected(i)}
@@ -1132,10 +1139,10 @@ func (p *prover) isWorkload(i int) bool { return i < p.workloads }
 // expectAll turns the declarations into expected (source, destination, port)
 // triples over the endpoints.
 //
-// meshSelects (nil without a mesh) reports whether a mesh's policy selects
-// an endpoint: a twin of a declared caller is let through such a
-// destination only with an identity declared for it.
-func (p *prover) expectAll(meshSelects func(int) bool) {
+// meshAdmits (nil without a mesh) reports whether a mesh's rule admits a
+// connection: a twin of a declared caller is let through by such a rule
+// only with an identity declared for the destination.
+func (p *prover) expectAll(meshAdmits func(src, dst int, pt port) bool) {
 	byNS := map[string][]int{}
 	// variants["ns/name"]: a workload's endpoint and its named-port variants.
 	variants := map[string][]int{}
@@ -1242,19 +1249,15 @@ func (p *prover) expectAll(meshSelects func(int) bool) {
 		}
 	}
 	// A twin of a declared caller runs as any ServiceAccount: where a mesh
-	// judges the destination, it is let through only as an identity some
-	// declared caller of the destination has (its labels may be one
-	// caller's and its identity another's: each layer then admits what was
-	// declared to it); elsewhere its labels decide.
+	// rule admits it, only as an identity some declared caller of the
+	// destination has (its labels may be one caller's and its identity
+	// another's: each layer then admits what was declared to it); where no
+	// mesh rule reads its identity, its labels decide.
 	for _, tp := range pending {
-		if meshSelects == nil || !meshSelects(tp.dst) {
-			p.permit(tp.dst, tp.pt, tp.srcs)
-			continue
-		}
 		ids := declaredIDs[dstPort{tp.dst, tp.pt}]
 		var ok []int
 		for _, src := range tp.srcs {
-			if ids[p.endpoints[src].Labels[model.ServiceAccountLabel]] {
+			if meshAdmits == nil || !meshAdmits(src, tp.dst, tp.pt) || ids[p.endpoints[src].Labels[model.ServiceAccountLabel]] {
 				ok = append(ok, src)
 			}
 		}

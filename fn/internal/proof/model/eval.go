@@ -168,7 +168,23 @@ func (e *Evaluator) Len() int { return len(e.eps) }
 
 // MeshSelects reports whether some policy of the Mesh point selects
 // endpoint i.
-func (e *Evaluator) MeshSelects(i int) bool { return len(e.of[Mesh][Ingress][i]) > 0 }
+//
+// Policies of built-in rules only (ztunnel's own admissions) judge no
+// identity and do not count.
+func (e *Evaluator) MeshSelects(i int) bool {
+	for _, pi := range e.of[Mesh][Ingress][i] {
+		p := &e.policies[pi]
+		if p.IsolatesIngress {
+			return true
+		}
+		for _, r := range p.Ingress {
+			if !r.Builtin {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // HasMesh reports whether some policy is read at the Mesh point.
 func (e *Evaluator) HasMesh() bool { return e.mesh }
