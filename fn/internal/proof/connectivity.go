@@ -1170,7 +1170,7 @@ func (p *prover) expectAll(meshAdmits func(src, dst int, pt port) bool) {
 	}
 	// A twin may run as another ServiceAccount: its labels make it the
 	// workload for the network layer, its identity is the mesh's to judge.
-	twins := p.twins(false)
+	twins := p.twins()
 	dstTwins := twins
 	type twinPermit struct {
 		dst  int
@@ -1280,15 +1280,14 @@ func (p *prover) permit(dst int, pt port, srcs []int) {
 	}
 }
 
-// twins are, by workload ("ns/name"), the witness pods of its namespace that
-// differ from it only in labels no selector of a NetworkPolicy names (the
-// mesh's membership labels, say), and run as its ServiceAccount: pods of the workload as far as its declaration
-// goes, so they may do what it is declared to do, but need not. Only with
-// layers other than NetworkPolicy, whose selectors tell such pods apart.
-//
-// As a destination a pod's ServiceAccount does not matter (mesh policies
-// select their pods by labels), so without sameSA a twin may run as any.
-func (p *prover) twins(sameSA bool) map[string][]int {
+// twins are, by workload ("ns/name"), the witness pods (and the named-port
+// variants of witnesses) of its namespace that differ from it only in labels
+// no selector of a NetworkPolicy names (the mesh's membership labels, its
+// ServiceAccount): pods of the workload as far as the network layer goes, so
+// they may do what it is declared to do, but need not (expectAll says when
+// a mesh reads their identity). Only with layers other than NetworkPolicy,
+// whose selectors tell such pods apart.
+func (p *prover) twins() map[string][]int {
 	if !p.others {
 		return nil
 	}
@@ -1301,11 +1300,10 @@ func (p *prover) twins(sameSA bool) map[string][]int {
 		for i := p.workloads; i < len(p.endpoints); i++ {
 			e := &p.endpoints[i]
 			// a named-port variant of a witness is one too, as a destination
-			if v := p.variantOf[i]; (v >= 0 && (v < p.workloads || sameSA)) || p.realNS[i] != p.realNS[w] || e.Namespace != p.endpoints[w].Namespace {
+			if v := p.variantOf[i]; (v >= 0 && v < p.workloads) || p.realNS[i] != p.realNS[w] || e.Namespace != p.endpoints[w].Namespace {
 				continue
 			}
-			// the same labels where a NetworkPolicy selector looks, and
-			// the same ServiceAccount when asked
+			// the same labels where a NetworkPolicy selector looks
 			twin := true
 			for k := range p.npKeys {
 				a, okA := wl[k]
@@ -1314,9 +1312,6 @@ func (p *prover) twins(sameSA bool) map[string][]int {
 					twin = false
 					break
 				}
-			}
-			if sameSA && wl[model.ServiceAccountLabel] != e.Labels[model.ServiceAccountLabel] {
-				twin = false
 			}
 			if twin {
 				out[p.endpoints[w].Name] = append(out[p.endpoints[w].Name], i)
