@@ -64,10 +64,6 @@ type Input struct {
 	// forceModel evaluates NetworkPolicies through the model even when no
 	// other layer has policies (the differential test).
 	forceModel bool
-	// meshDeclared: some layer other than NetworkPolicy has policies, so a
-	// declared caller of a meshed destination is judged by its identity
-	// (set by Connectivity).
-	meshDeclared bool
 }
 
 // Object is an object of a layer other than NetworkPolicy.
@@ -268,8 +264,7 @@ type prover struct {
 	// compiled are the policies of every evaluated layer (NetworkPolicy
 	// included) when some layer other than NetworkPolicy has policies; nil
 	// otherwise, and the NetworkPolicy engine judges alone.
-	compiled     []model.Policy
-	compiledOnce bool
+	compiled []model.Policy
 	// others: some layer other than NetworkPolicy has policies.
 	others bool
 	// npKeys are the label keys NetworkPolicy pod selectors name.
@@ -307,8 +302,6 @@ type role struct {
 // declaration can tell apart from it (see witnesses).
 func Connectivity(in Input) Result {
 	p := newProver(in)
-	p.compile()
-	p.in.meshDeclared = p.compiled != nil
 	if in.Plan != nil {
 		p.declared = true
 		p.declare()
@@ -322,14 +315,12 @@ func newProver(in Input) *prover {
 		sels: netpol.NewSelectors()}
 	p.governed = p.governedNamespaces()
 	p.policies = in.Policies
+	p.compile()
 	return p
 }
 
 // prove derives the witnesses, evaluates and compares with the declarations.
 func (p *prover) prove() Result {
-	if !p.compiledOnce {
-		p.compile()
-	}
 	p.collect()
 	if gap := p.witnesses(); gap != nil {
 		p.result.Incomplete = append(p.result.Incomplete, *gap)
@@ -370,7 +361,6 @@ func (p *prover) prove() Result {
 // policies, keeps every compiled policy for the model's evaluator (the pods
 // then carry their ServiceAccount as model.ServiceAccountLabel).
 func (p *prover) compile() {
-	p.compiledOnce = true
 	var objs []dialect.Object
 	byRef := map[string]LayerObject{}
 	for _, o := range p.in.Objects {
@@ -525,7 +515,9 @@ func (p *prover) declare() {
 			continue
 		}
 		tunnelFrom := from
-		if p.in.meshDeclared {
+		// with a mesh's policies compiled, a declared caller of a meshed
+		// destination is judged by its identity
+		if p.compiled != nil {
 			from.ident = p.identity(f, true)
 			tunnelFrom.ident = p.identity(f, false)
 		}
