@@ -2,9 +2,11 @@ package v1alpha1
 
 import (
 	"fmt"
+	"net/netip"
 
 	yamlv3 "go.yaml.in/yaml/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -46,7 +48,116 @@ type ClusterSpec struct {
 	// proof then evaluates in their tiers around NetworkPolicy; without it
 	// they are refused as not enforced. Default: false. Example: true.
 	AdminNetworkPolicy bool `json:"adminNetworkPolicy,omitempty"`
+	// Dialect is the policy language of the workloads' policies:
+	// networkpolicy (networking.k8s.io NetworkPolicy, which every CNI
+	// enforces) or native (the CNI's own kinds, placed in spec.tier: Calico
+	// NetworkPolicy, CiliumNetworkPolicy, Antrea NetworkPolicy; needs cni
+	// calico, cilium or antrea). Default: networkpolicy. Example: native.
+	//
+	// +kubebuilder:validation:Enum=networkpolicy;native
+	Dialect Dialect `json:"dialect,omitempty"`
+	// Tier places the workloads' native policies among the cluster's
+	// tiers (Calico and Antrea), so they compose with the baseline and with
+	// other teams' policies. Default: {name: netid, order: 100}.
+	Tier *PolicyTier `json:"tier,omitempty"`
+	// Baseline is the cluster's guardrails, rendered once for every
+	// namespace netid governs: default deny, DNS, the platform's allowances
+	// and explicit denies. It renders in the upstream admin API when
+	// adminNetworkPolicy is true, else in the CNI's cluster-wide kinds, else
+	// as per-namespace NetworkPolicies. Default: none (each namespace gets
+	// its default-deny and DNS NetworkPolicies, as without a
+	// ClusterNetworkIdentity).
+	Baseline *Baseline `json:"baseline,omitempty"`
 }
+
+// Dialect is the policy language of the workloads' policies.
+type Dialect string
+
+// Dialects.
+const (
+	DialectNetworkPolicy Dialect = "networkpolicy"
+	DialectNative        Dialect = "native"
+)
+
+// PolicyTier names a tier and its place among the cluster's tiers.
+type PolicyTier struct {
+	// Name is the tier's name (a DNS-1123 label). Default: netid.
+	Name string `json:"name,omitempty"`
+	// Order is the tier's order: Calico's Tier spec.order, Antrea's Tier
+	// spec.priority (lower is evaluated first). Default: 100.
+	// Example: 100.
+	//
+	// +kubebuilder:validation:Minimum=1
+	Order *int32 `json:"order,omitempty"`
+}
+
+// Baseline is the guardrails of every governed namespace.
+type Baseline struct {
+	// DNS is the cluster DNS every governed pod may reach on UDP and TCP 53.
+	// Default: on, to kube-system pods labelled k8s-app=kube-dns.
+	DNS *DNS `json:"dns,omitempty"`
+	// Ingress admits platform callers of every governed pod, e.g. the
+	// monitoring scrape; the namespaces cannot remove it.
+	// Example: [{from: {namespace: monitoring, podLabels: {app: prometheus}}, ports: [9090], reason: "metrics scrape"}].
+	Ingress []BaselineIngress `json:"ingress,omitempty"`
+	// Egress admits what every governed pod may call, e.g. a platform
+	// proxy. Example: [{to: {namespace: proxy, podLabels: {app: squid}}, ports: [3128], reason: "egress proxy"}].
+	Egress []BaselineEgress `json:"egress,omitempty"`
+	// Deny are address blocks no governed pod may reach, whatever the
+	// namespaces declare: evaluated before every allow. A flow a
+	// NetworkIdentity declares into one of them is refused
+	// (baseline-deny). Example: [{cidr: 169.254.169.254/32, reason: "cloud metadata"}].
+	Deny []BaselineDeny `json:"deny,omitempty"`
+	// LogDenied logs the flows the baseline denies where the dialect can
+	// (Calico Log rules, Antrea enableLogging); elsewhere the report names
+	// where to look instead (Hubble, flow logs). Default: false.
+	LogDenied bool `json:"logDenied,omitempty"`
+}
+
+// BaselineIngress admits a platform caller of every governed pod.
+type BaselineIngress struct {
+	// From is the caller: namespace with podLabels, or cidr.
+	From BaselinePeer `json:"from"`
+	// Ports are port numbers (with an optional protocol). Required.
+	Ports []PortRef `json:"ports"`
+	// Reason says why. Free text, as a flow's reason.
+	Reason string `json:"reason"`
+}
+
+// BaselineEgress admits a callee of every governed pod.
+type BaselineEgress struct {
+	// To is the callee: namespace with podLabels, or cidr.
+	To BaselinePeer `json:"to"`
+	// Ports are port numbers (with an optional protocol). Required.
+	Ports []PortRef `json:"ports"`
+	// Reason says why. Free text, as a flow's reason.
+	Reason string `json:"reason"`
+}
+
+// BaselinePeer is a platform peer: pods (namespace and podLabels) or an
+// address block.
+type BaselinePeer struct {
+	// Namespace is the pods' namespace. Example: monitoring.
+	Namespace string `json:"namespace,omitempty"`
+	// PodLabels select the pods in namespace; required with namespace.
+	PodLabels map[string]string `json:"podLabels,omitempty"`
+	// CIDR is an address block, canonical; 0.0.0.0/0 and ::/0 are refused.
+	CIDR string `json:"cidr,omitempty"`
+}
+
+// BaselineDeny is an address block no governed pod may reach.
+type BaselineDeny struct {
+	// CIDR is the block, canonical. Example: 169.254.169.254/32.
+	CIDR string `json:"cidr"`
+	// Reason says why. Free text, as a flow's reason.
+	Reason string `json:"reason"`
+}
+
+// The default tier of native policies.
+const (
+	DefaultTierName        = "netid"
+	DefaultTierOrder int32 = 100
+)
 
 // DecodeCluster reads one ClusterNetworkIdentity from YAML or JSON strictly,
 // like Decode: unknown and duplicate fields and wrong types are errors naming
@@ -76,6 +187,25 @@ func (c *ClusterNetworkIdentity) Default() {
 	if c.Spec.CNI == "" {
 		c.Spec.CNI = CNIGeneric
 	}
+	if c.Spec.Dialect == "" {
+		c.Spec.Dialect = DialectNetworkPolicy
+	}
+	if c.Spec.Tier == nil {
+		c.Spec.Tier = &PolicyTier{}
+	}
+	if c.Spec.Tier.Name == "" {
+		c.Spec.Tier.Name = DefaultTierName
+	}
+	if c.Spec.Tier.Order == nil {
+		o := DefaultTierOrder
+		c.Spec.Tier.Order = &o
+	}
+	if b := c.Spec.Baseline; b != nil {
+		if b.DNS == nil {
+			b.DNS = &DNS{}
+		}
+		defaultDNS(b.DNS)
+	}
 }
 
 // Validate checks the ClusterNetworkIdentity (call Default first).
@@ -84,10 +214,79 @@ func (c *ClusterNetworkIdentity) Validate() []FieldError {
 	if c.Name != "" {
 		errs = append(errs, objectName(field.NewPath("metadata", "name"), c.Name)...)
 	}
-	errs = append(errs, oneOf(field.NewPath("spec", "cni"), string(c.Spec.CNI), CNIGeneric, CNICalico, CNICilium, CNIAntrea)...)
+	spec := field.NewPath("spec")
+	errs = append(errs, oneOf(spec.Child("cni"), string(c.Spec.CNI), CNIGeneric, CNICalico, CNICilium, CNIAntrea)...)
+	errs = append(errs, oneOf(spec.Child("dialect"), string(c.Spec.Dialect), DialectNetworkPolicy, DialectNative)...)
+	if c.Spec.Dialect == DialectNative && c.Spec.CNI == CNIGeneric {
+		errs = append(errs, field.Invalid(spec.Child("dialect"), string(c.Spec.Dialect), "native policies need the cluster's CNI: set spec.cni to calico, cilium or antrea"))
+	}
+	if t := c.Spec.Tier; t != nil {
+		errs = append(errs, dnsName(spec.Child("tier", "name"), t.Name)...)
+		if t.Order != nil && *t.Order < 1 {
+			errs = append(errs, field.Invalid(spec.Child("tier", "order"), *t.Order, "must be at least 1"))
+		}
+	}
+	if b := c.Spec.Baseline; b != nil {
+		p := spec.Child("baseline")
+		errs = append(errs, validateDNS(p.Child("dns"), b.DNS)...)
+		for i, r := range b.Ingress {
+			q := p.Child("ingress").Index(i)
+			errs = append(errs, validateBaselinePeer(q.Child("from"), r.From)...)
+			errs = append(errs, validateBaselinePorts(q.Child("ports"), r.Ports)...)
+			errs = append(errs, requiredText(q.Child("reason"), r.Reason)...)
+		}
+		for i, r := range b.Egress {
+			q := p.Child("egress").Index(i)
+			errs = append(errs, validateBaselinePeer(q.Child("to"), r.To)...)
+			errs = append(errs, validateBaselinePorts(q.Child("ports"), r.Ports)...)
+			errs = append(errs, requiredText(q.Child("reason"), r.Reason)...)
+		}
+		for i, d := range b.Deny {
+			q := p.Child("deny").Index(i)
+			errs = append(errs, cidr(q.Child("cidr"), d.CIDR)...)
+			errs = append(errs, requiredText(q.Child("reason"), d.Reason)...)
+		}
+	}
 	var out []FieldError
 	for _, e := range errs {
 		out = append(out, FieldError{Path: e.Field, Message: e.ErrorBody()})
 	}
 	return out
+}
+
+func validateBaselinePeer(p *field.Path, peer BaselinePeer) field.ErrorList {
+	var errs field.ErrorList
+	switch {
+	case peer.CIDR != "" && (peer.Namespace != "" || len(peer.PodLabels) > 0):
+		errs = append(errs, field.Invalid(p, peer.CIDR, "one of namespace with podLabels, or cidr"))
+	case peer.CIDR != "":
+		errs = append(errs, cidr(p.Child("cidr"), peer.CIDR)...)
+		if b, err := netip.ParsePrefix(peer.CIDR); err == nil && b.Bits() == 0 {
+			errs = append(errs, field.Invalid(p.Child("cidr"), peer.CIDR, "every address is no baseline allowance; name the block"))
+		}
+	case peer.Namespace == "":
+		errs = append(errs, field.Required(p.Child("namespace"), "one of namespace with podLabels, or cidr"))
+	default:
+		errs = append(errs, namespaceName(p.Child("namespace"), peer.Namespace)...)
+		if len(peer.PodLabels) == 0 {
+			errs = append(errs, field.Required(p.Child("podLabels"), "a namespace alone would admit every pod in it; add podLabels"))
+		}
+		errs = append(errs, labels(p.Child("podLabels"), peer.PodLabels)...)
+	}
+	return errs
+}
+
+// validateBaselinePorts requires port numbers: a cluster-wide rule has no
+// Service to resolve a name through.
+func validateBaselinePorts(p *field.Path, ports []PortRef) field.ErrorList {
+	if len(ports) == 0 {
+		return field.ErrorList{field.Required(p, "the ports admitted, as numbers")}
+	}
+	errs := validatePorts(p, ports, podPortName)
+	for i, port := range ports {
+		if port.Port.Type == intstr.String {
+			errs = append(errs, field.Invalid(p.Index(i), port.String(), "a baseline rule has no Service to resolve a name through; give a number"))
+		}
+	}
+	return errs
 }

@@ -28,21 +28,13 @@ func (n *NetworkIdentity) Default() {
 	if s.CNI == "" {
 		s.CNI = CNIGeneric
 	}
+	if s.Rollout == "" {
+		s.Rollout = RolloutEnforce
+	}
 	if s.DNS == nil {
 		s.DNS = &DNS{}
 	}
-	if s.DNS.Enabled == nil {
-		t := true
-		s.DNS.Enabled = &t
-	}
-	if *s.DNS.Enabled {
-		if s.DNS.Namespace == "" {
-			s.DNS.Namespace = DefaultDNSNamespace
-		}
-		if len(s.DNS.PodLabels) == 0 {
-			s.DNS.PodLabels = DefaultDNSPodLabels()
-		}
-	}
+	defaultDNS(s.DNS)
 	if s.Identity.AutomountToken == nil {
 		f := false
 		s.Identity.AutomountToken = &f
@@ -78,6 +70,23 @@ func (n *NetworkIdentity) Default() {
 		}
 		if i := s.Exposure.Ingress; i != nil && i.Path == "" {
 			i.Path = "/"
+		}
+	}
+}
+
+// defaultDNS fills a DNS declaration's defaults: on, to kube-system pods
+// labelled k8s-app=kube-dns.
+func defaultDNS(d *DNS) {
+	if d.Enabled == nil {
+		t := true
+		d.Enabled = &t
+	}
+	if *d.Enabled {
+		if d.Namespace == "" {
+			d.Namespace = DefaultDNSNamespace
+		}
+		if len(d.PodLabels) == 0 {
+			d.PodLabels = DefaultDNSPodLabels()
 		}
 	}
 }

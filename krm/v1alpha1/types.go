@@ -61,13 +61,23 @@ type Spec struct {
 	// named Service missing from the render is an error. Default: every
 	// Service in the namespace whose selector selects the workload's pods.
 	Service string `json:"service,omitempty"`
-	// Tier is the workload's architecture-schema tier. netid checks the
-	// value, but no rule reads it yet: critical and standard workloads
-	// render alike. Default: standard.
+	// Tier is the workload's architecture-schema tier. A critical workload
+	// gets the stricter profile (docs/config.md, Critical workloads): its
+	// own isolation policy besides the namespace's, no mode audit, no
+	// rollout observe, no clusterRules, no mounted token and no exception
+	// for a network, mesh, proof or RBAC rule; the rule tier-critical
+	// refuses what breaks it. Default: standard.
 	Tier Tier `json:"tier,omitempty"`
 	// Mode is enforce (violations fail the render) or audit (every violation
 	// is a warning and the render succeeds). Default: enforce.
 	Mode Mode `json:"mode,omitempty"`
+	// Rollout is the workload's enforcement stage. In enforce its policies
+	// block what they do not admit. In observe nothing is blocked yet: the
+	// policies render in their dialect's non-blocking form (docs/rollout.md)
+	// and the report lists, from the connectivity proof, what enforce would
+	// block. The proof's refusals judge the enforced form in both stages.
+	// Default: enforce.
+	Rollout RolloutStage `json:"rollout,omitempty"`
 	// Ingress lists who may call this workload, one peer per rule; a flow
 	// another config declares as egress to this workload is derived here, so
 	// one declaration per flow is enough. Example:
@@ -137,6 +147,17 @@ const (
 	ModeAudit   Mode = "audit"
 )
 
+// RolloutStage is a workload's enforcement stage.
+//
+// +kubebuilder:validation:Enum=observe;enforce
+type RolloutStage string
+
+// Rollout stages.
+const (
+	RolloutObserve RolloutStage = "observe"
+	RolloutEnforce RolloutStage = "enforce"
+)
+
 // CNI names a network plugin, which decides the policy features available.
 //
 // +kubebuilder:validation:Enum=generic;calico;cilium;antrea
@@ -164,6 +185,17 @@ type IngressRule struct {
 	// characters (MaxText), without control or bidirectional formatting
 	// characters. Example: "frontend places orders".
 	Reason string `json:"reason"`
+	// L7 restricts the flow to the named requests: HTTP methods and paths,
+	// gRPC services and methods, or Kafka topics. Only Cilium enforces it:
+	// it needs a ClusterNetworkIdentity with cni cilium and dialect native,
+	// and is refused otherwise. Default: any request on the ports.
+	L7 *L7 `json:"l7,omitempty"`
+	// Until makes the flow temporary (a break-glass flow): an RFC 3339 time
+	// after which the rule flow-expired refuses the render, so the flow
+	// leaves with the next render instead of staying by oversight. The
+	// report lists the temporary flows with their expiry.
+	// Example: "2026-12-24T18:00:00Z".
+	Until string `json:"until,omitempty"`
 }
 
 // EgressRule allows this workload to call one peer.
@@ -180,6 +212,61 @@ type EgressRule struct {
 	// characters (MaxText), without control or bidirectional formatting
 	// characters. Example: "frontend places orders".
 	Reason string `json:"reason"`
+	// L7 restricts the flow to the named requests: HTTP methods and paths,
+	// gRPC services and methods, or Kafka topics. Only Cilium enforces it:
+	// it needs a ClusterNetworkIdentity with cni cilium and dialect native,
+	// and is refused otherwise. Default: any request on the ports.
+	L7 *L7 `json:"l7,omitempty"`
+	// Until makes the flow temporary (a break-glass flow): an RFC 3339 time
+	// after which the rule flow-expired refuses the render, so the flow
+	// leaves with the next render instead of staying by oversight. The
+	// report lists the temporary flows with their expiry.
+	// Example: "2026-12-24T18:00:00Z".
+	Until string `json:"until,omitempty"`
+}
+
+// L7 restricts a flow to requests of one protocol: one of http, grpc or
+// kafka.
+type L7 struct {
+	// HTTP admits the requests matching any of these rules.
+	// Example: [{method: GET, path: "/api/v1/.*"}].
+	HTTP []HTTPRule `json:"http,omitempty"`
+	// GRPC admits calls of these services and methods (HTTP/2 POSTs to
+	// /service/method). Example: [{service: hipstershop.CartService, method: GetCart}].
+	GRPC []GRPCRule `json:"grpc,omitempty"`
+	// Kafka admits these topics for these roles.
+	// Example: [{topic: orders, role: produce}].
+	Kafka []KafkaRule `json:"kafka,omitempty"`
+}
+
+// HTTPRule admits HTTP requests by method and path.
+type HTTPRule struct {
+	// Method is an HTTP method, upper case. Default: any method.
+	// Example: GET.
+	Method string `json:"method,omitempty"`
+	// Path is an extended POSIX regular expression the request path must
+	// match, starting with "/". Default: any path. Example: "/api/v1/orders(/.*)?".
+	Path string `json:"path,omitempty"`
+}
+
+// GRPCRule admits calls of a gRPC service, one method or all.
+type GRPCRule struct {
+	// Service is the fully qualified service name.
+	// Example: hipstershop.CartService.
+	Service string `json:"service"`
+	// Method is the method's name. Default: every method of the service.
+	// Example: GetCart.
+	Method string `json:"method,omitempty"`
+}
+
+// KafkaRule admits producing to or consuming from one topic.
+type KafkaRule struct {
+	// Topic is the Kafka topic. Example: orders.
+	Topic string `json:"topic"`
+	// Role is produce or consume. Example: produce.
+	//
+	// +kubebuilder:validation:Enum=produce;consume
+	Role string `json:"role"`
 }
 
 // Peer is the other end of a flow: exactly one of a workload in the render,

@@ -282,7 +282,7 @@ func TestDefault(t *testing.T) {
 	}{
 		{name: "empty spec gets every default", in: v1alpha1.Spec{}, check: func(t *testing.T, s v1alpha1.Spec) {
 			want := v1alpha1.Spec{
-				Workload: "cart", Tier: v1alpha1.TierStandard, Mode: v1alpha1.ModeEnforce, CNI: v1alpha1.CNIGeneric,
+				Workload: "cart", Tier: v1alpha1.TierStandard, Mode: v1alpha1.ModeEnforce, Rollout: v1alpha1.RolloutEnforce, CNI: v1alpha1.CNIGeneric,
 				DNS:         &v1alpha1.DNS{Enabled: &tru, Namespace: "kube-system", PodLabels: map[string]string{"k8s-app": "kube-dns"}},
 				Identity:    v1alpha1.Identity{AutomountToken: &fls},
 				PodSecurity: &v1alpha1.PodSecurity{Enforce: "restricted", Audit: "restricted", Warn: "restricted", Version: "latest"},
@@ -803,7 +803,7 @@ func TestValidateUndefaulted(t *testing.T) {
 	errs := n.Validate()
 	got := paths(errs)
 	slices.Sort(got)
-	want := []string{"spec.cni", "spec.mode", "spec.tier", "spec.workload"}
+	want := []string{"spec.cni", "spec.mode", "spec.rollout", "spec.tier", "spec.workload"}
 	if !slices.Equal(got, want) {
 		t.Errorf("paths = %q, want %q", got, want)
 	}

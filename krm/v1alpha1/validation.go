@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
@@ -71,12 +72,15 @@ func (n *NetworkIdentity) validate() field.ErrorList {
 	}
 	errs = append(errs, oneOf(spec.Child("tier"), string(s.Tier), TierCritical, TierStandard)...)
 	errs = append(errs, oneOf(spec.Child("mode"), string(s.Mode), ModeEnforce, ModeAudit)...)
+	errs = append(errs, oneOf(spec.Child("rollout"), string(s.Rollout), RolloutObserve, RolloutEnforce)...)
 	errs = append(errs, oneOf(spec.Child("cni"), string(s.CNI), CNIGeneric, CNICalico, CNICilium, CNIAntrea)...)
 	for i, r := range s.Ingress {
 		p := spec.Child("ingress").Index(i)
 		errs = append(errs, validatePeer(p.Child("from"), r.From, s.CNI, false)...)
 		errs = append(errs, validatePorts(p.Child("ports"), r.Ports, servicePortName)...)
 		errs = append(errs, requiredText(p.Child("reason"), r.Reason)...)
+		errs = append(errs, validateL7(p.Child("l7"), r.L7, r.From)...)
+		errs = append(errs, validateUntil(p.Child("until"), r.Until)...)
 	}
 	for i, r := range s.Egress {
 		p := spec.Child("egress").Index(i)
@@ -90,6 +94,8 @@ func (n *NetworkIdentity) validate() field.ErrorList {
 		}
 		errs = append(errs, validatePorts(p.Child("ports"), r.Ports, portName)...)
 		errs = append(errs, requiredText(p.Child("reason"), r.Reason)...)
+		errs = append(errs, validateL7(p.Child("l7"), r.L7, r.To)...)
+		errs = append(errs, validateUntil(p.Child("until"), r.Until)...)
 		if r.To.Workload == "" && len(r.Ports) == 0 {
 			errs = append(errs, field.Required(p.Child("ports"), "ports are required for a callee outside the render"))
 		}
@@ -654,4 +660,82 @@ func peerString(p Peer) string {
 		parts = append(parts, "fqdn="+p.FQDN)
 	}
 	return strings.Join(parts, ",")
+}
+
+var (
+	httpMethodRe = regexp.MustCompile(`^[A-Z]+$`)
+	// grpcNameRe is a protobuf full name: dot-separated identifiers.
+	grpcNameRe   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	grpcMethodRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	kafkaTopicRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,249}$`)
+)
+
+// validateL7 checks a flow's L7 restriction: one protocol, well-formed
+// names, and a peer that sends requests (pods, not an address block).
+// Whether the cluster can enforce it is the render's question (plan).
+func validateL7(p *field.Path, l *L7, peer Peer) field.ErrorList {
+	if l == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	kinds := 0
+	for _, n := range []int{len(l.HTTP), len(l.GRPC), len(l.Kafka)} {
+		if n > 0 {
+			kinds++
+		}
+	}
+	switch {
+	case kinds == 0:
+		errs = append(errs, field.Required(p, "one of http, grpc or kafka, with at least one rule"))
+	case kinds > 1:
+		errs = append(errs, field.Invalid(p, "", "one protocol per flow: http, grpc or kafka; split the flow by port"))
+	}
+	if peer.FQDN != "" {
+		errs = append(errs, field.Forbidden(p, "an FQDN flow takes no L7 rules here; restrict it at the callee"))
+	}
+	for i, r := range l.HTTP {
+		q := p.Child("http").Index(i)
+		if r.Method == "" && r.Path == "" {
+			errs = append(errs, field.Required(q, "a method, a path or both; a rule with neither admits every request"))
+		}
+		if r.Method != "" && !httpMethodRe.MatchString(r.Method) {
+			errs = append(errs, field.Invalid(q.Child("method"), r.Method, "an HTTP method in upper case, such as GET"))
+		}
+		if r.Path != "" {
+			if !strings.HasPrefix(r.Path, "/") {
+				errs = append(errs, field.Invalid(q.Child("path"), r.Path, `a path starts with "/"`))
+			} else if _, err := regexp.CompilePOSIX(r.Path); err != nil {
+				errs = append(errs, field.Invalid(q.Child("path"), r.Path, fmt.Sprintf("not an extended POSIX regular expression: %v", err)))
+			}
+		}
+	}
+	for i, r := range l.GRPC {
+		q := p.Child("grpc").Index(i)
+		if !grpcNameRe.MatchString(r.Service) {
+			errs = append(errs, field.Invalid(q.Child("service"), r.Service, "a fully qualified gRPC service name, such as hipstershop.CartService"))
+		}
+		if r.Method != "" && !grpcMethodRe.MatchString(r.Method) {
+			errs = append(errs, field.Invalid(q.Child("method"), r.Method, "a gRPC method name, such as GetCart"))
+		}
+	}
+	for i, r := range l.Kafka {
+		q := p.Child("kafka").Index(i)
+		if !kafkaTopicRe.MatchString(r.Topic) {
+			errs = append(errs, field.Invalid(q.Child("topic"), r.Topic, "a Kafka topic: 1 to 249 of letters, digits, '.', '_' and '-'"))
+		}
+		errs = append(errs, oneOf(q.Child("role"), r.Role, "produce", "consume")...)
+	}
+	return errs
+}
+
+// validateUntil checks a temporary flow's expiry: an RFC 3339 time. Whether
+// it is past is the rule flow-expired's question.
+func validateUntil(p *field.Path, v string) field.ErrorList {
+	if v == "" {
+		return nil
+	}
+	if _, err := time.Parse(time.RFC3339, v); err != nil {
+		return field.ErrorList{field.Invalid(p, v, `an RFC 3339 time, such as "2026-12-24T18:00:00Z"`)}
+	}
+	return nil
 }

@@ -79,15 +79,17 @@ func Emit(m *load.Model, p *plan.Plan) Result {
 	for _, w := range p.Workloads {
 		e.add(patchPodTemplate(w))
 	}
+	net := build.NetworkFor(p)
+	for _, o := range net.Cluster() {
+		e.object(o)
+	}
 	for _, ns := range p.Namespaces {
 		e.namespace(ns)
-		e.object(build.DefaultDeny(ns))
-		if ns.DNS != nil {
-			e.object(build.DNSEgress(ns))
+		for _, o := range net.Namespace(ns) {
+			e.object(o)
 		}
-		e.object(build.MeshControlPlaneEgress(ns))
 		for _, w := range ns.Workloads {
-			e.workload(ns, w)
+			e.workload(net, ns, w)
 		}
 	}
 	for _, w := range p.Workloads {
@@ -127,30 +129,12 @@ func (e *emitter) namespace(ns *plan.Namespace) {
 	e.object(o)
 }
 
-func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
+func (e *emitter) workload(net *build.Network, ns *plan.Namespace, w *plan.Workload) {
 	if w.EmitsIdentity() {
 		e.identity(w)
 	}
-	groups := byPolicy(w)
-	policy := func(name string) {
-		if g := groups[name]; g != nil {
-			e.object(build.FlowPolicy(w, name, g.in, g.out))
-			delete(groups, name)
-		}
-	}
-	for _, f := range w.In {
-		policy(f.IngressRule.Policy)
-	}
-	for _, f := range w.Out {
-		if f.To.Kind == plan.KindFQDN {
-			dnsNS, dnsLabels := "kube-system", map[string]string{"k8s-app": "kube-dns"}
-			if ns.DNS != nil {
-				dnsNS, dnsLabels = ns.DNS.Namespace, ns.DNS.PodLabels
-			}
-			e.object(build.CiliumFQDNPolicy(w, f, dnsNS, dnsLabels))
-			continue
-		}
-		policy(f.EgressRule.Policy)
+	for _, o := range net.Workload(ns, w) {
+		e.object(o)
 	}
 	e.object(build.PeerAuthentication(w))
 	e.object(build.AuthorizationPolicy(w))
@@ -159,38 +143,6 @@ func (e *emitter) workload(ns *plan.Namespace, w *plan.Workload) {
 	}
 	e.object(build.Route(w))
 	e.object(build.Ingress(w))
-}
-
-type policyFlows struct {
-	in, out []*plan.Flow
-}
-
-// byPolicy groups a workload's flows by the NetworkPolicy holding their rule
-// at w, each group's flows in rule order; flows without one (FQDN callees)
-// are left out.
-func byPolicy(w *plan.Workload) map[string]*policyFlows {
-	groups := map[string]*policyFlows{}
-	group := func(name string) *policyFlows {
-		g := groups[name]
-		if g == nil {
-			g = &policyFlows{}
-			groups[name] = g
-		}
-		return g
-	}
-	for _, f := range w.In {
-		if f.IngressRule.Policy != "" {
-			g := group(f.IngressRule.Policy)
-			g.in = append(g.in, f)
-		}
-	}
-	for _, f := range w.Out {
-		if f.EgressRule.Policy != "" {
-			g := group(f.EgressRule.Policy)
-			g.out = append(g.out, f)
-		}
-	}
-	return groups
 }
 
 // identity completes the user's ServiceAccount of the workload's identity

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"reflect"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -26,7 +27,20 @@ type Enforced struct {
 	AdminNetworkPolicy bool
 	// From is the object the CNI was read from (empty when nothing names one).
 	From finding.Object
+	// Dialect is the language of the workloads' policies (networkpolicy
+	// without a ClusterNetworkIdentity).
+	Dialect v1alpha1.Dialect
+	// Tier places native policies (the default tier without a
+	// ClusterNetworkIdentity).
+	Tier v1alpha1.PolicyTier
+	// Baseline is the cluster's guardrails, nil when none is declared.
+	Baseline *v1alpha1.Baseline
+	// Object is the ClusterNetworkIdentity, empty without one.
+	Object finding.Object
 }
+
+// Native says the workloads' policies render in the CNI's own kinds.
+func (e Enforced) Native() bool { return e.Dialect == v1alpha1.DialectNative }
 
 func isCluster(n *yaml.RNode) bool {
 	return n.GetKind() == v1alpha1.ClusterKind && strings.HasPrefix(n.GetApiVersion(), v1alpha1.Group+"/")
@@ -59,7 +73,7 @@ func addCluster(m *Model, c *Cluster) finding.List {
 	}
 	prev := m.Cluster
 	if prev.Object.Name == c.Object.Name {
-		if prev.Config.Spec == c.Config.Spec {
+		if reflect.DeepEqual(prev.Config.Spec, c.Config.Spec) {
 			return nil
 		}
 		return finding.List{finding.Configf(c.Object, "spec",
@@ -76,9 +90,12 @@ func addCluster(m *Model, c *Cluster) finding.List {
 // names the CNI, and two different ones contradict each other. A
 // contradiction is an error naming both objects: one cluster runs one CNI.
 func resolveEnforced(m *Model) (Enforced, finding.List) {
-	e := Enforced{CNI: v1alpha1.CNIGeneric}
+	order := v1alpha1.DefaultTierOrder
+	e := Enforced{CNI: v1alpha1.CNIGeneric, Dialect: v1alpha1.DialectNetworkPolicy, Tier: v1alpha1.PolicyTier{Name: v1alpha1.DefaultTierName, Order: &order}}
 	if c := m.Cluster; c != nil {
-		e = Enforced{CNI: c.Config.Spec.CNI, AdminNetworkPolicy: c.Config.Spec.AdminNetworkPolicy, From: c.Object}
+		cs := c.Config.Spec
+		e = Enforced{CNI: cs.CNI, AdminNetworkPolicy: cs.AdminNetworkPolicy, From: c.Object,
+			Dialect: cs.Dialect, Tier: *cs.Tier, Baseline: cs.Baseline, Object: c.Object}
 	}
 	var fs finding.List
 	for _, id := range m.Identities {

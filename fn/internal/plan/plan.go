@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -46,7 +47,7 @@ func Make(m *load.Model) (*Plan, finding.List) {
 	for _, s := range m.Services {
 		p.svcByNS[s.Object.Namespace] = append(p.svcByNS[s.Object.Namespace], s)
 	}
-	plan := &Plan{}
+	plan := &Plan{Settings: m.Enforced}
 	for _, id := range m.Identities {
 		if w := p.workload(id); w != nil {
 			plan.Workloads = append(plan.Workloads, w)
@@ -331,16 +332,16 @@ func (p *planner) admitsRedirect(ns *Namespace) {
 // declaredFlows resolves the ingress and egress rules of one workload.
 func (p *planner) declaredFlows(w *Workload) {
 	for i, r := range w.Spec.Ingress {
-		p.declare(w, fmt.Sprintf("spec.ingress[%d]", i), "from", r.From, r.Ports, r.Reason)
+		p.declare(w, fmt.Sprintf("spec.ingress[%d]", i), "from", r.From, r.Ports, r.Reason, r.L7, r.Until)
 	}
 	for i, r := range w.Spec.Egress {
-		p.declare(w, fmt.Sprintf("spec.egress[%d]", i), "to", r.To, r.Ports, r.Reason)
+		p.declare(w, fmt.Sprintf("spec.egress[%d]", i), "to", r.To, r.Ports, r.Reason, r.L7, r.Until)
 	}
 }
 
 // declare resolves one rule: the peer, then the ports on whichever end is the
 // callee, and records the flow with the reason at the declaring end.
-func (p *planner) declare(w *Workload, path, peerField string, peer v1alpha1.Peer, refs []v1alpha1.PortRef, reason string) {
+func (p *planner) declare(w *Workload, path, peerField string, peer v1alpha1.Peer, refs []v1alpha1.PortRef, reason string, l7 *v1alpha1.L7, until string) {
 	other, ok := p.peer(w, peer, path+"."+peerField)
 	if !ok {
 		return
@@ -350,7 +351,24 @@ func (p *planner) declare(w *Workload, path, peerField string, peer v1alpha1.Pee
 	if peerField == "to" {
 		f = &Flow{From: self, To: other, CallerReason: reason, DeclaredBy: f.DeclaredBy}
 	}
+	f.L7, f.Until = l7, until
 	if f.Ports, ok = p.ports(w.Identity.Object, f.To, refs, path+".ports"); ok {
+		if prev := p.flows[f.key()]; prev != nil {
+			// both ends declared the flow: they must agree on what is
+			// restricted and on when it ends
+			if prev.L7 != nil && f.L7 != nil && !reflect.DeepEqual(prev.L7, f.L7) {
+				p.errorf(w.Identity.Object, path+".l7", "the flow is also declared by %s with other L7 rules; state them at one end", strings.Join(prev.DeclaredBy, ", "))
+			}
+			if prev.Until != "" && f.Until != "" && prev.Until != f.Until {
+				p.errorf(w.Identity.Object, path+".until", "the flow is also declared by %s until %s; state the expiry at one end", strings.Join(prev.DeclaredBy, ", "), prev.Until)
+			}
+			if prev.L7 == nil {
+				prev.L7 = f.L7
+			}
+			if prev.Until == "" {
+				prev.Until = f.Until
+			}
+		}
 		p.addFlow(f)
 	}
 }

@@ -29,6 +29,37 @@ type Plan struct {
 	// NetworkIdentity governs (in namespaces netid does not govern: one in a
 	// governed namespace is an error), by namespace, name and kind.
 	Ungoverned []*load.Workload
+	// Settings are what the cluster enforces and how netid renders for it:
+	// the CNI, the dialect of the workloads' policies, their tier and the
+	// baseline.
+	Settings load.Enforced
+	// Enforcing renders every workload as enforce, whatever its rollout
+	// says: the form the connectivity proof judges (see Observes).
+	Enforcing bool
+}
+
+// Observes says that w renders in its observe stage: its policies block
+// nothing yet. False when the plan is rendered for the proof (Enforcing).
+func (p *Plan) Observes(w *Workload) bool {
+	return !p.Enforcing && w.Spec.Rollout == v1alpha1.RolloutObserve
+}
+
+// ObservesAny says that some workload of ns renders in its observe stage.
+func (p *Plan) ObservesAny(ns *Namespace) bool {
+	for _, w := range ns.Workloads {
+		if p.Observes(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// WithEnforcing is a shallow copy of the plan that renders every workload
+// as enforce.
+func (p *Plan) WithEnforcing() *Plan {
+	q := *p
+	q.Enforcing = true
+	return &q
 }
 
 // Namespace is the baseline of one governed namespace.
@@ -249,6 +280,11 @@ type Flow struct {
 	// flow at the callee and caller ends, in the run's layout (zero where
 	// that end is not governed, or is an FQDN).
 	IngressRule, EgressRule NetpolRule
+	// L7 restricts the flow to requests of one protocol (nil: any request),
+	// as its declaration states it.
+	L7 *v1alpha1.L7
+	// Until is a temporary flow's expiry (RFC 3339), empty for a lasting one.
+	Until string
 }
 
 // NetpolRule is one rule of a generated NetworkPolicy: Index in the
