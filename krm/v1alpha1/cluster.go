@@ -58,7 +58,7 @@ type ClusterSpec struct {
 	Dialect Dialect `json:"dialect,omitempty"`
 	// Tier places the workloads' native policies among the cluster's
 	// tiers (Calico and Antrea), so they compose with the baseline and with
-	// other teams' policies. Default: {name: netid, order: 100}.
+	// other teams' policies. Default: {name: netid}, at the CNI's order.
 	Tier *PolicyTier `json:"tier,omitempty"`
 	// Baseline is the cluster's guardrails, rendered once for every
 	// namespace netid governs: default deny, DNS, the platform's allowances
@@ -84,8 +84,9 @@ type PolicyTier struct {
 	// Name is the tier's name (a DNS-1123 label). Default: netid.
 	Name string `json:"name,omitempty"`
 	// Order is the tier's order: Calico's Tier spec.order, Antrea's Tier
-	// spec.priority (lower is evaluated first). Default: 100.
-	// Example: 100.
+	// spec.priority (lower is evaluated first). Default: the CNI's
+	// (docs/dialects.md): Calico 100, Antrea 240, between its Platform and
+	// Application tiers. Example: 100.
 	//
 	// +kubebuilder:validation:Minimum=1
 	Order *int32 `json:"order,omitempty"`
@@ -153,11 +154,8 @@ type BaselineDeny struct {
 	Reason string `json:"reason"`
 }
 
-// The default tier of native policies.
-const (
-	DefaultTierName        = "netid"
-	DefaultTierOrder int32 = 100
-)
+// DefaultTierName is the default tier of native policies.
+const DefaultTierName = "netid"
 
 // DecodeCluster reads one ClusterNetworkIdentity from YAML or JSON strictly,
 // like Decode: unknown and duplicate fields and wrong types are errors naming
@@ -195,10 +193,6 @@ func (c *ClusterNetworkIdentity) Default() {
 	}
 	if c.Spec.Tier.Name == "" {
 		c.Spec.Tier.Name = DefaultTierName
-	}
-	if c.Spec.Tier.Order == nil {
-		o := DefaultTierOrder
-		c.Spec.Tier.Order = &o
 	}
 	if b := c.Spec.Baseline; b != nil {
 		if b.DNS == nil {

@@ -98,6 +98,6 @@ func ptr[T any](v T) *T { return &v }
 // defaulted is a spec with the defaults of the fields the case leaves out.
 func defaulted(s v1alpha1.ClusterSpec) v1alpha1.ClusterSpec {
 	s.Dialect = v1alpha1.DialectNetworkPolicy
-	s.Tier = &v1alpha1.PolicyTier{Name: v1alpha1.DefaultTierName, Order: ptr(v1alpha1.DefaultTierOrder)}
+	s.Tier = &v1alpha1.PolicyTier{Name: v1alpha1.DefaultTierName}
 	return s
 }

@@ -31,7 +31,7 @@ type Enforced struct {
 	// without a ClusterNetworkIdentity).
 	Dialect v1alpha1.Dialect
 	// Tier places native policies (the default tier without a
-	// ClusterNetworkIdentity).
+	// ClusterNetworkIdentity); a nil Order is the CNI's default.
 	Tier v1alpha1.PolicyTier
 	// Baseline is the cluster's guardrails, nil when none is declared.
 	Baseline *v1alpha1.Baseline
@@ -90,8 +90,7 @@ func addCluster(m *Model, c *Cluster) finding.List {
 // names the CNI, and two different ones contradict each other. A
 // contradiction is an error naming both objects: one cluster runs one CNI.
 func resolveEnforced(m *Model) (Enforced, finding.List) {
-	order := v1alpha1.DefaultTierOrder
-	e := Enforced{CNI: v1alpha1.CNIGeneric, Dialect: v1alpha1.DialectNetworkPolicy, Tier: v1alpha1.PolicyTier{Name: v1alpha1.DefaultTierName, Order: &order}}
+	e := Enforced{CNI: v1alpha1.CNIGeneric, Dialect: v1alpha1.DialectNetworkPolicy, Tier: v1alpha1.PolicyTier{Name: v1alpha1.DefaultTierName}}
 	if c := m.Cluster; c != nil {
 		cs := c.Config.Spec
 		e = Enforced{CNI: cs.CNI, AdminNetworkPolicy: cs.AdminNetworkPolicy, From: c.Object,
