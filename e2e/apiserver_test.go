@@ -143,6 +143,7 @@ func TestAPIServerAcceptsExamples(t *testing.T) {
 				t.Errorf("kubectl reported %d Istio objects applied (server dry run), want %d:\n%s", n, len(mesh), out)
 			}
 		}},
+		{"dialects", false, func(t *testing.T) { checkDialects(t, k, kustomize) }},
 		{"rbac", true, func(t *testing.T) {
 			objs := byKind(rbacKinds...)
 			if len(objs) == 0 {
@@ -325,15 +326,27 @@ func installCRDs(t *testing.T, k kubeCtl) {
 	istioFile := filepath.Join(istio.Dir, "kubernetes", "customresourcedefinitions.gen.yaml")
 	cilium := downloadModule(t, t.TempDir(), "github.com/cilium/cilium@"+ciliumVersion)
 	ciliumFile := filepath.Join(cilium.Dir, "pkg", "k8s", "apis", "cilium.io", "client", "crds", "v2", "ciliumnetworkpolicies.yaml")
+	ciliumClusterFile := filepath.Join(cilium.Dir, "pkg", "k8s", "apis", "cilium.io", "client", "crds", "v2", "ciliumclusterwidenetworkpolicies.yaml")
+	npapi := downloadModule(t, repoRoot, "sigs.k8s.io/network-policy-api")
+	npapiFiles, err := filepath.Glob(filepath.Join(npapi.Dir, "config", "crd", "standard", "policy.networking.k8s.io_*.yaml"))
+	if err != nil || len(npapiFiles) == 0 {
+		t.Fatalf("no network-policy-api CRDs in %s/config/crd/standard (%v)", npapi.Dir, err)
+	}
+	// Calico's and Antrea's CRDs are kept in e2e/testdata/crds (README.md
+	// there says from which commit): no Go module serves them.
+	cniFiles, err := filepath.Glob(filepath.Join(repoRoot, "e2e", "testdata", "crds", "*", "*.yaml"))
+	if err != nil || len(cniFiles) == 0 {
+		t.Fatalf("no CRDs in e2e/testdata/crds (%v)", err)
+	}
 	rollouts := downloadModule(t, t.TempDir(), "github.com/argoproj/argo-rollouts@"+rolloutsVersion)
 	rolloutFile := filepath.Join(rollouts.Dir, "manifests", "crds", "rollout-crd.yaml")
-	t.Logf("CRDs: sigs.k8s.io/gateway-api %s (%d files), istio.io/api %s, github.com/cilium/cilium %s (CiliumNetworkPolicy), github.com/argoproj/argo-rollouts %s (Rollout)",
-		gw.Version, len(gwFiles), istio.Version, cilium.Version, rollouts.Version)
+	t.Logf("CRDs: sigs.k8s.io/gateway-api %s (%d files), istio.io/api %s, github.com/cilium/cilium %s (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy), github.com/argoproj/argo-rollouts %s (Rollout), sigs.k8s.io/network-policy-api %s (%d files), Calico and Antrea from e2e/testdata/crds (%d files)",
+		gw.Version, len(gwFiles), istio.Version, cilium.Version, rollouts.Version, npapi.Version, len(npapiFiles), len(cniFiles))
 
 	// Server-side apply: Istio's and Argo Rollouts' CRDs are too large for the
 	// annotation that client-side apply keeps.
 	args := []string{"apply", "--server-side", "--force-conflicts"}
-	for _, f := range append(gwFiles, istioFile, rolloutFile) {
+	for _, f := range slices.Concat(gwFiles, []string{istioFile, rolloutFile}, npapiFiles, cniFiles) {
 		args = append(args, "-f", f)
 	}
 	out, _ := k.must(t, nil, args...)
@@ -341,18 +354,22 @@ func installCRDs(t *testing.T, k kubeCtl) {
 	// Cilium's CRD declares `format: idn-hostname` (on an L7 host regex),
 	// which the API server does not know and warns about when the CRD is
 	// created: that warning, about Cilium's schema, is the one tolerated.
-	out, stderr, err := k.run(t, nil, "apply", "--server-side", "--force-conflicts", "-f", ciliumFile)
-	if err != nil {
-		t.Fatalf("kubectl apply -f %s: %v\n%s", ciliumFile, err, stderr)
-	}
-	for _, w := range warnings(stderr) {
-		if !strings.Contains(w, `unrecognized format "idn-hostname"`) {
-			t.Errorf("kubectl apply -f %s: the API server warned: %s", ciliumFile, w)
+	for _, f := range []string{ciliumFile, ciliumClusterFile} {
+		out, stderr, err := k.run(t, nil, "apply", "--server-side", "--force-conflicts", "-f", f)
+		if err != nil {
+			t.Fatalf("kubectl apply -f %s: %v\n%s", f, err, stderr)
 		}
+		for _, w := range warnings(stderr) {
+			if !strings.Contains(w, `unrecognized format "idn-hostname"`) {
+				t.Errorf("kubectl apply -f %s: the API server warned: %s", f, w)
+			}
+		}
+		t.Logf("kubectl apply --server-side:\n%s%s", out, stderr)
 	}
-	t.Logf("kubectl apply --server-side:\n%s%s", out, stderr)
 	k.must(t, nil, "wait", "--for=condition=Established", "--timeout=120s", "crd", "--all")
-	for _, r := range []string{"httproutes.gateway.networking.k8s.io", "peerauthentications.security.istio.io", "ciliumnetworkpolicies.cilium.io", "rollouts.argoproj.io"} {
+	for _, r := range []string{"httproutes.gateway.networking.k8s.io", "peerauthentications.security.istio.io", "ciliumnetworkpolicies.cilium.io", "rollouts.argoproj.io",
+		"ciliumclusterwidenetworkpolicies.cilium.io", "clusternetworkpolicies.policy.networking.k8s.io", "tiers.projectcalico.org",
+		"globalnetworkpolicies.projectcalico.org", "stagednetworkpolicies.projectcalico.org", "tiers.crd.antrea.io", "clusternetworkpolicies.crd.antrea.io"} {
 		k.must(t, nil, "get", "crd", r, "-o", "name")
 	}
 }
@@ -842,4 +859,74 @@ func mapKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// dialectKinds are the kinds of the network layer netid renders in each
+// dialect, which the "dialects" step dry-runs.
+var dialectKinds = []string{"NetworkPolicy", "ClusterNetworkPolicy", "Tier", "GlobalNetworkPolicy",
+	"StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"}
+
+// checkDialects dry-runs, against the CNIs' CRDs, the network layer of each
+// render of examples/dialects and of each golden case of a dialect, a
+// baseline or a rollout (fn/internal/process/testdata/{dialect,rollout}-*
+// that render), with --validate=strict and no warning. Their Namespaces
+// are created first.
+func checkDialects(t *testing.T, k kubeCtl, kustomize string) {
+	type render struct {
+		name string
+		objs []kubeObject
+	}
+	var renders []render
+	for _, ex := range dialectExamples {
+		out := mustRun(t, repoRoot, nil, nil, kustomize, "build", "--enable-alpha-plugins", "--enable-exec", filepath.Join("examples", "dialects", ex.dir))
+		renders = append(renders, render{"examples/dialects/" + ex.dir, decodeObjects(t, out)})
+	}
+	var cases []string
+	for _, glob := range []string{"dialect-*", "rollout-*"} {
+		m, err := filepath.Glob(filepath.Join(repoRoot, "fn", "internal", "process", "testdata", glob, "output.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, m...)
+	}
+	for _, c := range cases {
+		stderr, err := os.ReadFile(filepath.Join(filepath.Dir(c), "stderr.txt"))
+		if err != nil || !strings.HasSuffix(string(stderr), "exit code: 0\n") {
+			continue
+		}
+		// the golden ResourceList's items (TestGolden keeps it current)
+		out, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		renders = append(renders, render{strings.TrimPrefix(filepath.Dir(c), repoRoot+"/"), decodeObjects(t, out)})
+	}
+	if len(renders) == len(dialectExamples) {
+		t.Error("no golden case of a dialect or a rollout renders")
+	}
+	seen := map[string]int{}
+	for _, r := range renders {
+		var nss, policies []kubeObject
+		for _, o := range r.objs {
+			switch {
+			case o.Kind == "Namespace":
+				nss = append(nss, o)
+			case slices.Contains(dialectKinds, o.Kind):
+				policies = append(policies, o)
+				seen[o.Kind]++
+			}
+		}
+		if len(policies) == 0 {
+			t.Errorf("%s: no network policy to dry-run", r.name)
+			continue
+		}
+		if len(nss) > 0 {
+			k.must(t, encodeObjects(t, nss), "apply", "--validate=strict", "-f", "-")
+		}
+		out, _ := k.must(t, encodeObjects(t, policies), "apply", "--dry-run=server", "--validate=strict", "-f", "-")
+		if n := strings.Count(out, "(server dry run)"); n != len(policies) {
+			t.Errorf("%s: kubectl reported %d objects applied (server dry run), want %d:\n%s", r.name, n, len(policies), out)
+		}
+	}
+	t.Logf("dry-run of the dialects' network layer: %v in %d renders", seen, len(renders))
 }
