@@ -183,7 +183,9 @@ func validatePeer(p *field.Path, peer Peer, cni CNI, egress bool) field.ErrorLis
 		} else {
 			errs = append(errs, dnsNameLabels(p.Child("fqdn"), strings.TrimSuffix(strings.TrimPrefix(peer.FQDN, "*."), "."))...)
 		}
-		if cni != CNICilium {
+		// with spec.cni generic the cluster's CNI decides (a
+		// ClusterNetworkIdentity may say cilium); the render checks it
+		if cni != CNICilium && cni != CNIGeneric && cni != "" {
 			errs = append(errs, field.Forbidden(p.Child("fqdn"), fmt.Sprintf("FQDN peers need cni: cilium (spec.cni is %q)", cni)))
 		}
 	}

@@ -342,6 +342,14 @@ func (p *planner) declaredFlows(w *Workload) {
 // declare resolves one rule: the peer, then the ports on whichever end is the
 // callee, and records the flow with the reason at the declaring end.
 func (p *planner) declare(w *Workload, path, peerField string, peer v1alpha1.Peer, refs []v1alpha1.PortRef, reason string, l7 *v1alpha1.L7, until string) {
+	if peer.FQDN != "" && p.m.Enforced.CNI != v1alpha1.CNICilium {
+		from := "no object names a CNI"
+		if p.m.Enforced.From.Name != "" {
+			from = fmt.Sprintf("%s says %s", p.m.Enforced.From, p.m.Enforced.CNI)
+		}
+		p.errorf(w.Identity.Object, path+"."+peerField+".fqdn", "FQDN peers need the cluster's CNI to be cilium (spec.cni here, or a %s's spec.cni); %s", v1alpha1.ClusterKind, from)
+		return
+	}
 	other, ok := p.peer(w, peer, path+"."+peerField)
 	if !ok {
 		return
