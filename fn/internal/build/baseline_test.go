@@ -280,3 +280,30 @@ func TestUpstreamBaselineSplitsAt25Rules(t *testing.T) {
 		t.Errorf("no %s-2", build.UpstreamAdminPolicy)
 	}
 }
+
+// A meshed namespace's sidecars reach their control plane through an Admin
+// tier policy of its own, for that namespace only, after the baseline's
+// denies: the other governed namespaces get no such egress.
+func TestUpstreamBaselineMeshControlPlane(t *testing.T) {
+	list := bytes.Replace(readCase(t, "dialect-upstream-baseline"), []byte("  spec:\n    mesh: {provider: none, eastWest: \"TLS in the app\"}\n- apiVersion: netid.dev/v1alpha1"),
+		[]byte("  spec:\n    mesh: {provider: istio, redirect: cni}\n- apiVersion: netid.dev/v1alpha1"), 1)
+	items, fc, gen := render(t, list, false)
+	mesh := generatedOf(gen, "ClusterNetworkPolicy", "", build.UpstreamMeshPolicy+"-istio")
+	if mesh == nil {
+		t.Fatalf("no %s-istio", build.UpstreamMeshPolicy)
+	}
+	if got := fmt.Sprintf("%v %v %v", field(mesh, "spec", "tier"), field(mesh, "spec", "priority"), field(mesh, "spec", "subject", "namespaces", "matchExpressions")); !strings.Contains(got, "Admin 101 ") || !strings.Contains(got, "[shop]") {
+		t.Errorf("mesh policy tier, priority and subject: %s; want Admin 101, shop", got)
+	}
+	m := allowed(t, items, fc)
+	for _, k := range []string{"shop/cart -> istio-system/{app=istiod} 15012/TCP", "shop/{} -> istio-system/{app=istiod} 15012/TCP"} {
+		if !m[k] {
+			t.Errorf("%s is not allowed", k)
+		}
+	}
+	for k := range m {
+		if strings.HasPrefix(k, "web/") && strings.Contains(k, "istiod") {
+			t.Errorf("unmeshed web reaches the control plane: %s", k)
+		}
+	}
+}
