@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -64,5 +65,24 @@ func TestNetworkPolicyObserve(t *testing.T) {
 		if !observe[k] {
 			t.Errorf("the observe form blocks %s, which the enforce form allows", k)
 		}
+	}
+}
+
+// The cluster baseline's DNS is every governed namespace's: a
+// NetworkIdentity's own spec.dns is not what renders.
+func TestBaselineDNSWinsOverSpecDNS(t *testing.T) {
+	list := readCase(t, "dialect-networkpolicy-baseline")
+	mesh := []byte("    mesh: {provider: none, eastWest: \"TLS in the app\"}\n")
+	list = bytes.Replace(list, mesh, append([]byte("    dns: {namespace: dns-system, podLabels: {app: unbound}}\n"), mesh...), 1)
+	_, _, gen := render(t, list, false)
+	for _, ns := range []string{"shop", "web"} {
+		dns := generatedOf(gen, "NetworkPolicy", ns, "allow-dns-egress")
+		if got := fmt.Sprint(field(dns, "spec", "egress")); !strings.Contains(got, "kubernetes.io/metadata.name:kube-system") || !strings.Contains(got, "k8s-app:kube-dns") {
+			t.Errorf("%s allow-dns-egress: %s; want the baseline's kube-system/{k8s-app=kube-dns}", ns, got)
+		}
+	}
+	_, _, gen = render(t, withoutBaseline(t, list), false)
+	if got := fmt.Sprint(field(generatedOf(gen, "NetworkPolicy", "shop", "allow-dns-egress"), "spec", "egress")); !strings.Contains(got, "dns-system") {
+		t.Errorf("without a baseline, shop's allow-dns-egress is %s; want spec.dns's dns-system", got)
 	}
 }
