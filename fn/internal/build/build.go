@@ -97,20 +97,13 @@ func DefaultDeny(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 // the DNS pods (and the NodeLocal DNSCache address when declared).
 func DNSEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 	p := netpol(plan.DNSPolicy, ns.Name, "")
-	p.Annotations = map[string]string{
-		PeerAnnotation:   fmt.Sprintf("pods %s/{%s}", ns.DNS.Namespace, plan.LabelString(ns.DNS.PodLabels)),
-		ReasonAnnotation: "name resolution",
-	}
+	p.Annotations = map[string]string{PeerAnnotation: dnsPeerText(ns.DNS), ReasonAnnotation: dnsReason}
 	peers := []networkingv1.NetworkPolicyPeer{{
 		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: ns.DNS.Namespace}},
 		PodSelector:       &metav1.LabelSelector{MatchLabels: ns.DNS.PodLabels},
 	}}
 	if ns.DNS.NodeLocal != "" {
-		bits := "/32"
-		if strings.Contains(ns.DNS.NodeLocal, ":") {
-			bits = "/128"
-		}
-		peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: ns.DNS.NodeLocal + bits}})
+		peers = append(peers, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: hostPrefix(ns.DNS.NodeLocal)}})
 	}
 	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
 	p.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{
@@ -118,6 +111,21 @@ func DNSEgress(ns *plan.Namespace) *networkingv1.NetworkPolicy {
 		Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolUDP, intstr.FromInt32(53)), port(corev1.ProtocolTCP, intstr.FromInt32(53))},
 	}}
 	return p
+}
+
+const dnsReason = "name resolution"
+
+// hostPrefix is the block of one address: /32, or /128 for IPv6.
+func hostPrefix(addr string) string {
+	if strings.Contains(addr, ":") {
+		return addr + "/128"
+	}
+	return addr + "/32"
+}
+
+// dnsPeerText names the DNS pods in the peer annotation.
+func dnsPeerText(d *v1alpha1.DNS) string {
+	return fmt.Sprintf("pods %s/{%s}", d.Namespace, plan.LabelString(d.PodLabels))
 }
 
 // MeshControlPlaneEgress lets every pod of a mesh-injected namespace reach the
@@ -172,18 +180,133 @@ func FlowPolicy(w *plan.Workload, name string, in, out []*plan.Flow) *networking
 	if len(out) > 0 {
 		p.Spec.PolicyTypes = append(p.Spec.PolicyTypes, networkingv1.PolicyTypeEgress)
 	}
+	p.Annotations = ruleAnnotations(inPeers, inReasons, outPeers, outReasons)
+	return p
+}
+
+// ruleAnnotations are the peer and reason annotations of a policy's rules:
+// the plain form for a policy of one rule, else one line per rule; nil for
+// a policy without rules.
+func ruleAnnotations(inPeers, inReasons, outPeers, outReasons []string) map[string]string {
 	switch {
-	case len(in) == 1 && len(out) == 0:
-		p.Annotations = map[string]string{PeerAnnotation: inPeers[0], ReasonAnnotation: inReasons[0]}
-	case len(in) == 0 && len(out) == 1:
-		p.Annotations = map[string]string{PeerAnnotation: outPeers[0], ReasonAnnotation: outReasons[0]}
-	default:
-		p.Annotations = map[string]string{
-			PeerAnnotation:   v1alpha1.RuleAnnotationValue(inPeers, outPeers),
-			ReasonAnnotation: v1alpha1.RuleAnnotationValue(inReasons, outReasons),
+	case len(inPeers) == 0 && len(outPeers) == 0:
+		return nil
+	case len(inPeers) == 1 && len(outPeers) == 0:
+		return map[string]string{PeerAnnotation: inPeers[0], ReasonAnnotation: inReasons[0]}
+	case len(inPeers) == 0 && len(outPeers) == 1:
+		return map[string]string{PeerAnnotation: outPeers[0], ReasonAnnotation: outReasons[0]}
+	}
+	return map[string]string{
+		PeerAnnotation:   v1alpha1.RuleAnnotationValue(inPeers, outPeers),
+		ReasonAnnotation: v1alpha1.RuleAnnotationValue(inReasons, outReasons),
+	}
+}
+
+// IsolatePolicy isolates the workload's pods in both directions on their
+// own, whatever their namespace renders: it admits what every governed pod
+// may do (DNS, the mesh control plane, and with a cluster baseline its
+// platform ingress and egress), and the workload's flow policies admit the
+// rest. A critical workload always has it; an enforced workload has it
+// where its namespace has no default-deny because another workload of it
+// observes.
+func IsolatePolicy(ns *plan.Namespace, w *plan.Workload, b *v1alpha1.Baseline) *networkingv1.NetworkPolicy {
+	p := netpol(w.IsolatePolicy, w.Namespace(), w.Name())
+	p.Spec.PodSelector = *w.Selector()
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+	var inPeers, inReasons, outPeers, outReasons []string
+	if ns.DNS != nil {
+		p.Spec.Egress = append(p.Spec.Egress, DNSEgress(ns).Spec.Egress...)
+		outPeers, outReasons = append(outPeers, dnsPeerText(ns.DNS)), append(outReasons, dnsReason)
+	}
+	if m := MeshControlPlaneEgress(ns); m != nil {
+		p.Spec.Egress = append(p.Spec.Egress, m.Spec.Egress...)
+		outPeers, outReasons = append(outPeers, m.Annotations[PeerAnnotation]), append(outReasons, m.Annotations[ReasonAnnotation])
+	}
+	if b != nil {
+		for _, r := range b.Ingress {
+			p.Spec.Ingress = append(p.Spec.Ingress, networkingv1.NetworkPolicyIngressRule{From: []networkingv1.NetworkPolicyPeer{baselinePeer(r.From)}, Ports: baselinePorts(r.Ports)})
+			inPeers, inReasons = append(inPeers, BaselinePeerText(r.From)), append(inReasons, r.Reason)
+		}
+		for _, r := range b.Egress {
+			p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{baselinePeer(r.To)}, Ports: baselinePorts(r.Ports)})
+			outPeers, outReasons = append(outPeers, BaselinePeerText(r.To)), append(outReasons, r.Reason)
 		}
 	}
+	p.Annotations = ruleAnnotations(inPeers, inReasons, outPeers, outReasons)
 	return p
+}
+
+// BaselineIngress admits the cluster baseline's platform callers
+// (spec.baseline.ingress) to every pod of the namespace, one rule each; nil
+// without any.
+func BaselineIngress(ns *plan.Namespace, b *v1alpha1.Baseline) *networkingv1.NetworkPolicy {
+	if len(b.Ingress) == 0 {
+		return nil
+	}
+	p := netpol(plan.BaselineIngressPolicy, ns.Name, "")
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
+	var peers, reasons []string
+	for _, r := range b.Ingress {
+		p.Spec.Ingress = append(p.Spec.Ingress, networkingv1.NetworkPolicyIngressRule{From: []networkingv1.NetworkPolicyPeer{baselinePeer(r.From)}, Ports: baselinePorts(r.Ports)})
+		peers, reasons = append(peers, BaselinePeerText(r.From)), append(reasons, r.Reason)
+	}
+	p.Annotations = ruleAnnotations(peers, reasons, nil, nil)
+	return p
+}
+
+// BaselineEgress admits the cluster baseline's platform callees
+// (spec.baseline.egress) from every pod of the namespace, one rule each; nil
+// without any.
+func BaselineEgress(ns *plan.Namespace, b *v1alpha1.Baseline) *networkingv1.NetworkPolicy {
+	if len(b.Egress) == 0 {
+		return nil
+	}
+	p := netpol(plan.BaselineEgressPolicy, ns.Name, "")
+	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
+	var peers, reasons []string
+	for _, r := range b.Egress {
+		p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{baselinePeer(r.To)}, Ports: baselinePorts(r.Ports)})
+		peers, reasons = append(peers, BaselinePeerText(r.To)), append(reasons, r.Reason)
+	}
+	p.Annotations = ruleAnnotations(nil, nil, peers, reasons)
+	return p
+}
+
+// BaselinePeerText is a baseline peer as the peer annotation names it:
+// "pods monitoring/{app=prometheus}" or "cidr 10.0.0.0/8".
+func BaselinePeerText(e v1alpha1.BaselinePeer) string {
+	if e.CIDR != "" {
+		return "cidr " + e.CIDR
+	}
+	return fmt.Sprintf("pods %s/{%s}", e.Namespace, plan.LabelString(e.PodLabels))
+}
+
+// baselinePeer is the NetworkPolicy peer of a baseline peer: the pods by
+// their namespace's immutable name label, or the address block.
+func baselinePeer(e v1alpha1.BaselinePeer) networkingv1.NetworkPolicyPeer {
+	if e.CIDR != "" {
+		return networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: e.CIDR}}
+	}
+	return networkingv1.NetworkPolicyPeer{
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: e.Namespace}},
+		PodSelector:       &metav1.LabelSelector{MatchLabels: e.PodLabels},
+	}
+}
+
+// baselinePorts are a baseline rule's port numbers, TCP unless stated.
+func baselinePorts(refs []v1alpha1.PortRef) []networkingv1.NetworkPolicyPort {
+	var out []networkingv1.NetworkPolicyPort
+	for _, r := range refs {
+		out = append(out, port(baselineProtocol(r), r.Port))
+	}
+	return out
+}
+
+func baselineProtocol(r v1alpha1.PortRef) corev1.Protocol {
+	if r.Protocol == "" {
+		return corev1.ProtocolTCP
+	}
+	return r.Protocol
 }
 
 // peerText is an endpoint as the peer annotation names it, e.g. "workload shop/frontend".

@@ -48,7 +48,7 @@ func NetworkFor(p *plan.Plan) *Network {
 	if s.Baseline != nil {
 		switch {
 		case s.AdminNetworkPolicy:
-			n.namespace = nil
+			n.namespace = upstreamNamespace
 			n.cluster = append(n.cluster, upstreamBaseline)
 		case s.CNI == v1alpha1.CNICalico:
 			n.namespace = nil
@@ -90,8 +90,14 @@ func (n *Network) Workload(ns *plan.Namespace, w *plan.Workload) []runtime.Objec
 }
 
 // networkPolicyNamespace is the namespace's default-deny, DNS egress and mesh
-// control plane NetworkPolicies.
+// control plane NetworkPolicies. A namespace where some workload observes
+// has none of them: each selects every pod, so each would isolate the
+// observed pods; its enforced workloads are isolated one by one instead
+// (IsolatePolicy, rendered with their own policies).
 func networkPolicyNamespace(p *plan.Plan, ns *plan.Namespace) []runtime.Object {
+	if p.ObservesAny(ns) {
+		return nil
+	}
 	out := []runtime.Object{DefaultDeny(ns)}
 	if ns.DNS != nil {
 		out = append(out, DNSEgress(ns))
@@ -104,9 +110,19 @@ func networkPolicyNamespace(p *plan.Plan, ns *plan.Namespace) []runtime.Object {
 
 // networkPolicyWorkload is the workload's allow NetworkPolicies (per flow or
 // per workload, as the plan's layout names them) and, with cni cilium, a
-// CiliumNetworkPolicy per FQDN callee.
+// CiliumNetworkPolicy per FQDN callee. Before them, its isolate policy when
+// it needs one (NetworkPolicyIsolated). An observed workload gets nothing:
+// any policy selecting its pods would isolate them in the directions it
+// covers. Its callers' and callees' rules still admit its flows at their
+// ends.
 func networkPolicyWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtime.Object {
+	if p.Observes(w) {
+		return nil
+	}
 	var out []runtime.Object
+	if NetworkPolicyIsolated(p, ns, w) {
+		out = append(out, IsolatePolicy(ns, w, p.Settings.Baseline))
+	}
 	groups := ByPolicy(w)
 	policy := func(name string) {
 		if g := groups[name]; g != nil {
@@ -129,6 +145,15 @@ func networkPolicyWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) [
 		policy(f.EgressRule.Policy)
 	}
 	return out
+}
+
+// NetworkPolicyIsolated says that an enforced workload's pods are isolated
+// by a NetworkPolicy of their own (IsolatePolicy) in the NetworkPolicy
+// dialect: a critical workload always, so that its isolation does not
+// depend on its namespace's; any other where another workload of its
+// namespace observes, so that its namespace has no default-deny.
+func NetworkPolicyIsolated(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) bool {
+	return !p.Observes(w) && (w.Spec.Tier == v1alpha1.TierCritical || p.ObservesAny(ns))
 }
 
 // PolicyFlows are the flows whose rules one policy holds at a workload.

@@ -16,6 +16,11 @@ const (
 	DNSPolicy         = "allow-dns-egress"
 	// MeshPolicy lets injected sidecars reach the mesh control plane.
 	MeshPolicy = "allow-mesh-control-plane"
+	// BaselineIngressPolicy and BaselineEgressPolicy admit the cluster
+	// baseline's platform callers and callees (ClusterNetworkIdentity
+	// spec.baseline.ingress and egress) in each governed namespace.
+	BaselineIngressPolicy = "allow-baseline-ingress"
+	BaselineEgressPolicy  = "allow-baseline-egress"
 )
 
 // maxName is the longest object name (a DNS subdomain).
@@ -62,7 +67,7 @@ func nameFlowPolicies(p *Plan, layout string) {
 	taken := map[string]map[string]bool{}
 	unique := func(ns, name string) string {
 		if taken[ns] == nil {
-			taken[ns] = map[string]bool{DefaultDenyPolicy: true, DNSPolicy: true, MeshPolicy: true}
+			taken[ns] = map[string]bool{DefaultDenyPolicy: true, DNSPolicy: true, MeshPolicy: true, BaselineIngressPolicy: true, BaselineEgressPolicy: true}
 		}
 		name = Fit(name)
 		candidate := name
@@ -122,6 +127,11 @@ func nameFlowPolicies(p *Plan, layout string) {
 			f.EgressRule = NetpolRule{Policy: policy, Index: eg}
 			eg++
 		}
+	}
+	// The isolate policies are named after every flow's, so that the flow
+	// policies' names do not depend on whether a workload needs one.
+	for _, w := range p.Workloads {
+		w.IsolatePolicy = unique(w.Namespace(), w.Name()+"-isolate")
 	}
 }
 

@@ -191,8 +191,14 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 		spec := w.Spec
 		if !ok {
 			ns = &Namespace{Name: w.Namespace(), PodSecurity: *spec.PodSecurity}
-			if *spec.DNS.Enabled {
-				ns.DNS = spec.DNS
+			dns := spec.DNS
+			if b := p.m.Enforced.Baseline; b != nil {
+				// the cluster baseline's DNS is every governed namespace's:
+				// it wins over the NetworkIdentities' spec.dns
+				dns = b.DNS
+			}
+			if *dns.Enabled {
+				ns.DNS = dns
 			}
 			byName[ns.Name], first[ns.Name] = ns, w
 			firstJSON[ns.Name] = settings{jsonText(spec.PodSecurity), jsonText(spec.DNS)}
@@ -203,7 +209,7 @@ func (p *planner) namespaces(ws []*Workload) []*Namespace {
 				p.errorf(w.Identity.Object, "spec.podSecurity", "namespace %s has one Pod Security level for all its workloads, but they disagree: %s",
 					ns.Name, load.Differences(spec.PodSecurity, other.Spec.PodSecurity, w.Identity.Object.String(), other.Identity.Object.String()))
 			}
-			if jsonText(spec.DNS) != want.dns {
+			if jsonText(spec.DNS) != want.dns && p.m.Enforced.Baseline == nil {
 				p.errorf(w.Identity.Object, "spec.dns", "namespace %s has one DNS egress policy for all its workloads, but they disagree: %s",
 					ns.Name, load.Differences(spec.DNS, other.Spec.DNS, w.Identity.Object.String(), other.Identity.Object.String()))
 			}

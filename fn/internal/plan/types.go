@@ -117,6 +117,10 @@ type Workload struct {
 	Exposure *Exposure
 	// In are the flows this workload receives; Out the flows it makes.
 	In, Out []*Flow
+	// IsolatePolicy names the NetworkPolicy that isolates the workload's
+	// pods in both directions on their own (a critical workload, or an
+	// enforced one beside an observed one), unique in its namespace.
+	IsolatePolicy string
 }
 
 // EmitsIdentity reports whether the workload's ServiceAccount, Role,
