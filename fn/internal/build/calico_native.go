@@ -74,8 +74,10 @@ const (
 
 // Names of the baseline's GlobalNetworkPolicies.
 const (
-	CalicoGuardrailPolicy     = "netid-guardrail"
-	CalicoBaselineDNSPolicy   = "netid-baseline-dns"
+	CalicoGuardrailPolicy   = "netid-guardrail"
+	CalicoBaselineDNSPolicy = "netid-baseline-dns"
+	// CalicoBaselineStagedDeny previews the deny for the observed
+	// workloads' pods.
 	CalicoBaselineDenyPolicy  = "netid-baseline-deny"
 	CalicoBaselineStagedDeny  = "netid-baseline-deny-observed"
 	calicoBaselineMeshPrefix  = "netid-baseline-"
@@ -242,7 +244,7 @@ func calicoBaseline(p *plan.Plan) []runtime.Object {
 	if b == nil || len(p.Namespaces) == 0 {
 		return nil
 	}
-	governed := calicoGoverned(p.Namespaces)
+	chunks := calicoChunks(p.Namespaces)
 	var out []runtime.Object
 
 	// The guardrail: denies first, so no allowance reaches a denied block.
@@ -271,52 +273,97 @@ func calicoBaseline(p *plan.Plan) []runtime.Object {
 	}
 	if len(ingress) > 0 || len(egress) > 0 {
 		out = append(out, calicoTier(CalicoGuardrailTier, calicoWorkloadTierOrder(p)/2))
-		meta := Meta(CalicoGuardrailPolicy, "", "")
-		meta.Annotations = map[string]string{
-			PeerAnnotation:   v1alpha1.RuleAnnotationValue(inPeers, outPeers),
-			ReasonAnnotation: v1alpha1.RuleAnnotationValue(inReasons, outReasons),
+		for i, c := range chunks {
+			meta := Meta(calicoChunkName(CalicoGuardrailPolicy, i), "", "")
+			meta.Annotations = map[string]string{
+				PeerAnnotation:   v1alpha1.RuleAnnotationValue(inPeers, outPeers),
+				ReasonAnnotation: v1alpha1.RuleAnnotationValue(inReasons, outReasons),
+			}
+			spec := calicoPolicySpec(CalicoGuardrailTier, CalicoAllowOrder, "all()", ingress, egress)
+			spec["namespaceSelector"] = c.selector
+			out = append(out, calicoObject("GlobalNetworkPolicy", meta, spec))
 		}
-		spec := calicoPolicySpec(CalicoGuardrailTier, CalicoAllowOrder, "all()", ingress, egress)
-		spec["namespaceSelector"] = governed
-		out = append(out, calicoObject("GlobalNetworkPolicy", meta, spec))
 	}
 
 	out = append(out, calicoTier(CalicoBaselineTier, CalicoBaselineTierOrder))
 	if dns := b.DNS; dns != nil && (dns.Enabled == nil || *dns.Enabled) {
-		meta := Meta(CalicoBaselineDNSPolicy, "", "")
-		meta.Annotations = map[string]string{PeerAnnotation: calicoDNSPeerText(dns), ReasonAnnotation: "name resolution"}
-		spec := calicoPolicySpec(CalicoBaselineTier, CalicoAllowOrder, "all()", nil, calicoDNSRules(dns, ""))
-		spec["namespaceSelector"] = governed
-		out = append(out, calicoObject("GlobalNetworkPolicy", meta, spec))
+		for i, c := range chunks {
+			meta := Meta(calicoChunkName(CalicoBaselineDNSPolicy, i), "", "")
+			meta.Annotations = map[string]string{PeerAnnotation: calicoDNSPeerText(dns), ReasonAnnotation: "name resolution"}
+			spec := calicoPolicySpec(CalicoBaselineTier, CalicoAllowOrder, "all()", nil, calicoDNSRules(dns, ""))
+			spec["namespaceSelector"] = c.selector
+			out = append(out, calicoObject("GlobalNetworkPolicy", meta, spec))
+		}
 	}
 	out = append(out, calicoMeshControlPlanes(p)...)
 
 	// The deny: the governed pods, less the observed workloads' pods,
 	// whose deny is staged.
-	var observed []string
-	for _, w := range p.Workloads {
-		if p.Observes(w) {
-			observed = append(observed, "("+calicoEndpointNamespace+" == '"+w.Namespace()+"' && "+CalicoSelector(w.Selector())+")")
-		}
-	}
-	deny := func(kind, name, selector string) *unstructured.Unstructured {
+	deny := func(kind, name, namespaces, selector string) *unstructured.Unstructured {
 		meta := Meta(name, "", "")
 		spec := calicoPolicySpec(CalicoBaselineTier, CalicoIsolateOrder, selector, calicoDenyAll(b.LogDenied), calicoDenyAll(b.LogDenied))
-		spec["namespaceSelector"] = governed
+		spec["namespaceSelector"] = namespaces
 		if kind == "StagedGlobalNetworkPolicy" {
 			spec["stagedAction"] = calicoStagedActionDefault
 		}
 		return calicoObject(kind, meta, spec)
 	}
-	enforced := "all()"
-	if len(observed) > 0 {
-		enforced = "!(" + strings.Join(observed, " || ") + ")"
+	var staged []runtime.Object
+	for i, c := range chunks {
+		var observed []string
+		for _, ns := range c.namespaces {
+			for _, w := range ns.Workloads {
+				if p.Observes(w) {
+					observed = append(observed, calicoEndpointNamespace+" == '"+w.Namespace()+"' && "+CalicoSelector(w.Selector()))
+				}
+			}
+		}
+		if len(observed) == 0 {
+			out = append(out, deny("GlobalNetworkPolicy", calicoChunkName(CalicoBaselineDenyPolicy, i), c.selector, "all()"))
+			continue
+		}
+		sel := "(" + strings.Join(observed, ") || (") + ")"
+		out = append(out, deny("GlobalNetworkPolicy", calicoChunkName(CalicoBaselineDenyPolicy, i), c.selector, "!("+sel+")"))
+		staged = append(staged, deny("StagedGlobalNetworkPolicy", calicoChunkName(CalicoBaselineStagedDeny, i), c.selector, sel))
 	}
-	out = append(out, deny("GlobalNetworkPolicy", CalicoBaselineDenyPolicy, enforced))
-	if len(observed) > 0 {
-		out = append(out, deny("StagedGlobalNetworkPolicy", CalicoBaselineStagedDeny, strings.Join(observed, " || ")))
+	return append(out, staged...)
+}
+
+// calicoMaxSelector is the longest selector Calico's CRD takes.
+const calicoMaxSelector = 1024
+
+// calicoChunk is governed namespaces whose names fit one namespaceSelector.
+type calicoChunk struct {
+	namespaces []*plan.Namespace
+	selector   string
+}
+
+// calicoChunks splits namespaces, in order, into as few selectors by name
+// as fit calicoMaxSelector each: each chunk gets its own copy of a
+// baseline policy.
+func calicoChunks(nss []*plan.Namespace) []calicoChunk {
+	var out []calicoChunk
+	var cur []*plan.Namespace
+	for _, ns := range nss {
+		if len(cur) > 0 && len(calicoGoverned(append(cur[:len(cur):len(cur)], ns))) > calicoMaxSelector {
+			out = append(out, calicoChunk{cur, calicoGoverned(cur)})
+			cur = nil
+		}
+		cur = append(cur, ns)
+	}
+	if len(cur) > 0 {
+		out = append(out, calicoChunk{cur, calicoGoverned(cur)})
 	}
 	return out
+}
+
+// calicoChunkName is the name of chunk i's copy of a policy: the name
+// itself for the first, then "<name>-2", "<name>-3"...
+func calicoChunkName(name string, i int) string {
+	if i == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s-%d", name, i+1)
 }
 
 // calicoMeshControlPlanes lets the pods of each meshed namespace reach
@@ -338,15 +385,17 @@ func calicoMeshControlPlanes(p *plan.Plan) []runtime.Object {
 	for _, m := range meshes {
 		nss := byMesh[v1alpha1.MeshProvider(m)]
 		cp, _ := nss[0].ControlPlane()
-		meta := Meta(calicoBaselineMeshPrefix+m+calicoBaselineMeshSuffix, "", "")
-		meta.Annotations = map[string]string{
-			PeerAnnotation:   calicoPodsText(cp.Namespace, cp.Pods),
-			ReasonAnnotation: m + " sidecars fetch configuration and certificates from the control plane",
-		}
 		egress := calicoAllows("destination", calicoPodsPeer(cp.Namespace, calicoSelectorOf(cp.Pods), ""), calicoTCP(cp.Ports))
-		spec := calicoPolicySpec(CalicoBaselineTier, CalicoAllowOrder, "all()", nil, egress)
-		spec["namespaceSelector"] = calicoGoverned(nss)
-		out = append(out, calicoObject("GlobalNetworkPolicy", meta, spec))
+		for i, c := range calicoChunks(nss) {
+			meta := Meta(calicoChunkName(calicoBaselineMeshPrefix+m+calicoBaselineMeshSuffix, i), "", "")
+			meta.Annotations = map[string]string{
+				PeerAnnotation:   calicoPodsText(cp.Namespace, cp.Pods),
+				ReasonAnnotation: m + " sidecars fetch configuration and certificates from the control plane",
+			}
+			spec := calicoPolicySpec(CalicoBaselineTier, CalicoAllowOrder, "all()", nil, egress)
+			spec["namespaceSelector"] = c.selector
+			out = append(out, calicoObject("GlobalNetworkPolicy", meta, spec))
+		}
 	}
 	return out
 }
@@ -599,7 +648,9 @@ func calicoQuote(v string) string { return "'" + v + "'" }
 
 // calicoObject is a projectcalico.org/v3 object with the generated-object
 // metadata; a cluster-scoped one (no namespace) has no namespace field.
+// The spec is copied: objects never share rules.
 func calicoObject(kind string, meta metav1.ObjectMeta, spec map[string]any) *unstructured.Unstructured {
+	spec = runtime.DeepCopyJSON(spec)
 	m := map[string]any{"name": meta.Name, "labels": stringMap(meta.Labels)}
 	if meta.Namespace != "" {
 		m["namespace"] = meta.Namespace

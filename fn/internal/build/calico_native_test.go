@@ -2,16 +2,21 @@ package build
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/proof/dialect"
+	"netid.dev/netid/krm/v1alpha1"
 )
 
 func TestCalicoSelector(t *testing.T) {
@@ -142,5 +147,50 @@ func TestCalicoAllowsSplitsByProtocolAndSize(t *testing.T) {
 	r := in[0].(map[string]any)
 	if _, ok := r["protocol"]; ok || r["destination"] != nil || r["source"].(map[string]any)["selector"] != "app == 'cart'" {
 		t.Errorf("no ports: rule %v, want an Allow from the peer on every protocol and port", r)
+	}
+}
+
+// Governed namespaces too many for one namespaceSelector are split over
+// copies of each baseline policy, each selector within the CRD's bound,
+// every namespace in exactly one copy of each policy.
+func TestCalicoBaselineSplitsLongNamespaceSelectors(t *testing.T) {
+	p := &plan.Plan{Settings: load.Enforced{CNI: v1alpha1.CNICalico, Tier: v1alpha1.PolicyTier{Name: "netid"},
+		Baseline: &v1alpha1.Baseline{DNS: &v1alpha1.DNS{Namespace: "kube-system", PodLabels: map[string]string{"k8s-app": "kube-dns"}},
+			Deny: []v1alpha1.BaselineDeny{{CIDR: "169.254.169.254/32", Reason: "cloud metadata"}}}}}
+	for i := 0; i < 120; i++ {
+		p.Namespaces = append(p.Namespaces, &plan.Namespace{Name: fmt.Sprintf("team-%03d-application-namespace", i)})
+	}
+	covered := map[string]map[string]int{}
+	for _, o := range calicoBaseline(p) {
+		u := o.(*unstructured.Unstructured)
+		if u.GetKind() != "GlobalNetworkPolicy" {
+			continue
+		}
+		sel, _, _ := unstructured.NestedString(u.Object, "spec", "namespaceSelector")
+		if len(sel) > calicoMaxSelector {
+			t.Errorf("%s: namespaceSelector of %d characters", u.GetName(), len(sel))
+		}
+		base := strings.TrimRight(u.GetName(), "-0123456789")
+		if covered[base] == nil {
+			covered[base] = map[string]int{}
+		}
+		for _, ns := range p.Namespaces {
+			if strings.Contains(sel, "'"+ns.Name+"'") {
+				covered[base][ns.Name]++
+			}
+		}
+	}
+	for _, base := range []string{CalicoGuardrailPolicy, CalicoBaselineDNSPolicy, CalicoBaselineDenyPolicy} {
+		if len(covered[base]) != len(p.Namespaces) {
+			t.Errorf("%s covers %d of %d namespaces", base, len(covered[base]), len(p.Namespaces))
+		}
+		for ns, n := range covered[base] {
+			if n != 1 {
+				t.Errorf("%s selects %s %d times", base, ns, n)
+			}
+		}
+	}
+	if _, ok := covered[CalicoBaselineDenyPolicy]; !ok || len(calicoChunks(p.Namespaces)) < 2 {
+		t.Errorf("%d chunks: the test does not split", len(calicoChunks(p.Namespaces)))
 	}
 }
