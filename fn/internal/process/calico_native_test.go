@@ -251,3 +251,28 @@ func TestCalicoBaselineProvesTheGenericMatrixAndItsAllowances(t *testing.T) {
 		}
 	}
 }
+
+// In the per-flow layout each flow's NetworkPolicy becomes a Calico
+// NetworkPolicy of the same name, and the render still proves.
+func TestCalicoNativePerFlowLayout(t *testing.T) {
+	input, err := os.ReadFile("testdata/dialect-calico-native/input.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, fc := readList(t, input)
+	out := Render(items, fc, Options{Layout: v1alpha1.LayoutPerFlow})
+	if out.Findings.HasErrors() {
+		t.Fatalf("refused: %v", out.Findings)
+	}
+	var names []string
+	for _, g := range out.Generated {
+		if g.Ref.APIVersion == "projectcalico.org/v3" && g.Ref.Kind == "NetworkPolicy" {
+			names = append(names, g.Ref.Namespace+"/"+g.Ref.Name)
+		}
+	}
+	want := []string{"billing/payments-ingress-from-shop-cart", "shop/cart-ingress-from-frontend", "shop/cart-egress-to-cidr-203-0-113-0-24",
+		"shop/cart-egress-to-billing-payments", "shop/cart-isolate", "shop/frontend-ingress-from-monitoring-prometheus", "shop/frontend-egress-to-cart"}
+	if !slices.Equal(names, want) {
+		t.Errorf("Calico NetworkPolicies %q, want %q", names, want)
+	}
+}
