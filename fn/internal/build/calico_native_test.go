@@ -194,3 +194,43 @@ func TestCalicoBaselineSplitsLongNamespaceSelectors(t *testing.T) {
 		t.Errorf("%d chunks: the test does not split", len(calicoChunks(p.Namespaces)))
 	}
 }
+
+// Each meshed namespace's pods reach their own mesh's control plane, and
+// only theirs; Istio ambient namespaces (ztunnel talks to istiod) and
+// unmeshed ones get none.
+func TestCalicoBaselineMeshControlPlanes(t *testing.T) {
+	p := &plan.Plan{Settings: load.Enforced{CNI: v1alpha1.CNICalico, Tier: v1alpha1.PolicyTier{Name: "netid"}, Baseline: &v1alpha1.Baseline{}},
+		Namespaces: []*plan.Namespace{
+			{Name: "ambient", Mesh: v1alpha1.MeshIstio, Redirect: v1alpha1.RedirectAmbient},
+			{Name: "linked", Mesh: v1alpha1.MeshLinkerd},
+			{Name: "plain"},
+			{Name: "sidecars", Mesh: v1alpha1.MeshIstio},
+		}}
+	got := map[string]string{}
+	for _, o := range calicoBaseline(p) {
+		u := o.(*unstructured.Unstructured)
+		if !strings.HasSuffix(u.GetName(), "-control-plane") {
+			continue
+		}
+		sel, _, _ := unstructured.NestedString(u.Object, "spec", "namespaceSelector")
+		rules, _, _ := unstructured.NestedSlice(u.Object, "spec", "egress")
+		var to []string
+		for _, r := range rules {
+			d := r.(map[string]any)["destination"].(map[string]any)
+			to = append(to, fmt.Sprintf("%s/%s %v", d["namespaceSelector"], d["selector"], d["ports"]))
+		}
+		got[u.GetName()] = sel + " -> " + strings.Join(to, "; ")
+	}
+	want := map[string]string{
+		"netid-baseline-istio-control-plane":   "projectcalico.org/name in {'sidecars'} -> projectcalico.org/name == 'istio-system'/app == 'istiod' [15012]",
+		"netid-baseline-linkerd-control-plane": "projectcalico.org/name in {'linked'} -> projectcalico.org/name == 'linkerd'/linkerd.io/control-plane-ns == 'linkerd' [8080 8086 8090]",
+	}
+	if len(got) != len(want) {
+		t.Errorf("control plane policies %v, want %v", got, want)
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: %q, want %q", name, got[name], w)
+		}
+	}
+}
