@@ -42,6 +42,12 @@ func calicoRenderWithout(t *testing.T, name string, generic, enforcing bool, dro
 	if err != nil {
 		t.Fatal(err)
 	}
+	return calicoRenderInput(t, input, generic, enforcing, drop)
+}
+
+// calicoRenderInput is calicoRenderWithout of a ResourceList.
+func calicoRenderInput(t *testing.T, input []byte, generic, enforcing bool, drop func(*emit.Generated) bool) calicoRendered {
+	t.Helper()
 	items, fc := readList(t, input)
 	if generic {
 		items = slices.DeleteFunc(items, func(n *yaml.RNode) bool { return n.GetKind() == v1alpha1.ClusterKind })
@@ -274,5 +280,59 @@ func TestCalicoNativePerFlowLayout(t *testing.T) {
 		"shop/cart-egress-to-billing-payments", "shop/cart-isolate", "shop/frontend-ingress-from-monitoring-prometheus", "shop/frontend-egress-to-cart"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Calico NetworkPolicies %q, want %q", names, want)
+	}
+}
+
+// Without a baseline, a namespace where a workload observes has no default
+// deny (the NetworkPolicy dialect's observe form): the observed frontend's
+// policies are staged and nothing isolates it, while the enforced cart
+// isolates itself, DNS still open.
+func TestCalicoNativeObserveWithoutBaseline(t *testing.T) {
+	input, err := os.ReadFile("testdata/dialect-calico-baseline-observe/input.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, j := strings.Index(string(input), "    baseline:\n"), strings.Index(string(input), "      logDenied: true\n")
+	if i < 0 || j < i {
+		t.Fatal("the case's baseline is not where the test expects it")
+	}
+	input = append(input[:i:i], input[j+len("      logDenied: true\n"):]...)
+	r := calicoRenderInput(t, input, false, false, func(g *emit.Generated) bool {
+		return g.Ref.APIVersion == "networking.k8s.io/v1" && g.Ref.Namespace == "shop"
+	})
+	kinds := map[string]string{}
+	for _, g := range r.generated {
+		if g.Ref.APIVersion == "projectcalico.org/v3" {
+			kinds[g.Ref.Name] = g.Ref.Kind
+		}
+	}
+	want := map[string]string{"netid": "Tier", "cart-flows": "NetworkPolicy", "cart-isolate": "NetworkPolicy", "frontend-flows": "StagedNetworkPolicy"}
+	if len(kinds) != len(want) {
+		t.Errorf("projectcalico.org/v3 objects %v, want %v", kinds, want)
+	}
+	for name, kind := range want {
+		if kinds[name] != kind {
+			t.Errorf("%s is a %q, want %s", name, kinds[name], kind)
+		}
+	}
+	open := map[string]int{}
+	for _, c := range r.result.Mismatches {
+		if c.Allowed {
+			open[c.FromWorkload]++
+			open[c.ToWorkload]++
+		}
+	}
+	if open["shop/frontend"] == 0 {
+		t.Error("the observed frontend is isolated")
+	}
+	if open["shop/cart"] > 0 {
+		t.Errorf("%d undeclared flows of the enforced cart are open", open["shop/cart"])
+	}
+	dns := false
+	for _, c := range r.result.Allowed {
+		dns = dns || c.From == "shop/cart" && strings.HasPrefix(c.To, "kube-system/{k8s-app=kube-dns}")
+	}
+	if !dns {
+		t.Error("cart's isolation closes its DNS")
 	}
 }
