@@ -27,7 +27,9 @@ func apiMeta(u *unstructured.Unstructured) field.ErrorList {
 	case "Namespace":
 		nameFn = apivalidation.ValidateNamespaceName
 	}
-	namespaced := !slices.Contains([]string{"Namespace", "ClusterRole", "ClusterRoleBinding"}, u.GetKind())
+	namespaced := !slices.Contains([]string{"Namespace", "ClusterRole", "ClusterRoleBinding",
+		// projectcalico.org/v3's cluster-scoped kinds
+		"Tier", "GlobalNetworkPolicy", "StagedGlobalNetworkPolicy"}, u.GetKind())
 	return apivalidation.ValidateObjectMetaAccessor(u, namespaced, nameFn, field.NewPath("metadata"))
 }
 
