@@ -3,6 +3,7 @@ package process
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -211,5 +212,60 @@ func TestCiliumBaselineObserve(t *testing.T) {
 	}
 	if open(observe, "shop/cart") || open(enforce, "shop/cart") || open(enforce, "shop/frontend") {
 		t.Errorf("an enforcing workload is reached from outside:\nobserve:\n  %s\nenforce:\n  %s", strings.Join(cells(observe), "\n  "), strings.Join(cells(enforce), "\n  "))
+	}
+}
+
+// Every golden case that renders proves the same matrix again with a
+// ClusterNetworkIdentity {cni: cilium, dialect: native} added: the native
+// render and the NetworkPolicy render of the same declarations agree.
+func TestCiliumNativeMatrixOfGoldenCases(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/*/input.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cluster = `- apiVersion: netid.dev/v1alpha1
+  kind: ClusterNetworkIdentity
+  metadata:
+    name: cluster
+    annotations: {config.kubernetes.io/local-config: "true"}
+  spec: {cni: cilium, dialect: native}
+`
+	compared := 0
+	for _, in := range dirs {
+		dir := filepath.Dir(in)
+		stderr, err := os.ReadFile(filepath.Join(dir, "stderr.txt"))
+		if err != nil || !bytes.HasSuffix(stderr, []byte("exit code: 0\n")) || bytes.Contains(stderr, []byte("ClusterNetworkIdentity")) {
+			continue
+		}
+		input, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(input, []byte("kind: ClusterNetworkIdentity")) || bytes.Contains(input, []byte("validate-only")) || !bytes.Contains(input, []byte("\nitems:\n")) {
+			continue
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			if testing.Short() && strings.Contains(dir, "istio") {
+				// Istio's authorization multiplies the endpoints: seconds each
+				t.Skip("Istio cases are long; run without -short")
+			}
+			native := bytes.Replace(input, []byte("\nitems:\n"), []byte("\nitems:\n"+cluster), 1)
+			items, fc := readList(t, native)
+			m, fs := load.Load(items, fc)
+			if fs.HasErrors() {
+				t.Skipf("does not load with cni cilium: %v", fs)
+			}
+			if _, pfs := plan.Make(m); pfs.HasErrors() {
+				t.Skipf("does not plan with cni cilium: %v", pfs)
+			}
+			got, want := cells(ciliumProof(t, native, true)), cells(ciliumProof(t, input, true))
+			if !slices.Equal(got, want) {
+				t.Errorf("native matrix differs from the NetworkPolicy one:\nnative:\n  %s\nNetworkPolicy:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			}
+			compared++
+		})
+	}
+	if compared < 20 && !testing.Short() {
+		t.Errorf("compared %d cases, want at least 20", compared)
 	}
 }
