@@ -304,11 +304,17 @@ func ciliumBaseline(p *plan.Plan) []runtime.Object {
 		}
 		meta := Meta(CiliumBaselineDeny, "", "")
 		meta.Annotations = ciliumRuleAnnotations(nil, nil, peers, reasons)
-		out = append(out, ciliumClusterwide(meta, map[string]any{
+		spec := map[string]any{
 			"endpointSelector":  governed,
 			"egressDeny":        rules,
 			"enableDefaultDeny": noDefaultDeny,
-		}))
+		}
+		if b.LogDenied {
+			// Cilium's policies do not log; the value "is included in
+			// Hubble flows that match this policy" (the CRD's spec.log).
+			spec["log"] = map[string]any{"value": CiliumBaselineDeny}
+		}
+		out = append(out, ciliumClusterwide(meta, spec))
 	}
 	if o := ciliumBaselineAllow(p, governed); o != nil {
 		out = append(out, o)

@@ -203,3 +203,119 @@ func TestCiliumExcluding(t *testing.T) {
 		t.Errorf("two workloads on one key give %d selectors, want 1 (app NotIn [a b]): %v", len(got), got)
 	}
 }
+
+// A flow's L7 rules sit on the callee's ingress when netid renders the
+// callee's policy, else on the caller's egress.
+func TestCiliumL7Placement(t *testing.T) {
+	web, cart := ciliumPlanned("web", v1alpha1.Spec{}), ciliumPlanned("cart", v1alpha1.Spec{})
+	l7 := &v1alpha1.L7{HTTP: []v1alpha1.HTTPRule{{Method: "GET"}}}
+	ciliumFlow(web, cart).L7 = l7
+	out := &plan.Flow{
+		From:         web.Out[0].From,
+		To:           plan.Endpoint{Kind: plan.KindPods, Namespace: "payments", Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "gateway"}}},
+		Ports:        []plan.Port{{Protocol: "TCP", Target: intstr.FromInt32(443)}},
+		CallerReason: "pays",
+		EgressRule:   plan.NetpolRule{Policy: "web-flows", Index: 1},
+		L7:           l7,
+	}
+	web.Out = append(web.Out, out)
+	ns := &plan.Namespace{Name: "shop", Workloads: []*plan.Workload{cart, web}}
+	rules := func(rule any) any {
+		return rule.(map[string]any)["toPorts"].([]any)[0].(map[string]any)["rules"]
+	}
+	want := map[string]any{"http": []any{map[string]any{"method": "GET"}}}
+	egress := ciliumSpecOf(t, ciliumWorkload(&plan.Plan{}, ns, web)[0])["egress"].([]any)
+	if len(egress) != 2 {
+		t.Fatalf("web's egress: %v, want 2 rules", egress)
+	}
+	if got := rules(egress[0]); got != nil {
+		t.Errorf("web → cart: the caller's egress carries L7 rules %v; cart's ingress holds them", got)
+	}
+	if got := rules(egress[1]); !reflect.DeepEqual(got, want) {
+		t.Errorf("web → payments/{app=gateway}: egress rules %v, want %v", got, want)
+	}
+	sel := egress[1].(map[string]any)["toEndpoints"].([]any)[0].(map[string]any)["matchLabels"]
+	if wantSel := map[string]any{"app": "gateway", CiliumPodNamespaceLabel: "payments"}; !reflect.DeepEqual(sel, wantSel) {
+		t.Errorf("web → payments/{app=gateway}: toEndpoints %v, want %v", sel, wantSel)
+	}
+	ingress := ciliumSpecOf(t, ciliumWorkload(&plan.Plan{}, ns, cart)[0])["ingress"].([]any)
+	if got := rules(ingress[0]); !reflect.DeepEqual(got, want) {
+		t.Errorf("web → cart: cart's ingress rules %v, want %v", got, want)
+	}
+}
+
+// The baseline's objects: cluster-scoped, named, the denies tagged for
+// Hubble when logDenied asks, the allows isolating nothing, DNS through
+// Cilium's DNS proxy only when some workload calls a DNS name, and the mesh
+// control plane for the meshed namespaces only.
+func TestCiliumBaselineObjects(t *testing.T) {
+	on := true
+	base := &v1alpha1.Baseline{
+		DNS:  &v1alpha1.DNS{Enabled: &on, Namespace: "kube-system", PodLabels: map[string]string{"k8s-app": "kube-dns"}},
+		Deny: []v1alpha1.BaselineDeny{{CIDR: "169.254.169.254/32", Reason: "cloud metadata"}},
+		Ingress: []v1alpha1.BaselineIngress{{From: v1alpha1.BaselinePeer{Namespace: "monitoring", PodLabels: map[string]string{"app": "prometheus"}},
+			Ports: []v1alpha1.PortRef{{Port: intstr.FromInt32(9090)}}, Reason: "metrics scrape"}},
+	}
+	web := ciliumPlanned("web", v1alpha1.Spec{})
+	p := &plan.Plan{Workloads: []*plan.Workload{web}, Namespaces: []*plan.Namespace{
+		{Name: "shop", Workloads: []*plan.Workload{web}},
+		{Name: "mesh", Mesh: v1alpha1.MeshLinkerd},
+	}}
+	p.Settings.Baseline = base
+	byName := func(logDenied, fqdn bool) map[string]map[string]any {
+		base.LogDenied = logDenied
+		web.Out = nil
+		if fqdn {
+			web.Out = []*plan.Flow{{To: plan.Endpoint{Kind: plan.KindFQDN, FQDN: "api.example.com"}}}
+		}
+		out := map[string]map[string]any{}
+		for _, o := range ciliumBaseline(p) {
+			u := o.(*unstructured.Unstructured)
+			if u.GetKind() != "CiliumClusterwideNetworkPolicy" || u.GetNamespace() != "" {
+				t.Errorf("%s %s/%s: want a cluster-scoped CiliumClusterwideNetworkPolicy", u.GetKind(), u.GetNamespace(), u.GetName())
+			}
+			if _, ok := u.Object["metadata"].(map[string]any)["namespace"]; ok {
+				t.Errorf("%s carries metadata.namespace", u.GetName())
+			}
+			spec, _ := u.Object["spec"].(map[string]any)
+			out[u.GetName()] = spec
+		}
+		return out
+	}
+	objs := byName(false, false)
+	for _, name := range []string{CiliumBaselineDeny, CiliumBaselineAllow, CiliumBaselineMeshPrefix + "linkerd", CiliumBaselineDefaultDeny} {
+		if objs[name] == nil {
+			t.Errorf("no %s among %v", name, objs)
+		}
+	}
+	if len(objs) != 4 {
+		t.Errorf("%d objects, want 4", len(objs))
+	}
+	if _, ok := objs[CiliumBaselineDeny]["log"]; ok {
+		t.Errorf("deny tagged for Hubble without logDenied")
+	}
+	if got := byName(true, false)[CiliumBaselineDeny]["log"]; !reflect.DeepEqual(got, map[string]any{"value": CiliumBaselineDeny}) {
+		t.Errorf("deny with logDenied: log %v", got)
+	}
+	off := map[string]any{"ingress": false, "egress": false}
+	for _, name := range []string{CiliumBaselineDeny, CiliumBaselineAllow, CiliumBaselineMeshPrefix + "linkerd"} {
+		if !reflect.DeepEqual(objs[name]["enableDefaultDeny"], off) {
+			t.Errorf("%s isolates: enableDefaultDeny %v", name, objs[name]["enableDefaultDeny"])
+		}
+	}
+	dnsRules := func(objs map[string]map[string]any) any {
+		eg := objs[CiliumBaselineAllow]["egress"].([]any)
+		return eg[len(eg)-1].(map[string]any)["toPorts"].([]any)[0].(map[string]any)["rules"]
+	}
+	if got := dnsRules(objs); got != nil {
+		t.Errorf("DNS through the proxy with no FQDN flow: %v", got)
+	}
+	if got := dnsRules(byName(false, true)); got == nil {
+		t.Errorf("an FQDN flow and DNS not through Cilium's DNS proxy")
+	}
+	meshSel := objs[CiliumBaselineMeshPrefix+"linkerd"]["endpointSelector"]
+	want := map[string]any{"matchExpressions": []any{map[string]any{"key": CiliumPodNamespaceLabel, "operator": "In", "values": []any{"mesh"}}}}
+	if !reflect.DeepEqual(meshSel, want) {
+		t.Errorf("mesh control plane egress selects %v, want %v", meshSel, want)
+	}
+}
