@@ -115,7 +115,7 @@ func ciliumIsolatePolicy(ns *plan.Namespace, w *plan.Workload) *unstructured.Uns
 		name = plan.Fit(fmt.Sprintf("%s-%d", base, i))
 	}
 	meta := Meta(name, w.Namespace(), w.Name())
-	meta.Annotations = map[string]string{PeerAnnotation: "none", ReasonAnnotation: "critical workload: isolated in both directions by its own policy"}
+	meta.Annotations = map[string]string{ReasonAnnotation: "critical workload: isolated in both directions by its own policy"}
 	return unstructuredObject("cilium.io/v2", "CiliumNetworkPolicy", meta, map[string]any{"endpointSelector": ciliumSelector(w.Selector())})
 }
 
@@ -464,7 +464,7 @@ func ciliumBaselineDefaultDeny(p *plan.Plan) runtime.Object {
 		specs = append([]any{ciliumDenyAll(sel)}, specs...)
 	}
 	meta := Meta(CiliumBaselineDefaultDeny, "", "")
-	meta.Annotations = map[string]string{PeerAnnotation: "none", ReasonAnnotation: "default deny of every governed pod not in observe"}
+	meta.Annotations = map[string]string{ReasonAnnotation: "default deny of every governed pod not in observe"}
 	o := ciliumClusterwide(meta, nil)
 	if len(specs) == 1 {
 		o.Object["spec"] = specs[0]

@@ -269,3 +269,37 @@ func TestCiliumNativeMatrixOfGoldenCases(t *testing.T) {
 		t.Errorf("compared %d cases, want at least 20", compared)
 	}
 }
+
+// An observed workload selected by two labels: the default deny's
+// selection is a union of selectors (specs), and leaves out exactly the
+// pods with both labels.
+func TestCiliumBaselineObserveTwoLabels(t *testing.T) {
+	input, err := os.ReadFile("testdata/dialect-cilium-baseline-observe/input.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := bytes.ReplaceAll(input, []byte("{app: frontend}"), []byte("{app: frontend, tier: web}"))
+	if n := bytes.Count(two, []byte("tier: web")); n != 2 {
+		t.Fatalf("the case's frontend labels changed: %d replaced, want 2 (selector and template)", n)
+	}
+	r := ciliumProof(t, two, false)
+	reached := map[string]bool{}
+	for _, c := range r.Allowed {
+		if strings.Contains(c.From, "outside the cluster") && strings.HasPrefix(c.To, "shop/") {
+			reached[c.To] = true
+		}
+	}
+	if !reached["shop/frontend"] {
+		t.Errorf("observed frontend is not reached from outside: %v", reached)
+	}
+	for to := range reached {
+		if to != "shop/frontend" && !(strings.Contains(to, "app=frontend") && strings.Contains(to, "tier=web")) {
+			t.Errorf("%s is reached from outside: the default deny left out more than frontend's pods", to)
+		}
+	}
+	for _, e := range r.Endpoints {
+		if strings.HasPrefix(e, "shop/{") && (strings.Contains(e, "app=frontend") != strings.Contains(e, "tier=web")) && reached[e] {
+			t.Errorf("%s, with one of frontend's labels only, is reached", e)
+		}
+	}
+}
