@@ -37,8 +37,9 @@ const (
 
 // ciliumWorkload renders a workload's policies as CiliumNetworkPolicies:
 // one per policy the NetworkPolicy layout names (same names, same rule
-// order), and one per FQDN callee. In observe they isolate nothing
-// (enableDefaultDeny off in both directions); a critical workload's
+// order), and one per FQDN callee. In observe they block nothing:
+// enableDefaultDeny off in both directions, and no HTTP rules (see
+// ciliumDropHTTP); a critical workload's
 // policies each isolate both directions.
 func ciliumWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtime.Object {
 	var out []*unstructured.Unstructured
@@ -66,7 +67,9 @@ func ciliumWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtim
 	switch {
 	case p.Observes(w):
 		for _, o := range out {
-			o.Object["spec"].(map[string]any)["enableDefaultDeny"] = map[string]any{"ingress": false, "egress": false}
+			spec := o.Object["spec"].(map[string]any)
+			spec["enableDefaultDeny"] = map[string]any{"ingress": false, "egress": false}
+			ciliumDropHTTP(spec)
 		}
 	case w.Spec.Tier == v1alpha1.TierCritical:
 		if len(out) == 0 {
@@ -81,6 +84,31 @@ func ciliumWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtim
 		objs = append(objs, o)
 	}
 	return objs
+}
+
+// ciliumDropHTTP removes the HTTP rules of a policy's toPorts: "EnableDefaultDeny
+// does not apply to layer-7 policy. Adding a layer-7 rule that does not
+// include a layer-7 allow-all will cause drops, even when default-deny is
+// explicitly disabled" (docs.cilium.io security/policy/intro). The DNS
+// rules of an FQDN policy stay: they match every name.
+func ciliumDropHTTP(spec map[string]any) {
+	for _, dir := range []string{"ingress", "egress"} {
+		rules, _ := spec[dir].([]any)
+		for _, r := range rules {
+			tps, _ := r.(map[string]any)["toPorts"].([]any)
+			for _, tp := range tps {
+				entry := tp.(map[string]any)
+				l7, ok := entry["rules"].(map[string]any)
+				if !ok {
+					continue
+				}
+				delete(l7, "http")
+				if len(l7) == 0 {
+					delete(entry, "rules")
+				}
+			}
+		}
+	}
 }
 
 // ciliumIsolate gives a policy an ingress and an egress section: a section

@@ -319,3 +319,41 @@ func TestCiliumBaselineObjects(t *testing.T) {
 		t.Errorf("mesh control plane egress selects %v, want %v", meshSel, want)
 	}
 }
+
+// In observe a workload's L7 rules go too (Cilium drops what an L7 rule
+// does not admit even with default deny off); the DNS rules that let
+// Cilium learn an FQDN's addresses stay.
+func TestCiliumObserveDropsHTTP(t *testing.T) {
+	web, cart := ciliumPlanned("web", v1alpha1.Spec{}), ciliumPlanned("cart", v1alpha1.Spec{Rollout: v1alpha1.RolloutObserve})
+	ciliumFlow(web, cart).L7 = &v1alpha1.L7{HTTP: []v1alpha1.HTTPRule{{Method: "GET"}}}
+	cart.Out = append(cart.Out, &plan.Flow{From: web.Out[0].To, To: plan.Endpoint{Kind: plan.KindFQDN, FQDN: "api.example.com"},
+		Ports: []plan.Port{{Protocol: "TCP", Target: intstr.FromInt32(443)}}, CallerReason: "calls", EgressPolicy: "cart-egress-to-fqdn-api-example-com",
+		L7: &v1alpha1.L7{HTTP: []v1alpha1.HTTPRule{{Path: "/v1/.*"}}}})
+	ns := &plan.Namespace{Name: "shop", Workloads: []*plan.Workload{cart, web}}
+	for _, enforcing := range []bool{false, true} {
+		p := &plan.Plan{Enforcing: enforcing}
+		var http, dns int
+		for _, o := range ciliumWorkload(p, ns, cart) {
+			spec := ciliumSpecOf(t, o)
+			for _, dir := range []string{"ingress", "egress"} {
+				rules, _ := spec[dir].([]any)
+				for _, r := range rules {
+					tps, _ := r.(map[string]any)["toPorts"].([]any)
+					for _, tp := range tps {
+						if l7, ok := tp.(map[string]any)["rules"].(map[string]any); ok {
+							if l7["http"] != nil {
+								http++
+							}
+							if l7["dns"] != nil {
+								dns++
+							}
+						}
+					}
+				}
+			}
+		}
+		if want := map[bool]int{false: 0, true: 2}[enforcing]; http != want || dns != 1 {
+			t.Errorf("enforcing %v: %d HTTP and %d DNS rules, want %d and 1", enforcing, http, dns, want)
+		}
+	}
+}
