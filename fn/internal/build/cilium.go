@@ -11,7 +11,8 @@ import (
 
 // CiliumFQDNPolicy admits one FQDN flow at its caller as a cilium.io/v2
 // CiliumNetworkPolicy. Cilium learns the names' addresses from DNS answers, so
-// the policy also sends the caller's DNS through Cilium's DNS proxy.
+// the policy also sends the caller's DNS through Cilium's DNS proxy. A
+// flow's L7 restriction (CiliumL7Rules) applies to the named hosts' ports.
 func CiliumFQDNPolicy(w *plan.Workload, f *plan.Flow, dnsNamespace string, dnsLabels map[string]string) *unstructured.Unstructured {
 	match := map[string]any{"matchName": f.To.FQDN}
 	if strings.HasPrefix(f.To.FQDN, "*.") {
@@ -38,10 +39,14 @@ func CiliumFQDNPolicy(w *plan.Workload, f *plan.Flow, dnsNamespace string, dnsLa
 	}
 	meta := Meta(f.EgressPolicy, w.Namespace(), w.Name())
 	meta.Annotations = flowAnnotations(f.To, f.Reason(false))
+	fqdnPorts := map[string]any{"ports": ports}
+	if rules := CiliumL7Rules(f.L7); rules != nil {
+		fqdnPorts["rules"] = rules
+	}
 	return unstructuredObject("cilium.io/v2", "CiliumNetworkPolicy", meta, map[string]any{
 		"endpointSelector": sel,
 		"egress": []any{
-			map[string]any{"toFQDNs": []any{match}, "toPorts": []any{map[string]any{"ports": ports}}},
+			map[string]any{"toFQDNs": []any{match}, "toPorts": []any{fqdnPorts}},
 			map[string]any{
 				"toEndpoints": []any{map[string]any{"matchLabels": dnsEndpoint}},
 				"toPorts": []any{map[string]any{
