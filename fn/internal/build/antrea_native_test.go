@@ -137,6 +137,14 @@ func antreaDiff(a, b map[antreaCell]bool) []antreaCell {
 	return out
 }
 
+// antreaShow is at most ten cells of d, and how many there are.
+func antreaShow(d []antreaCell) string {
+	if len(d) > 10 {
+		return fmt.Sprintf("%v … (%d in all)", d[:10], len(d))
+	}
+	return fmt.Sprint(d)
+}
+
 // antreaBlocks are the address blocks of the plan's flows, with the blocks
 // their excepts leave, for antreaWitness.
 func antreaBlocks(t *testing.T, input []byte) []string {
@@ -158,27 +166,35 @@ func antreaBlocks(t *testing.T, input []byte) []string {
 
 // TestAntreaNativeMatrix: the Antrea-native render of the golden's
 // declarations (a critical workload, a block with a hole, flows across
-// namespaces) proves the same allowed flows as their NetworkPolicy render.
+// namespaces), and of the same with Linkerd (the isolate policy then
+// allows its control plane), proves the same allowed flows as their
+// NetworkPolicy render.
 func TestAntreaNativeMatrix(t *testing.T) {
-	input := antreaCase(t, "dialect-antrea-native")
-	w := antreaWitness(t, antreaBlocks(t, input), nil)
-	native, fc, gen := antreaRender(t, input, false, nil)
-	if !slices.ContainsFunc(gen, func(g *emit.Generated) bool {
-		return g.Ref.Kind == "NetworkPolicy" && g.Ref.APIVersion == build.AntreaAPIVersion
-	}) {
-		t.Fatal("the native render holds no Antrea NetworkPolicy")
-	}
-	generic, gfc, _ := antreaRender(t, input, true, nil)
-	a := antreaMatrix(t, append(native, w.Copy()), fc)
-	b := antreaMatrix(t, append(generic, w.Copy()), gfc)
-	if len(a) == 0 {
-		t.Fatal("no allowed flow at all")
-	}
-	if d := antreaDiff(a, b); len(d) > 0 {
-		t.Errorf("allowed by the Antrea render only: %v", d)
-	}
-	if d := antreaDiff(b, a); len(d) > 0 {
-		t.Errorf("allowed by the NetworkPolicy render only: %v", d)
+	golden := antreaCase(t, "dialect-antrea-native")
+	linkerd := strings.NewReplacer(`mesh: {provider: none, eastWest: "TLS in the app"}`, `mesh: {provider: linkerd, redirect: cni}`,
+		`{namespace: gateway, podLabels: {app: envoy}}`, `{namespace: gateway, podLabels: {app: envoy}, serviceAccount: envoy}`)
+	for name, input := range map[string][]byte{"golden": golden, "linkerd": []byte(linkerd.Replace(string(golden)))} {
+		t.Run(name, func(t *testing.T) {
+			w := antreaWitness(t, antreaBlocks(t, input), nil)
+			native, fc, gen := antreaRender(t, input, false, nil)
+			if !slices.ContainsFunc(gen, func(g *emit.Generated) bool {
+				return g.Ref.Kind == "NetworkPolicy" && g.Ref.APIVersion == build.AntreaAPIVersion
+			}) {
+				t.Fatal("the native render holds no Antrea NetworkPolicy")
+			}
+			generic, gfc, _ := antreaRender(t, input, true, nil)
+			a := antreaMatrix(t, append(native, w.Copy()), fc)
+			b := antreaMatrix(t, append(generic, w.Copy()), gfc)
+			if len(a) == 0 {
+				t.Fatal("no allowed flow at all")
+			}
+			if d := antreaDiff(a, b); len(d) > 0 {
+				t.Errorf("allowed by the Antrea render only: %s", antreaShow(d))
+			}
+			if d := antreaDiff(b, a); len(d) > 0 {
+				t.Errorf("allowed by the NetworkPolicy render only: %s", antreaShow(d))
+			}
+		})
 	}
 }
 
@@ -196,7 +212,7 @@ func TestAntreaBaselineMatrix(t *testing.T) {
 	a := antreaMatrix(t, append(enforced, w.Copy()), fc)
 	b := antreaMatrix(t, append(generic, w.Copy()), gfc)
 	if d := antreaDiff(b, a); len(d) > 0 {
-		t.Errorf("allowed by the NetworkPolicy render only: %v", d)
+		t.Errorf("allowed by the NetworkPolicy render only: %s", antreaShow(d))
 	}
 	extra := antreaDiff(a, b)
 	scraped := map[string]bool{}
@@ -213,7 +229,7 @@ func TestAntreaBaselineMatrix(t *testing.T) {
 	observed, ofc, _ := antreaRender(t, input, false, nil)
 	o := antreaMatrix(t, append(observed, w.Copy()), ofc)
 	if d := antreaDiff(a, o); len(d) > 0 {
-		t.Errorf("observe blocks what enforce allows: %v", d)
+		t.Errorf("observe blocks what enforce allows: %s", antreaShow(d))
 	}
 	opened := antreaDiff(o, a)
 	if len(opened) == 0 {
