@@ -562,3 +562,43 @@ func antreaSchemaErrors(v any, s map[string]any, path string) []string {
 	}
 	return errs
 }
+
+// TestAntreaProofTellsLookalikesApart: pods the Antrea policies tell apart
+// from a workload by a label no NetworkPolicy reads are not that workload:
+// an undeclared flow user policies open for them is found, as it is when
+// the same policies are NetworkPolicies.
+func TestAntreaProofTellsLookalikesApart(t *testing.T) {
+	items, fc, _ := antreaRender(t, antreaCase(t, "dialect-antrea-native"), false, nil)
+	const user = `apiVersion: crd.antrea.io/v1beta1
+kind: NetworkPolicy
+metadata: {name: team-x-out, namespace: shop}
+spec:
+  tier: netid
+  priority: 5
+  appliedTo: [{podSelector: {matchLabels: {team: x}}}]
+  egress: [{action: Allow, to: [{podSelector: {matchLabels: {app: payments}}}], ports: [{protocol: TCP, port: 9443}]}]
+---
+apiVersion: crd.antrea.io/v1beta1
+kind: NetworkPolicy
+metadata: {name: team-x-in, namespace: shop}
+spec:
+  tier: netid
+  priority: 5
+  appliedTo: [{podSelector: {matchLabels: {app: payments}}}]
+  ingress: [{action: Allow, from: [{podSelector: {matchLabels: {team: x}}}], ports: [{protocol: TCP, port: 9443}]}]
+`
+	extra, err := (&kio.ByteReader{Reader: strings.NewReader(user)}).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := process.Verify(append(items, extra...), fc)
+	found := false
+	for _, c := range v.Mismatches {
+		if c.From == "shop/{team=x}" && c.To == "shop/payments" && c.Port == "9443/TCP" && c.Allowed && !c.Expected {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the undeclared flow shop/{team=x} → shop/payments on 9443/TCP is not among the mismatches %v", v.Mismatches)
+	}
+}

@@ -28,6 +28,9 @@ func apiMeta(u *unstructured.Unstructured) field.ErrorList {
 		nameFn = apivalidation.ValidateNamespaceName
 	}
 	namespaced := !slices.Contains([]string{"Namespace", "ClusterRole", "ClusterRoleBinding"}, u.GetKind())
+	// cluster-scoped policy kinds: Antrea's (crd.antrea.io) and Calico's
+	// Tier, Antrea's and the upstream API's ClusterNetworkPolicy
+	namespaced = namespaced && !slices.Contains([]string{"Tier", "ClusterNetworkPolicy"}, u.GetKind())
 	return apivalidation.ValidateObjectMetaAccessor(u, namespaced, nameFn, field.NewPath("metadata"))
 }
 

@@ -267,7 +267,9 @@ type prover struct {
 	compiled []model.Policy
 	// others: some layer other than NetworkPolicy has policies.
 	others bool
-	// npKeys are the label keys NetworkPolicy pod selectors name.
+	// npKeys are the label keys the network layer's pod selectors name:
+	// NetworkPolicy's, and those of the other layers' policies judged at
+	// the network point (Antrea, Calico, Cilium, the admin API).
 	npKeys map[string]bool
 	// sources maps a compiled policy's Object to the Input.Objects entry
 	// it came from.
@@ -757,13 +759,28 @@ func (p *prover) collect() {
 		if pol.Layer == dialect.LayerNetworkPolicy {
 			continue // read above, from the policies themselves
 		}
+		// a network-point policy tells pods apart by its pod labels as a
+		// NetworkPolicy does: pods that differ there are not twins
+		networkKeys := func(peer model.Peer) {
+			if pol.Point != model.Network {
+				return
+			}
+			for _, sel := range peer.Labels.Selectors() {
+				reqs, _ := sel.Requirements()
+				for _, r := range reqs {
+					p.npKeys[r.Key()] = true
+				}
+			}
+		}
 		for _, peer := range pol.Subject {
 			p.collectPeer(peer, addPodSel)
+			networkKeys(peer)
 		}
 		for _, rs := range [][]model.Rule{pol.Ingress, pol.Egress} {
 			for _, r := range rs {
 				for _, peer := range r.Peers {
 					p.collectPeer(peer, addPodSel)
+					networkKeys(peer)
 				}
 			}
 		}
