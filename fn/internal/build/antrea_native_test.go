@@ -225,6 +225,11 @@ func TestAntreaBaselineMatrix(t *testing.T) {
 	if !scraped["shop/cart"] || !scraped["shop/reviews"] {
 		t.Errorf("the platform allowance reaches %v; want shop/cart and shop/reviews", scraped)
 	}
+	// the proof expects the baseline's allowances: the enforced render
+	// differs from the declarations in nothing
+	if v := process.Verify(enforced, fc); len(v.Mismatches) > 0 {
+		t.Errorf("the enforced baseline render differs from the declarations: %v", v.Mismatches)
+	}
 
 	observed, ofc, _ := antreaRender(t, input, false, nil)
 	o := antreaMatrix(t, append(observed, w.Copy()), ofc)

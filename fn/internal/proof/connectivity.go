@@ -22,6 +22,7 @@ import (
 	"netid.dev/netid/fn/internal/proof/dialect"
 	"netid.dev/netid/fn/internal/proof/model"
 	"netid.dev/netid/fn/internal/proof/netpol"
+	"netid.dev/netid/krm/v1alpha1"
 )
 
 // Pod is one workload of the stream, judged as one representative pod.
@@ -558,7 +559,44 @@ func (p *prover) declare() {
 				p.decls = append(p.decls, declaration{from: all, to: mesh, port: plan.Port{Protocol: corev1.ProtocolTCP, Target: intstr.FromInt32(n)}})
 			}
 		}
+		// the cluster baseline's platform allowances are declared for every
+		// pod of every governed namespace
+		if b := p.in.Plan.Settings.Baseline; b != nil {
+			for _, r := range b.Ingress {
+				for _, pt := range baselinePorts(r.Ports) {
+					p.decls = append(p.decls, declaration{from: baselineSide(r.From), to: all, port: pt})
+				}
+			}
+			for _, r := range b.Egress {
+				for _, pt := range baselinePorts(r.Ports) {
+					p.decls = append(p.decls, declaration{from: all, to: baselineSide(r.To), port: pt})
+				}
+			}
+		}
 	}
+}
+
+// baselineSide is a baseline rule's platform peer: pods by namespace and
+// labels, or an address block.
+func baselineSide(b v1alpha1.BaselinePeer) side {
+	if b.CIDR != "" {
+		pre, _ := netip.ParsePrefix(b.CIDR) // validated canonical
+		return side{block: pre.Masked()}
+	}
+	return side{ns: b.Namespace, sel: labels.SelectorFromSet(b.PodLabels)}
+}
+
+// baselinePorts are a baseline rule's port numbers (TCP unless stated).
+func baselinePorts(ps []v1alpha1.PortRef) []plan.Port {
+	var out []plan.Port
+	for _, pr := range ps {
+		proto := pr.Protocol
+		if proto == "" {
+			proto = corev1.ProtocolTCP
+		}
+		out = append(out, plan.Port{Protocol: proto, Target: pr.Port})
+	}
+	return out
 }
 
 // identity is what a meshed destination's mesh requires of the flow's
