@@ -299,13 +299,17 @@ func antreaIsolateName(ns *plan.Namespace, w *plan.Workload) string {
 }
 
 // antreaDNS is the DNS every governed pod of ns may reach: the baseline's
-// when there is one, else the namespace's; nil when disabled.
+// when there is one (ns may then be nil), else the namespace's; nil when
+// disabled.
 func antreaDNS(p *plan.Plan, ns *plan.Namespace) *v1alpha1.DNS {
 	if b := p.Settings.Baseline; b != nil {
 		if b.DNS == nil || b.DNS.Enabled == nil || !*b.DNS.Enabled {
 			return nil
 		}
 		return b.DNS
+	}
+	if ns == nil {
+		return nil
 	}
 	return ns.DNS
 }
