@@ -27,9 +27,12 @@ func apiMeta(u *unstructured.Unstructured) field.ErrorList {
 	case "Namespace":
 		nameFn = apivalidation.ValidateNamespaceName
 	}
+	// the cluster-scoped kinds netid renders: Calico's Tier,
+	// GlobalNetworkPolicy and StagedGlobalNetworkPolicy, Antrea's Tier and
+	// ClusterNetworkPolicy, the upstream ClusterNetworkPolicy, Cilium's
+	// CiliumClusterwideNetworkPolicy
 	namespaced := !slices.Contains([]string{"Namespace", "ClusterRole", "ClusterRoleBinding",
-		// projectcalico.org/v3's cluster-scoped kinds
-		"Tier", "GlobalNetworkPolicy", "StagedGlobalNetworkPolicy"}, u.GetKind())
+		"Tier", "GlobalNetworkPolicy", "StagedGlobalNetworkPolicy", "ClusterNetworkPolicy", "CiliumClusterwideNetworkPolicy"}, u.GetKind())
 	return apivalidation.ValidateObjectMetaAccessor(u, namespaced, nameFn, field.NewPath("metadata"))
 }
 

@@ -268,7 +268,9 @@ type prover struct {
 	compiled []model.Policy
 	// others: some layer other than NetworkPolicy has policies.
 	others bool
-	// npKeys are the label keys NetworkPolicy pod selectors name.
+	// npKeys are the label keys the network layer's pod selectors name:
+	// NetworkPolicy's, and those of the other layers' policies judged at
+	// the network point (Antrea, Calico, Cilium, the admin API).
 	npKeys map[string]bool
 	// sources maps a compiled policy's Object to the Input.Objects entry
 	// it came from.
@@ -557,6 +559,20 @@ func (p *prover) declare() {
 				p.decls = append(p.decls, declaration{from: all, to: mesh, port: plan.Port{Protocol: corev1.ProtocolTCP, Target: intstr.FromInt32(n)}})
 			}
 		}
+		// the cluster baseline's platform allowances are declared for every
+		// pod of every governed namespace
+		if b := p.in.Plan.Settings.Baseline; b != nil {
+			for _, r := range b.Ingress {
+				for _, pt := range baselinePorts(r.Ports) {
+					p.decls = append(p.decls, declaration{from: baselineSide(r.From), to: all, port: pt})
+				}
+			}
+			for _, r := range b.Egress {
+				for _, pt := range baselinePorts(r.Ports) {
+					p.decls = append(p.decls, declaration{from: all, to: baselineSide(r.To), port: pt})
+				}
+			}
+		}
 	}
 	p.declareBaseline()
 }
@@ -620,6 +636,29 @@ func (p *prover) declareBaseline() {
 			}
 		}
 	}
+}
+
+// baselineSide is a baseline rule's platform peer: pods by namespace and
+// labels, or an address block.
+func baselineSide(b v1alpha1.BaselinePeer) side {
+	if b.CIDR != "" {
+		pre, _ := netip.ParsePrefix(b.CIDR) // validated canonical
+		return side{block: pre.Masked()}
+	}
+	return side{ns: b.Namespace, sel: labels.SelectorFromSet(b.PodLabels)}
+}
+
+// baselinePorts are a baseline rule's port numbers (TCP unless stated).
+func baselinePorts(ps []v1alpha1.PortRef) []plan.Port {
+	var out []plan.Port
+	for _, pr := range ps {
+		proto := pr.Protocol
+		if proto == "" {
+			proto = corev1.ProtocolTCP
+		}
+		out = append(out, plan.Port{Protocol: proto, Target: pr.Port})
+	}
+	return out
 }
 
 // identity is what a meshed destination's mesh requires of the flow's
@@ -820,13 +859,28 @@ func (p *prover) collect() {
 		if pol.Layer == dialect.LayerNetworkPolicy {
 			continue // read above, from the policies themselves
 		}
+		// a network-point policy tells pods apart by its pod labels as a
+		// NetworkPolicy does: pods that differ there are not twins
+		networkKeys := func(peer model.Peer) {
+			if pol.Point != model.Network {
+				return
+			}
+			for _, sel := range peer.Labels.Selectors() {
+				reqs, _ := sel.Requirements()
+				for _, r := range reqs {
+					p.npKeys[r.Key()] = true
+				}
+			}
+		}
 		for _, peer := range pol.Subject {
 			p.collectPeer(peer, addPodSel)
+			networkKeys(peer)
 		}
 		for _, rs := range [][]model.Rule{pol.Ingress, pol.Egress} {
 			for _, r := range rs {
 				for _, peer := range r.Peers {
 					p.collectPeer(peer, addPodSel)
+					networkKeys(peer)
 				}
 			}
 		}
