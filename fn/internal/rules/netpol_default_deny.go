@@ -38,9 +38,9 @@ import (
 
 var netpolDefaultDeny = register(&Rule{
 	ID:          "netpol-default-deny",
-	Title:       "Every workload namespace has a default-deny NetworkPolicy for ingress and egress",
-	Rationale:   "Kubernetes allows all traffic to and from a pod that no NetworkPolicy selects; without a namespace-wide deny, any pod added later, or any flow not covered by an allow policy, is wide open.",
-	Remediation: "Add a NetworkIdentity for the namespace's workloads (netid then emits default-deny), or a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules.",
+	Title:       "Every workload namespace denies ingress and egress by default (a NetworkPolicy or an enforced cluster-wide default deny)",
+	Rationale:   "Kubernetes allows all traffic to and from a pod that no policy selects; without a namespace-wide deny, any pod added later, or any flow not covered by an allow policy, is wide open. A cluster-wide default deny in a dialect the cluster enforces (a ClusterNetworkIdentity baseline) counts as the namespace's; a namespace whose workloads observe (rollout: observe) renders without it on purpose and is reported as a warning until they enforce.",
+	Remediation: "Add a NetworkIdentity for the namespace's workloads (netid then emits default-deny, or the ClusterNetworkIdentity's baseline does), or a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules; once the observe report is read, move the observing workloads to rollout enforce.",
 	Severity:    finding.Error,
 	Controls: []controls.Control{
 		controls.CISControl("5.3.2"),
