@@ -40,7 +40,7 @@ var netpolDefaultDeny = register(&Rule{
 	ID:          "netpol-default-deny",
 	Title:       "Every workload namespace denies ingress and egress by default (a NetworkPolicy or an enforced cluster-wide default deny)",
 	Rationale:   "Kubernetes allows all traffic to and from a pod that no policy selects; without a namespace-wide deny, any pod added later, or any flow not covered by an allow policy, is wide open. A cluster-wide default deny in a dialect the cluster enforces (a ClusterNetworkIdentity baseline) counts as the namespace's; a namespace whose workloads observe (rollout: observe) renders without it on purpose and is reported as a warning until they enforce.",
-	Remediation: "Add a NetworkIdentity for the namespace's workloads (netid then emits default-deny, or the ClusterNetworkIdentity's baseline does), or a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules; once the observe report is read, move the observing workloads to rollout enforce.",
+	Remediation: "Add a NetworkIdentity for the namespace's workloads (netid then emits default-deny), or a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules.",
 	Severity:    finding.Error,
 	Controls: []controls.Control{
 		controls.CISControl("5.3.2"),
@@ -86,7 +86,7 @@ var netpolDefaultDeny = register(&Rule{
 				obj, field = n.Ref, "metadata.name"
 			}
 			v := Violation{Object: obj, Field: field,
-				Message:   "namespace " + ns + " has no default deny for " + strings.Join(missing, " and ") + " (a NetworkPolicy, or a cluster-wide default deny the cluster enforces)",
+				Message:   "namespace " + ns + " has no default-deny NetworkPolicy for " + strings.Join(missing, " and ") + s.defaultDenyLayers(),
 				Workloads: s.governedIn(ns)}
 			if observing := s.defaultDenyObserving(ns); len(observing) > 0 {
 				v.Notice = true
@@ -131,6 +131,24 @@ func (s *Stream) governedIn(ns string) []string {
 		}
 	}
 	return out
+}
+
+// defaultDenyLayers names, for the message, the layers other than
+// NetworkPolicy whose policies were read too ("" when none were).
+func (s *Stream) defaultDenyLayers() string {
+	if len(s.Connectivity().Policies) == 0 {
+		return ""
+	}
+	var other []string
+	for _, l := range s.Connectivity().Evaluated {
+		if l != dialect.LayerNetworkPolicy {
+			other = append(other, l)
+		}
+	}
+	if len(other) == 0 {
+		return ""
+	}
+	return ", and no policy of " + strings.Join(other, ", ") + " isolates every pod of it"
 }
 
 // defaultDenyObserving lists the workloads of ns in their observe stage
