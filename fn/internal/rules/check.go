@@ -26,7 +26,7 @@ func Check(s *Stream) finding.List {
 					"no rule %q; `netid rules` lists the rule IDs", e.Rule))
 			case r.Unexcepted:
 				fs = append(fs, finding.Configf(d.Object, fmt.Sprintf("spec.exceptions[%d].rule", i),
-					"rule %s cannot be excepted: no ADR waives it (%s)", e.Rule, r.Remediation))
+					"rule %s cannot be excepted: no ADR waives it (docs/rules.md, Waivers); remove this exception", e.Rule))
 			}
 		}
 	}
