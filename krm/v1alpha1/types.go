@@ -65,8 +65,9 @@ type Spec struct {
 	// gets the stricter profile (docs/config.md, Critical workloads): its
 	// own isolation policy besides the namespace's, no mode audit, no
 	// rollout observe, no clusterRules, no mounted token and no exception
-	// for a network, mesh, proof or RBAC rule; the rule tier-critical
-	// refuses what breaks it. Default: standard.
+	// for a network, proof, mesh, RBAC, exposure or Pod Security rule; the
+	// rule tier-critical refuses what breaks it, and neither an exception
+	// nor audit mode softens it. Default: standard.
 	Tier Tier `json:"tier,omitempty"`
 	// Mode is enforce (violations fail the render) or audit (every violation
 	// is a warning and the render succeeds). Default: enforce.

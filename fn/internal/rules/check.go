@@ -12,15 +12,21 @@ import (
 // Check runs every rule over the stream and returns one finding per
 // violation, tagged with the rule ID. An error becomes a warning when every
 // workload it is attributed to has an exception for the rule (the ADR is
-// named in the message), or runs in audit mode, or the whole run does.
+// named in the message), or runs in audit mode, or the whole run does;
+// never by an exception for an Unexcepted rule, nor by audit mode for an
+// Unaudited one.
 func Check(s *Stream) finding.List {
 	var fs finding.List
 	for _, k := range s.DeclaredKeys() {
 		d := s.Declared[k]
 		for i, e := range d.Config.Spec.Exceptions {
-			if _, ok := Lookup(e.Rule); !ok {
+			switch r, ok := Lookup(e.Rule); {
+			case !ok:
 				fs = append(fs, finding.Configf(d.Object, fmt.Sprintf("spec.exceptions[%d].rule", i),
 					"no rule %q; `netid rules` lists the rule IDs", e.Rule))
+			case r.Unexcepted:
+				fs = append(fs, finding.Configf(d.Object, fmt.Sprintf("spec.exceptions[%d].rule", i),
+					"rule %s cannot be excepted: no ADR waives it (docs/rules.md, Waivers); remove this exception", e.Rule))
 			}
 		}
 	}
@@ -41,7 +47,10 @@ func (s *Stream) judge(r *Rule, v Violation) finding.Finding {
 	if f.Severity != finding.Error {
 		return f
 	}
-	if adrs, ok := s.excepted(r.ID, v.Workloads); ok {
+	if r.Unaudited && r.Unexcepted {
+		return f
+	}
+	if adrs, ok := s.excepted(r.ID, v.Workloads); ok && !r.Unexcepted {
 		f.Severity = finding.Warning
 		f.Message += " (excepted by " + strings.Join(adrs, ", ") + ")"
 		f.Excepted = adrs

@@ -20,7 +20,8 @@ func Markdown() string {
 	b.WriteString("Each violation is a result with the rule ID in `tags.rule`, the object in `resourceRef`, the field in `field.path` ")
 	b.WriteString("and the file in `file`, and a line on stderr. A violation of an `error` rule refuses the render, unless every ")
 	b.WriteString("workload it concerns lists the rule under `spec.exceptions` with an ADR, or runs with `mode: audit`: ")
-	b.WriteString("then it is a warning. Rule IDs are stable.\n\n")
+	b.WriteString("then it is a warning; a rule marked *not exceptable* below is waived by no exception (and `spec.exceptions` naming it ")
+	b.WriteString("is refused), and one marked *not softened by audit mode* stays an error in audit mode too. Rule IDs are stable.\n\n")
 	b.WriteString("Each rule names the published controls it evidences; its results carry them in the tags ")
 	for i, f := range controls.Frameworks {
 		if i > 0 {
@@ -36,6 +37,9 @@ func Markdown() string {
 	}
 	for _, r := range All() {
 		fmt.Fprintf(&b, "\n## %s\n\n**%s** (%s)\n\n%s\n\n**Remediation:** %s\n", r.ID, r.Title, r.Severity, r.Rationale, r.Remediation)
+		if w := waivers(r); w != "" {
+			fmt.Fprintf(&b, "\n**Waivers:** %s\n", w)
+		}
 		if len(r.Controls) == 0 {
 			fmt.Fprintf(&b, "\n**Controls:** no published control. %s\n", r.NoControl)
 			continue
@@ -52,6 +56,18 @@ func Markdown() string {
 	}
 	b.WriteString(controlIndex())
 	return b.String()
+}
+
+// waivers says what cannot soften the rule ("" when exceptions and audit
+// mode both can).
+func waivers(r *Rule) string {
+	switch {
+	case r.Unexcepted && r.Unaudited:
+		return "not exceptable, not softened by audit mode."
+	case r.Unexcepted:
+		return "not exceptable (audit mode still makes it a warning)."
+	}
+	return ""
 }
 
 // controlIndex is the reverse mapping: each framework with its edition and

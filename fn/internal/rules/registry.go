@@ -37,6 +37,14 @@ type Rule struct {
 	// Controls are empty, e.g. "It guards the integrity of netid's own
 	// render…": every rule's mapping is a decision, never an omission.
 	NoControl string
+	// Unexcepted says no exception waives the rule: its errors stay errors
+	// whatever ADR a workload lists for it, and spec.exceptions naming it is
+	// refused (a break-glass past its expiry, the critical profile, the
+	// platform's baseline are not a team's to waive).
+	Unexcepted bool
+	// Unaudited says audit mode does not soften the rule either (the
+	// workload's nor the run's): what it refuses includes audit mode itself.
+	Unaudited bool
 	// Check finds the violations in a stream. It must be pure.
 	Check func(*Stream) []Violation
 }
@@ -57,7 +65,8 @@ type Violation struct {
 }
 
 // Domains are the allowed ID prefixes.
-var Domains = []string{"netpol-", "rbac-", "pss-", "mesh-", "exposure-", "registry-", "proof-", "object-"}
+var Domains = []string{"netpol-", "rbac-", "pss-", "mesh-", "exposure-", "registry-", "proof-", "object-",
+	"flow-", "tier-", "baseline-", "l7-"}
 
 var registry = map[string]*Rule{}
 
@@ -94,6 +103,8 @@ func (r *Rule) wellFormed() error {
 		return fmt.Errorf("rule %q: no check", r.ID)
 	case len(r.Controls) == 0 && strings.TrimSpace(r.NoControl) == "":
 		return fmt.Errorf("rule %q: no control mapping decided: list the published controls it evidences in Controls, or say in NoControl why none fits", r.ID)
+	case r.Unaudited && !r.Unexcepted:
+		return fmt.Errorf("rule %q: unaudited but exceptable: an exception would soften what audit mode cannot", r.ID)
 	case len(r.Controls) > 0 && r.NoControl != "":
 		return fmt.Errorf("rule %q: both Controls and NoControl: a rule either evidences controls or says why none fits", r.ID)
 	}

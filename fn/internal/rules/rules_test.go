@@ -157,3 +157,30 @@ func TestOwnerOfShortenedLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestWellFormedWaivers checks a rule audit mode cannot soften must refuse
+// exceptions too: an exception would otherwise waive what audit cannot.
+func TestWellFormedWaivers(t *testing.T) {
+	r := *tierCritical
+	r.Unexcepted = false
+	if err := r.wellFormed(); err == nil || !strings.Contains(err.Error(), "unaudited but exceptable") {
+		t.Errorf("wellFormed = %v; want the unaudited, exceptable rule refused", err)
+	}
+	r.Unexcepted = true
+	if err := r.wellFormed(); err != nil {
+		t.Errorf("wellFormed of tier-critical = %v", err)
+	}
+}
+
+// TestDocsWaivers checks docs/rules.md says which rules nothing waives.
+func TestDocsWaivers(t *testing.T) {
+	md := Markdown()
+	for _, want := range []string{
+		"## tier-critical", "**Waivers:** not exceptable, not softened by audit mode.",
+		"**Waivers:** not exceptable (audit mode still makes it a warning).",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("docs/rules.md lacks %q", want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -109,6 +110,9 @@ type Stream struct {
 	// Plan is what the configs declared, resolved: the proofs' expectations
 	// (nil when the stream carries no NetworkIdentity).
 	Plan *plan.Plan
+	// Now is the clock the rules that read time judge by (flow-expired);
+	// nil is time.Now. Tests and reproducible runs set it.
+	Now func() time.Time
 
 	connectivity *proof.Result
 	index        *index
@@ -335,6 +339,14 @@ func NewStreamRead(items []*yaml.RNode, read map[*yaml.RNode]*load.Read) (*Strea
 		}
 	}
 	return s, fs
+}
+
+// now is the stream's clock: Now, else time.Now.
+func (s *Stream) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // DeclaredKeys returns the governed workloads' keys, sorted, so rules that
