@@ -87,18 +87,62 @@ func render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	var generated []*emit.Generated
 	var conflicts []emit.Conflict
 	validateOnly := opts.ValidateOnly || m.Run.ValidateOnly
+	// What the rules and the proofs judge: the output, unless some workload
+	// observes, when they judge the enforce form (see rolloutObserving).
+	judged := struct {
+		items     []*yaml.RNode
+		generated []*emit.Generated
+		conflicts []emit.Conflict
+		model     *load.Model
+		plan      *plan.Plan
+	}{model: m, plan: p}
+	observing := rolloutObserving(p)
+	if observing {
+		if validateOnly {
+			// the input is the rendered observe form: render its enforce
+			// form anew, leaving the items as given
+			em, ep, res, ok := enforceForm(items, functionConfig)
+			if !ok {
+				return Output{Findings: append(fs, finding.Finding{Severity: finding.Error, Rule: finding.ConfigRule,
+					Message: "the enforce form of the observed workloads (spec.rollout: observe) could not be rendered to judge it; render the input without netid.dev/validate-only to see why"}).Sorted()}
+			}
+			judged.items, judged.generated, judged.conflicts, judged.model, judged.plan = res.Items, res.Generated, res.Conflicts, em, ep
+		} else {
+			// emitted first: the observe form's patches of the items are
+			// the output's
+			res := emit.Emit(m, p.WithEnforcing())
+			fs = append(fs, res.Findings...)
+			fs = append(fs, checkGeneratedAnnotations(res.Generated)...)
+			judged.items, judged.generated, judged.conflicts, judged.plan = res.Items, res.Generated, res.Conflicts, p.WithEnforcing()
+		}
+	}
 	if !validateOnly {
 		res := emit.Emit(m, p)
-		fs = append(fs, res.Findings...)
-		fs = append(fs, checkGeneratedAnnotations(res.Generated)...)
+		if observing {
+			fs = withoutRepeats(fs, res.Findings)
+			fs = withoutRepeats(fs, checkGeneratedAnnotations(res.Generated))
+		} else {
+			fs = append(fs, res.Findings...)
+			fs = append(fs, checkGeneratedAnnotations(res.Generated)...)
+		}
 		out, generated, conflicts = res.Items, res.Generated, res.Conflicts
+	}
+	if !observing {
+		judged.items, judged.generated, judged.conflicts = out, generated, conflicts
 	}
 	if fs.HasErrors() {
 		return Output{Findings: fs.Sorted()}
 	}
-	s, jfs := judge(out, generated, m, p, conflicts)
+	s, jfs := judge(judged.items, judged.generated, judged.model, judged.plan, judged.conflicts)
 	fs = append(fs, jfs...)
 	pr := Proofs(s)
+	if observing {
+		// validating, out is the input: the observe form with what an
+		// earlier run generated, and generated is empty
+		obs, ofs := observeStream(out, generated, m, p)
+		fs = withoutRepeats(fs, ofs)
+		pr.Rollout = rolloutReport(obs, s.Connectivity())
+	}
 	fs = append(fs, replacedWarnings(s, pr.StillBound)...)
 	md := report.Markdown(p, pr, fs)
 	if !validateOnly {
