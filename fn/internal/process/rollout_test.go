@@ -147,7 +147,9 @@ func TestRolloutValidateReport(t *testing.T) {
 // TestRolloutWouldBlock: what the observe proof opens and the enforce proof
 // does not, compared only between endpoints both proofs have.
 func TestRolloutWouldBlock(t *testing.T) {
-	cell := func(from, to, port string) proof.Cell { return proof.Cell{From: from, To: to, Port: port, Allowed: true} }
+	cell := func(from, to, port string) proof.Cell {
+		return proof.Cell{From: from, To: to, Port: port, Allowed: true}
+	}
 	observe := &proof.Result{Endpoints: []string{"a", "b", "w1"}, Allowed: []proof.Cell{
 		cell("a", "b", "80/TCP"), cell("a", "b", "81/TCP"), cell("b", "a", "80/TCP"), cell("w1", "b", "80/TCP")}}
 	enforce := &proof.Result{Endpoints: []string{"a", "b", "w2"}, Allowed: []proof.Cell{
