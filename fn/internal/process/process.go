@@ -89,43 +89,26 @@ func render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	validateOnly := opts.ValidateOnly || m.Run.ValidateOnly
 	// What the rules and the proofs judge: the output, unless some workload
 	// observes, when they judge the enforce form (see rolloutObserving).
-	judged := struct {
-		items     []*yaml.RNode
-		generated []*emit.Generated
-		conflicts []emit.Conflict
-		model     *load.Model
-		plan      *plan.Plan
-	}{model: m, plan: p}
+	judged := judgedForm{model: m, plan: p}
 	observing := rolloutObserving(p)
 	if observing {
-		if validateOnly {
-			// the input is the rendered observe form: render its enforce
-			// form anew, leaving the items as given
-			em, ep, res, ok := enforceForm(items, functionConfig)
-			if !ok {
-				return Output{Findings: append(fs, finding.Finding{Severity: finding.Error, Rule: finding.ConfigRule,
-					Message: "the enforce form of the observed workloads (spec.rollout: observe) could not be rendered to judge it; render the input without netid.dev/validate-only to see why"}).Sorted()}
-			}
-			judged.items, judged.generated, judged.conflicts, judged.model, judged.plan = res.Items, res.Generated, res.Conflicts, em, ep
-		} else {
-			// emitted first: the observe form's patches of the items are
-			// the output's
-			res := emit.Emit(m, p.WithEnforcing())
-			fs = append(fs, res.Findings...)
-			fs = append(fs, checkGeneratedAnnotations(res.Generated)...)
-			judged.items, judged.generated, judged.conflicts, judged.plan = res.Items, res.Generated, res.Conflicts, p.WithEnforcing()
+		var jfs finding.List
+		judged, jfs = rolloutEnforce(items, functionConfig, m, p, validateOnly)
+		fs = append(fs, jfs...)
+		if fs.HasErrors() {
+			return Output{Findings: fs.Sorted()}
 		}
 	}
 	if !validateOnly {
 		res := emit.Emit(m, p)
-		if observing {
-			fs = withoutRepeats(fs, res.Findings)
-			fs = withoutRepeats(fs, checkGeneratedAnnotations(res.Generated))
-		} else {
-			fs = append(fs, res.Findings...)
-			fs = append(fs, checkGeneratedAnnotations(res.Generated)...)
-		}
+		efs := append(res.Findings, checkGeneratedAnnotations(res.Generated)...)
 		out, generated, conflicts = res.Items, res.Generated, res.Conflicts
+		if observing {
+			fs = withoutRepeats(fs, efs)
+			judged.addConflicts(res.Conflicts)
+		} else {
+			fs = append(fs, efs...)
+		}
 	}
 	if !observing {
 		judged.items, judged.generated, judged.conflicts = out, generated, conflicts

@@ -34,6 +34,46 @@ func rolloutObserving(p *plan.Plan) bool {
 	return false
 }
 
+// judgedForm is the stream the rules and the proofs judge, with the model
+// and plan it was rendered from.
+type judgedForm struct {
+	items     []*yaml.RNode
+	generated []*emit.Generated
+	conflicts []emit.Conflict
+	model     *load.Model
+	plan      *plan.Plan
+}
+
+// addConflicts adds the user objects that collide with the observe form:
+// they are judged like those colliding with the enforce form.
+func (j *judgedForm) addConflicts(cs []emit.Conflict) {
+	for _, c := range cs {
+		if !slices.Contains(j.conflicts, c) {
+			j.conflicts = append(j.conflicts, c)
+		}
+	}
+}
+
+// rolloutEnforce renders the enforce form of a plan some workload observes,
+// for the rules and the proofs. Rendering, it is emitted before the output
+// (the observe form), whose patches of the items are then the output's.
+// Validating, the input is the rendered observe form: the enforce form is
+// rendered anew from copies (enforceForm), leaving the items as given.
+func rolloutEnforce(items []*yaml.RNode, functionConfig *yaml.RNode, m *load.Model, p *plan.Plan, validateOnly bool) (judgedForm, finding.List) {
+	if validateOnly {
+		em, ep, res, ok := enforceForm(items, functionConfig)
+		if !ok {
+			return judgedForm{}, finding.List{{Severity: finding.Error, Rule: finding.ConfigRule,
+				Message: "the enforce form of the observed workloads (spec.rollout: observe) could not be rendered to judge it; render the input without netid.dev/validate-only to see why"}}
+		}
+		return judgedForm{items: res.Items, generated: res.Generated, conflicts: res.Conflicts, model: em, plan: ep}, nil
+	}
+	ep := p.WithEnforcing()
+	res := emit.Emit(m, ep)
+	fs := append(res.Findings, checkGeneratedAnnotations(res.Generated)...)
+	return judgedForm{items: res.Items, generated: res.Generated, conflicts: res.Conflicts, model: m, plan: ep}, fs
+}
+
 // rolloutStages maps every governed workload ("namespace/name") to the stage
 // it renders in.
 func rolloutStages(p *plan.Plan) map[string]v1alpha1.RolloutStage {
