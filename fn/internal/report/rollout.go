@@ -144,7 +144,7 @@ func blockedBy(p *plan.Plan, c proof.Cell) string {
 
 // deniedTraffic writes where denied flows can be seen, in the cluster's
 // dialect: when the baseline asks for deny logging, or some workload
-// observes (what its staged policies would deny).
+// observes (what its policies would deny).
 func deniedTraffic(b *strings.Builder, p *plan.Plan) {
 	s := p.Settings
 	logDenied := s.Baseline != nil && s.Baseline.LogDenied
@@ -164,30 +164,42 @@ func deniedTraffic(b *strings.Builder, p *plan.Plan) {
 	default:
 		b.WriteString(" once the observed workloads enforce")
 	}
-	b.WriteString(", for the cluster's CNI (" + text(string(s.CNI)) + "):\n\n")
-	switch s.CNI {
-	case v1alpha1.CNICalico:
-		if logDenied {
-			b.WriteString("- Calico: the baseline's deny rules are preceded by `Log` rules, so each denied packet is logged to the node's syslog (`calico-packet:` lines) before it is dropped.\n")
-		}
-		b.WriteString("- Calico flow logs (Whisker, or the flow log files of calico-node): look for flows with action `deny`; for the observed workloads, " +
-			"their staged policies (StagedNetworkPolicy, StagedGlobalNetworkPolicy) show in each flow's `pending_policies` with action `deny` (\"would deny\") while nothing is dropped.\n")
-	case v1alpha1.CNIAntrea:
-		if logDenied {
+	fmt.Fprintf(b, ", for the cluster's CNI (%s):\n\n", text(string(s.CNI)))
+	if logDenied {
+		// the baseline renders in the CNI's cluster-wide kinds unless the
+		// cluster has the admin network policy API
+		switch {
+		case s.AdminNetworkPolicy:
+			b.WriteString("- The baseline renders as an AdminNetworkPolicy, which cannot log: use the CNI's flow logs (below) for what it denies.\n")
+		case s.CNI == v1alpha1.CNICalico:
+			b.WriteString("- Calico: the baseline's deny rules are preceded by `Log` rules, so each denied packet is logged to the node's syslog (prefix `calico-packet`) before it is dropped.\n")
+		case s.CNI == v1alpha1.CNIAntrea:
 			b.WriteString("- Antrea: the baseline's rules carry `enableLogging: true`; each match is logged by the antrea-agent of the node to `/var/log/antrea/networkpolicy/np.log`.\n")
 		}
-		b.WriteString("- Antrea `np.log`: look for `Drop` and `Reject` (denied) and, for the observed workloads, whose rules log and whose baseline renders as `Pass`, for the `Pass` and `Allow` lines of the flows enforce would not admit.\n")
+	}
+	switch s.CNI {
+	case v1alpha1.CNICalico:
+		b.WriteString("- Calico flow logs (Whisker, or the flow log files of calico-node): look for flows with action `deny`.\n")
+		if observing && s.Native() {
+			b.WriteString("- The observed workloads' policies are staged (StagedNetworkPolicy): each flow's `pending_policies` shows their verdict, action `deny` where enforcing would deny (\"would deny\"), while nothing is dropped.\n")
+		}
+	case v1alpha1.CNIAntrea:
+		b.WriteString("- Antrea `np.log` on each node (`/var/log/antrea/networkpolicy/np.log`, rules with `enableLogging`): look for `Drop` and `Reject`.\n")
+		if observing && s.Native() {
+			b.WriteString("- The observed workloads' rules log, and the baseline's deny applies to them as `Pass`: their `Pass` and `Allow` lines in `np.log` are the flows to compare with the list above.\n")
+		}
 	case v1alpha1.CNICilium:
 		b.WriteString("- Cilium has no per-rule policy log: `hubble observe --verdict DROPPED` lists what the policies drop (add `--namespace NS` or `--pod NS/POD`).\n")
-		if observing {
+		if observing && s.Native() {
 			b.WriteString("- The observed workloads' policies do not enable default deny (`enableDefaultDeny: false`); to see what enforce would drop, " +
 				"put their endpoints in Cilium's policy audit mode and run `hubble observe --verdict AUDIT`.\n")
 		}
 	default:
 		b.WriteString("- NetworkPolicy cannot log. Use the CNI's own flow logs, or the cloud's (VPC flow logs and the like), and look for rejected or dropped connections to and from the pods.\n")
-		if observing {
-			b.WriteString("- The observed workloads are selected by no policy of theirs yet: nothing about them is denied, so the list above, from the proof, is the only view of what enforce would block.\n")
-		}
+	}
+	if observing && !s.Native() {
+		b.WriteString("- The observed workloads render as NetworkPolicy, selected by no policy of theirs yet: nothing about them is denied, " +
+			"so the list above, from the proof, is the only view of what enforce would block; the flow logs show what reaches them meanwhile.\n")
 	}
 }
 

@@ -20,6 +20,8 @@ func TestDeniedTraffic(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		cni       v1alpha1.CNI
+		native    bool
+		anp       bool
 		baseline  *v1alpha1.Baseline
 		workloads []*plan.Workload
 		want      []string
@@ -27,20 +29,28 @@ func TestDeniedTraffic(t *testing.T) {
 	}{
 		{name: "nothing to show", cni: v1alpha1.CNICalico, baseline: &v1alpha1.Baseline{}, workloads: []*plan.Workload{enforced}},
 		{name: "calico logs", cni: v1alpha1.CNICalico, baseline: logging, workloads: []*plan.Workload{enforced},
-			want: []string{"`Log` rules", "action `deny`", "`spec.baseline.logDenied`"}},
-		{name: "calico staged", cni: v1alpha1.CNICalico, workloads: []*plan.Workload{observed},
-			want: []string{"`pending_policies`", "would deny"}, not: []string{"`Log` rules"}},
-		{name: "antrea", cni: v1alpha1.CNIAntrea, baseline: logging, workloads: []*plan.Workload{observed},
+			want: []string{"`Log` rules", "action `deny`", "`spec.baseline.logDenied`"}, not: []string{"pending_policies"}},
+		{name: "calico logs, admin network policy baseline", cni: v1alpha1.CNICalico, anp: true, baseline: logging, workloads: []*plan.Workload{enforced},
+			want: []string{"AdminNetworkPolicy, which cannot log", "action `deny`"}, not: []string{"`Log` rules"}},
+		{name: "calico staged", cni: v1alpha1.CNICalico, native: true, workloads: []*plan.Workload{observed},
+			want: []string{"`pending_policies`", "would deny"}, not: []string{"`Log` rules", "render as NetworkPolicy"}},
+		{name: "calico, NetworkPolicy dialect", cni: v1alpha1.CNICalico, workloads: []*plan.Workload{observed},
+			want: []string{"action `deny`", "render as NetworkPolicy"}, not: []string{"pending_policies"}},
+		{name: "antrea", cni: v1alpha1.CNIAntrea, native: true, baseline: logging, workloads: []*plan.Workload{observed},
 			want: []string{"enableLogging: true", "/var/log/antrea/networkpolicy/np.log", "`Drop`", "`Pass`"}},
-		{name: "cilium observe", cni: v1alpha1.CNICilium, workloads: []*plan.Workload{observed},
+		{name: "cilium observe", cni: v1alpha1.CNICilium, native: true, workloads: []*plan.Workload{observed},
 			want: []string{"hubble observe --verdict DROPPED", "policy audit mode", "--verdict AUDIT", "enableDefaultDeny: false"}},
-		{name: "cilium logs", cni: v1alpha1.CNICilium, baseline: logging, workloads: []*plan.Workload{enforced},
+		{name: "cilium logs", cni: v1alpha1.CNICilium, native: true, baseline: logging, workloads: []*plan.Workload{enforced},
 			want: []string{"hubble observe --verdict DROPPED"}, not: []string{"AUDIT"}},
 		{name: "generic", cni: v1alpha1.CNIGeneric, workloads: []*plan.Workload{enforced, observed},
 			want: []string{"NetworkPolicy cannot log", "flow logs", "selected by no policy"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := &plan.Plan{Workloads: tc.workloads, Settings: load.Enforced{CNI: tc.cni, Baseline: tc.baseline}}
+			dialect := v1alpha1.DialectNetworkPolicy
+			if tc.native {
+				dialect = v1alpha1.DialectNative
+			}
+			p := &plan.Plan{Workloads: tc.workloads, Settings: load.Enforced{CNI: tc.cni, Dialect: dialect, AdminNetworkPolicy: tc.anp, Baseline: tc.baseline}}
 			var b strings.Builder
 			deniedTraffic(&b, p)
 			got := b.String()
