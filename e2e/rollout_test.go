@@ -30,8 +30,9 @@ const rolloutObserveFormLanded = false
 // rolloutDialect is one dialect the rollout is rendered in.
 type rolloutDialect struct {
 	name string
-	// cluster is a ClusterNetworkIdentity (a local-config item) choosing
-	// the dialect; "" renders NetworkPolicy without one.
+	// cluster is a ClusterNetworkIdentity choosing the dialect, written as
+	// app/netid/cluster.yaml (it must carry the local-config annotation);
+	// "" renders NetworkPolicy without one.
 	cluster string
 	// unselected checks that nothing in the observe render blocks the
 	// observed pods, whose labels are given, in namespace ns.
@@ -53,6 +54,7 @@ func TestRollout(t *testing.T) {
 	kustomize := requireKustomize(t)
 	for _, d := range []rolloutDialect{
 		{name: "generic", unselected: networkPoliciesUnselected},
+		{name: "generic-cluster", cluster: rolloutCluster("generic", "networkpolicy"), unselected: networkPoliciesUnselected},
 	} {
 		t.Run(d.name, func(t *testing.T) {
 			observe := rolloutRender(t, kustomize, d, "observe")
@@ -124,6 +126,12 @@ func TestRollout(t *testing.T) {
 	}
 }
 
+// rolloutCluster is a ClusterNetworkIdentity of the CNI and dialect given.
+func rolloutCluster(cni, dialect string) string {
+	return "apiVersion: netid.dev/v1alpha1\nkind: ClusterNetworkIdentity\nmetadata:\n  name: cluster\n  annotations: {config.kubernetes.io/local-config: \"true\"}\n" +
+		"spec: {cni: " + cni + ", dialect: " + dialect + "}\n"
+}
+
 // rolloutRender writes the small shop app (frontend calls cartservice,
 // cartservice calls redis-cart) with cartservice at the stage given and the
 // dialect's ClusterNetworkIdentity, and builds it; the build must succeed.
@@ -159,10 +167,8 @@ func rolloutRender(t *testing.T, kustomize string, d rolloutDialect, stage strin
 // the configs kustomize dropped; it must pass.
 func rolloutVerify(t *testing.T, r layersRender) rolloutVerification {
 	t.Helper()
+	// the configs include the ClusterNetworkIdentity, in app/netid
 	stream := append(append([]byte{}, r.stdout...), r.configs(t)...)
-	if b, err := os.ReadFile(filepath.Join(r.dir, "app", "netid", "cluster.yaml")); err == nil {
-		stream = append(append(stream, "---\n"...), b...)
-	}
 	out, stderr, code := runCode(t, stream, netidBin, "verify", "--format", "json")
 	if code != 0 {
 		t.Fatalf("netid verify exit %d:\n%.4000s", code, stderr)
