@@ -24,7 +24,7 @@ func rolloutObserveForm(t *testing.T) ([]*yaml.RNode, *yaml.RNode) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	enforce := strings.Replace(string(input), "rollout: observe", "rollout: enforce", 1)
+	enforce := strings.Replace(string(input), "    rollout: observe\n", "    rollout: enforce\n", 1)
 	if enforce == string(input) {
 		t.Fatal("the case's input has no rollout: observe")
 	}
@@ -161,5 +161,45 @@ func TestRolloutWouldBlock(t *testing.T) {
 	}
 	if got := RolloutWouldBlock(nil, enforce); got != nil {
 		t.Errorf("without an observe proof: %v", got)
+	}
+}
+
+// TestRolloutEnforceUnchanged: rollout: enforce, written or defaulted,
+// renders as before the field existed: the same objects, and a report
+// without the rollout sections.
+func TestRolloutEnforceUnchanged(t *testing.T) {
+	input, err := os.ReadFile("testdata/report-rollout-observe/input.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(s string) Output {
+		t.Helper()
+		items, fc := readList(t, []byte(s))
+		out := Render(items, fc, Options{})
+		if out.Findings.HasErrors() {
+			t.Fatalf("refused: %v", out.Findings)
+		}
+		return out
+	}
+	written := render(strings.Replace(string(input), "    rollout: observe\n", "    rollout: enforce\n", 1))
+	defaulted := render(strings.Replace(string(input), "    rollout: observe\n", "", 1))
+	if written.Report != defaulted.Report {
+		t.Errorf("the reports differ:\n%s", diff(defaulted.Report, written.Report))
+	}
+	if len(written.Generated) != len(defaulted.Generated) {
+		t.Fatalf("%d objects generated with rollout: enforce, %d without", len(written.Generated), len(defaulted.Generated))
+	}
+	for i := range written.Generated {
+		if a, b := written.Generated[i].Ref, defaulted.Generated[i].Ref; a != b {
+			t.Errorf("object %d: %v with rollout: enforce, %v without", i, a, b)
+		}
+	}
+	for _, s := range []string{"## Rollout", "## Denied traffic"} {
+		if strings.Contains(written.Report, s) {
+			t.Errorf("every workload enforces, yet the report has %q", s)
+		}
+	}
+	if observe := render(string(input)); !strings.Contains(observe.Report, "## Rollout") {
+		t.Error("with cart observing, the report has no rollout section")
 	}
 }
