@@ -244,9 +244,30 @@ func printVerification(w io.Writer, v process.Verification) {
 		}
 		fmt.Fprintf(w, "Deciding nothing judged: %s (%s): %s\n", what, o.Layer, o.Why)
 	}
+	printRollout(w, v)
 	for _, sa := range slices.Sorted(maps.Keys(v.RBAC)) {
 		fmt.Fprintf(w, "\nServiceAccount %s (kubectl auth can-i --list, without the defaults every authenticated user has):\n%s", sa, rbac.Table(v.RBAC[sa]))
 	}
+}
+
+// printRollout writes each workload's stage and what enforcing would block,
+// when some workload observes.
+func printRollout(w io.Writer, v process.Verification) {
+	var observed []string
+	for _, k := range slices.Sorted(maps.Keys(v.Stages)) {
+		if v.Stages[k] == v1alpha1.RolloutObserve {
+			observed = append(observed, k)
+		}
+	}
+	if len(observed) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nObserving (spec.rollout: observe): %s. The matrix above is what the stream opens; the mismatches judge the enforce form.\n", strings.Join(observed, ", "))
+	if len(v.WouldBlock) == 0 {
+		fmt.Fprint(w, "Enforcing would block nothing the stream opens.\n")
+		return
+	}
+	fmt.Fprintf(w, "Enforcing would block %d connections:\n\n%s", len(v.WouldBlock), proof.Table(v.WouldBlock))
 }
 
 // readPath reads the manifests of a file or a directory tree.

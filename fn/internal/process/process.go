@@ -87,18 +87,45 @@ func render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	var generated []*emit.Generated
 	var conflicts []emit.Conflict
 	validateOnly := opts.ValidateOnly || m.Run.ValidateOnly
+	// What the rules and the proofs judge: the output, unless some workload
+	// observes, when they judge the enforce form (see rolloutObserving).
+	judged := judgedForm{model: m, plan: p}
+	observing := rolloutObserving(p)
+	if observing {
+		var jfs finding.List
+		judged, jfs = rolloutEnforce(items, functionConfig, m, p, validateOnly)
+		fs = append(fs, jfs...)
+		if fs.HasErrors() {
+			return Output{Findings: fs.Sorted()}
+		}
+	}
 	if !validateOnly {
 		res := emit.Emit(m, p)
-		fs = append(fs, res.Findings...)
-		fs = append(fs, checkGeneratedAnnotations(res.Generated)...)
+		efs := append(res.Findings, checkGeneratedAnnotations(res.Generated)...)
 		out, generated, conflicts = res.Items, res.Generated, res.Conflicts
+		if observing {
+			fs = withoutRepeats(fs, efs)
+			judged.addConflicts(res.Conflicts)
+		} else {
+			fs = append(fs, efs...)
+		}
+	}
+	if !observing {
+		judged.items, judged.generated, judged.conflicts = out, generated, conflicts
 	}
 	if fs.HasErrors() {
 		return Output{Findings: fs.Sorted()}
 	}
-	s, jfs := judge(out, generated, m, p, conflicts)
+	s, jfs := judge(judged.items, judged.generated, judged.model, judged.plan, judged.conflicts)
 	fs = append(fs, jfs...)
 	pr := Proofs(s)
+	if observing {
+		// validating, out is the input: the observe form with what an
+		// earlier run generated, and generated is empty
+		obs, ofs := observeStream(out, generated, m, p)
+		fs = withoutRepeats(fs, ofs)
+		pr.Rollout = rolloutReport(obs, s.Connectivity())
+	}
 	fs = append(fs, replacedWarnings(s, pr.StillBound)...)
 	md := report.Markdown(p, pr, fs)
 	if !validateOnly {

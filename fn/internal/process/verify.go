@@ -1,6 +1,8 @@
 package process
 
 import (
+	"slices"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"netid.dev/netid/fn/internal/finding"
@@ -51,6 +53,15 @@ type Verification struct {
 	BootstrapRBAC []rbac.Rule `json:"bootstrapRBAC"`
 	// Findings are config problems with the declarations, if any.
 	Findings finding.List `json:"-"`
+	// Stages maps each declared workload ("namespace/name") to the stage
+	// the declarations render it in (observe or enforce); nil without
+	// declarations. With an observed workload the stream is the observe
+	// form: Flows are what it opens, and Mismatches, Incomplete and
+	// NotJudged judge the enforce form, which the declarations render anew.
+	Stages map[string]v1alpha1.RolloutStage `json:"stages,omitempty"`
+	// WouldBlock are the connections the stream opens and the enforce form
+	// does not: what enforcing the observed workloads would block.
+	WouldBlock []proof.Cell `json:"wouldBlock,omitempty"`
 	// Empty says why there is nothing to prove ("" when there is): no
 	// workloads, no NetworkPolicy, or declarations that were never rendered.
 	Empty string `json:"empty,omitempty"`
@@ -108,9 +119,28 @@ func Verify(items []*yaml.RNode, functionConfig *yaml.RNode) Verification {
 	}
 	s.Enforced = cluster
 	c := s.Connectivity()
-	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: c.Mismatches, NotJudged: notJudged(c.Unjudged), Incomplete: c.Incomplete,
-		Layers: c.Evaluated, NotEvaluated: c.NotEvaluated, Inert: c.Inert,
+	judged := c
+	var stages map[string]v1alpha1.RolloutStage
+	var wouldBlock []proof.Cell
+	if p != nil {
+		stages = rolloutStages(p)
+		if rolloutObserving(p) {
+			if es, ok := enforceStream(items, functionConfig, cluster); ok {
+				judged = es.Connectivity()
+				wouldBlock = RolloutWouldBlock(c, judged)
+			} else {
+				fs = append(fs, finding.Finding{Severity: finding.Error, Rule: finding.ConfigRule,
+					Message: "the enforce form of the observed workloads (spec.rollout: observe) could not be rendered to prove it; render the declarations to see why"})
+			}
+		}
+	}
+	v := Verification{Declared: p != nil, Endpoints: c.Endpoints, Flows: c.Allowed, Mismatches: judged.Mismatches, NotJudged: notJudged(judged.Unjudged),
+		Incomplete: c.Incomplete, Layers: c.Evaluated, NotEvaluated: c.NotEvaluated, Inert: c.Inert,
+		Stages: stages, WouldBlock: wouldBlock,
 		RBAC: map[string][]rbac.Rule{}, BootstrapRBAC: rbac.BootstrapRules(), Findings: append(fs, sfs...).Sorted()}
+	if judged != c {
+		v.Incomplete = append(slices.Clone(c.Incomplete), judged.Incomplete...)
+	}
 	v.Empty = emptiness(s, hasConfig(items, functionConfig))
 	for _, r := range s.RBACReview() {
 		key := r.Namespace + "/" + r.ServiceAccount
@@ -172,4 +202,24 @@ func notJudged(us []proof.Unjudged) []string {
 		out = append(out, u.String())
 	}
 	return out
+}
+
+// enforceStream is the stream of the enforce form of a rendered stream whose
+// declarations observe some workload (enforceForm), declared as the render
+// declares it; false when it cannot be rendered.
+func enforceStream(items []*yaml.RNode, functionConfig *yaml.RNode, cluster *dialect.Cluster) (*rules.Stream, bool) {
+	m, p, res, ok := enforceForm(items, functionConfig)
+	if !ok {
+		return nil, false
+	}
+	s, _ := newStream(res.Items, m.Read)
+	for _, g := range res.Generated {
+		s.AddGenerated(g.Object, g.Map, g.Ref)
+	}
+	s.Plan = p
+	for _, w := range p.Workloads {
+		s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
+	}
+	s.Enforced = cluster
+	return s, true
 }

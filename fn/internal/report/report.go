@@ -30,6 +30,9 @@ type Proofs struct {
 	// spec.identity.replaces) to the bindings of the render that still
 	// grant it something, e.g. "RoleBinding shop/legacy-reader".
 	StillBound map[string][]string
+	// Rollout is set when some workload observes: Connectivity is then the
+	// enforce form's proof.
+	Rollout *Rollout
 }
 
 // Markdown renders the report from the Plan, the proofs and the render's
@@ -207,6 +210,9 @@ func Markdown(p *plan.Plan, pr Proofs, fs finding.List) string {
 	ungoverned(&b, p)
 
 	proofs(&b, pr)
+	rollout(&b, p, pr.Rollout)
+	deniedTraffic(&b, p)
+	temporaryFlows(&b, p)
 	compliance(&b, p, fs)
 
 	w("\n## Handoffs\n\nWhat this render relies on others to provide:\n\n")
@@ -269,6 +275,9 @@ func proofs(b *strings.Builder, pr Proofs) {
 		source := "every NetworkPolicy of the render (yours included)"
 		if len(c.Evaluated) > 1 {
 			source = "every policy of the render (yours included) in every layer evaluated below, each connection open only where every layer lets it through,"
+		}
+		if pr.Rollout != nil {
+			source = "the enforce form of the render (every workload enforcing, see *Rollout*): " + source
 		}
 		fmt.Fprintf(b, "\n## Connectivity proof\n\nComputed from "+source+" over %d endpoints: the workloads, "+
 			"and witnesses derived from every selector and address block of the policies and the declarations, so that every other pod (in any namespace, "+
