@@ -574,68 +574,6 @@ func (p *prover) declare() {
 			}
 		}
 	}
-	p.declareBaseline()
-}
-
-// declareBaseline declares the cluster baseline's allowances: from every pod
-// of each governed namespace to the baseline's DNS and egress peers, and from
-// its ingress peers to every such pod, on their ports. A
-// ClusterNetworkIdentity declares them for every namespace netid governs.
-func (p *prover) declareBaseline() {
-	b := p.in.Plan.Settings.Baseline
-	if b == nil {
-		return
-	}
-	peer := func(bp v1alpha1.BaselinePeer) side {
-		if bp.CIDR != "" {
-			block, _ := netip.ParsePrefix(bp.CIDR)
-			return side{block: block.Masked()}
-		}
-		return side{ns: bp.Namespace, sel: labels.SelectorFromSet(bp.PodLabels)}
-	}
-	ports := func(refs []v1alpha1.PortRef) []plan.Port {
-		var out []plan.Port
-		for _, r := range refs {
-			proto := r.Protocol
-			if proto == "" {
-				proto = corev1.ProtocolTCP
-			}
-			out = append(out, plan.Port{Protocol: proto, Target: r.Port})
-		}
-		return out
-	}
-	for _, ns := range p.in.Plan.Namespaces {
-		all := side{ns: ns.Name, sel: labels.Everything()}
-		if d := b.DNS; d != nil && d.Enabled != nil && *d.Enabled {
-			dns := side{ns: d.Namespace, sel: labels.SelectorFromSet(d.PodLabels)}
-			p.roles = append(p.roles, role{dns, "DNS"})
-			for _, pt := range dnsPorts {
-				p.decls = append(p.decls, declaration{from: all, to: dns, port: pt})
-			}
-			if d.NodeLocal != "" {
-				addr := netip.MustParseAddr(d.NodeLocal)
-				nodeLocal := side{block: netip.PrefixFrom(addr, addr.BitLen())}
-				p.roles = append(p.roles, role{nodeLocal, "NodeLocal DNS"})
-				for _, pt := range dnsPorts {
-					p.decls = append(p.decls, declaration{from: all, to: nodeLocal, port: pt})
-				}
-			}
-		}
-		for _, r := range b.Ingress {
-			from := peer(r.From)
-			p.roles = append(p.roles, role{from, "baseline: " + r.Reason})
-			for _, pt := range ports(r.Ports) {
-				p.decls = append(p.decls, declaration{from: from, to: all, port: pt})
-			}
-		}
-		for _, r := range b.Egress {
-			to := peer(r.To)
-			p.roles = append(p.roles, role{to, "baseline: " + r.Reason})
-			for _, pt := range ports(r.Ports) {
-				p.decls = append(p.decls, declaration{from: all, to: to, port: pt})
-			}
-		}
-	}
 }
 
 // baselineSide is a baseline rule's platform peer: pods by namespace and
