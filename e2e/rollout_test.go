@@ -20,12 +20,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// rolloutObserveFormLanded turns on the check that, with the NetworkPolicy
-// dialect, nothing selects the observed pods in the observe render (and so
-// that enforcing blocks something): the NetworkPolicy observe form renders
-// the namespace's policies around them. Until it does, an observed workload
-// renders like an enforced one, and enforcing would block nothing.
-const rolloutObserveFormLanded = false
 
 // rolloutDialect is one dialect the rollout is rendered in.
 type rolloutDialect struct {
@@ -55,6 +49,26 @@ func TestRollout(t *testing.T) {
 	for _, d := range []rolloutDialect{
 		{name: "generic", unselected: networkPoliciesUnselected},
 		{name: "generic-cluster", cluster: rolloutCluster("generic", "networkpolicy"), unselected: networkPoliciesUnselected},
+		{name: "calico-native", cluster: rolloutCluster("calico", "native"), unselected: nativeUnselected("projectcalico.org/v3", "NetworkPolicy", func(map[string]any) string {
+			return "a Calico NetworkPolicy enforces; observe renders StagedNetworkPolicy"
+		})},
+		{name: "cilium-native", cluster: rolloutCluster("cilium", "native"), unselected: nativeUnselected("cilium.io/v2", "CiliumNetworkPolicy", func(spec map[string]any) string {
+			if d, _ := spec["enableDefaultDeny"].(map[string]any); d["ingress"] == false && d["egress"] == false {
+				return ""
+			}
+			return "without enableDefaultDeny false both ways it isolates the pods"
+		})},
+		{name: "antrea-native", cluster: rolloutCluster("antrea", "native"), unselected: nativeUnselected("crd.antrea.io/v1beta1", "NetworkPolicy", func(spec map[string]any) string {
+			for _, dir := range []string{"ingress", "egress"} {
+				rules, _ := spec[dir].([]any)
+				for _, r := range rules {
+					if r, _ := r.(map[string]any); r["action"] != "Allow" || r["enableLogging"] != true {
+						return "an observed workload's Antrea rules are logging Allows"
+					}
+				}
+			}
+			return ""
+		})},
 	} {
 		t.Run(d.name, func(t *testing.T) {
 			observe := rolloutRender(t, kustomize, d, "observe")
@@ -65,9 +79,7 @@ func TestRollout(t *testing.T) {
 					t.Fatalf("the observe render lacks %s: netid did not run", id)
 				}
 			}
-			if rolloutObserveFormLanded {
-				d.unselected(t, objs, "shop", podLabels(t, objs, "Deployment/shop/cartservice"))
-			}
+			d.unselected(t, objs, "shop", podLabels(t, objs, "Deployment/shop/cartservice"))
 			md := observe.report(t)
 			if !strings.Contains(md, "| shop/cartservice (Deployment) | **observe** |") || !strings.Contains(md, "| shop/frontend (Deployment) | enforce |") {
 				t.Errorf("the report lacks each workload's stage:\n%s", section(md, "## Rollout"))
@@ -118,7 +130,7 @@ func TestRollout(t *testing.T) {
 					t.Errorf("enforcing opened %s, closed in the observe render", k)
 				}
 			}
-			if rolloutObserveFormLanded && len(listed) == 0 {
+			if len(listed) == 0 {
 				t.Error("the report lists nothing that enforcement would block, yet the observe form admits every caller of shop/cartservice")
 			}
 			t.Logf("%s: enforcing shop/cartservice blocks %d connections", d.name, len(listed))
@@ -251,7 +263,7 @@ func podLabels(t *testing.T, objs []*yaml.RNode, id string) map[string]string {
 func networkPoliciesUnselected(t *testing.T, objs []*yaml.RNode, ns string, pod map[string]string) {
 	t.Helper()
 	for _, n := range objs {
-		if n.GetKind() != "NetworkPolicy" || n.GetNamespace() != ns {
+		if n.GetApiVersion() != "networking.k8s.io/v1" || n.GetKind() != "NetworkPolicy" || n.GetNamespace() != ns {
 			continue
 		}
 		var np struct {
@@ -272,6 +284,35 @@ func networkPoliciesUnselected(t *testing.T, objs []*yaml.RNode, ns string, pod 
 		}
 		if sel.Matches(labels.Set(pod)) {
 			t.Errorf("NetworkPolicy %s/%s selects the observed pods %v (spec.podSelector %s): they are isolated already", ns, n.GetName(), pod, sel)
+		}
+	}
+}
+
+// nativeUnselected checks the NetworkPolicies as networkPoliciesUnselected
+// does, and each native policy of the kind given that netid rendered for the
+// observed workload (label netid.dev/workload: cartservice) with why, which
+// says what is wrong with its spec ("" for nothing).
+func nativeUnselected(apiVersion, kind string, why func(spec map[string]any) string) func(t *testing.T, objs []*yaml.RNode, ns string, pod map[string]string) {
+	return func(t *testing.T, objs []*yaml.RNode, ns string, pod map[string]string) {
+		t.Helper()
+		networkPoliciesUnselected(t, objs, ns, pod)
+		for _, n := range objs {
+			if n.GetApiVersion() != apiVersion || n.GetKind() != kind || n.GetNamespace() != ns || n.GetLabels()["netid.dev/workload"] != "cartservice" {
+				continue
+			}
+			var o struct {
+				Spec map[string]any `json:"spec"`
+			}
+			b, err := n.MarshalJSON()
+			if err == nil {
+				err = json.Unmarshal(b, &o)
+			}
+			if err != nil {
+				t.Fatalf("%s %s/%s: %v", kind, ns, n.GetName(), err)
+			}
+			if w := why(o.Spec); w != "" {
+				t.Errorf("%s %s/%s of the observed workload: %s", kind, ns, n.GetName(), w)
+			}
 		}
 	}
 }

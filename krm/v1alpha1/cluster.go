@@ -85,8 +85,8 @@ type PolicyTier struct {
 	Name string `json:"name,omitempty"`
 	// Order is the tier's order: Calico's Tier spec.order, Antrea's Tier
 	// spec.priority (lower is evaluated first). Default: the CNI's
-	// (docs/dialects.md): Calico 100, Antrea 240, between its Platform and
-	// Application tiers. Example: 100.
+	// (docs/dialects.md): Calico 10000, after its kube-admin tier, Antrea
+	// 240, between its Platform and Application tiers. Example: 100.
 	//
 	// +kubebuilder:validation:Minimum=1
 	Order *int32 `json:"order,omitempty"`

@@ -26,7 +26,7 @@ import (
 //
 // What netid renders:
 //
-//   - the workload tier (spec.tier, order 100 by default, defaultAction
+//   - the workload tier (spec.tier, order 10,000 by default, defaultAction
 //     Pass): each workload's allow policies, at CalicoAllowOrder, and a
 //     critical workload's isolation policy after them, at
 //     CalicoIsolateOrder. Unmatched traffic passes on to the default tier,
@@ -47,8 +47,10 @@ import (
 const (
 	CalicoAPIVersion = "projectcalico.org/v3"
 	// CalicoDefaultTierOrder is the workload tier's order when spec.tier
-	// gives none: before Calico's kube-admin tier (1,000) and default tier.
-	CalicoDefaultTierOrder = 100
+	// gives none: after Calico's kube-admin tier (1,000, where the cluster's
+	// AdminNetworkPolicies are), so a workload's allow does not preempt an
+	// administrator's deny, and before the default tier (1,000,000).
+	CalicoDefaultTierOrder = 10000
 	// CalicoAllowOrder is the order of every allow policy in a tier; ties
 	// are read by name, and allows never contradict each other.
 	CalicoAllowOrder = 100

@@ -79,7 +79,14 @@ func ciliumWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtim
 			ciliumIsolate(o)
 		}
 	}
-	objs := make([]runtime.Object, 0, len(out))
+	objs := make([]runtime.Object, 0, len(out)+1)
+	// Where a workload of the namespace observes and no baseline renders,
+	// the namespace has no default-deny and DNS NetworkPolicies: an
+	// enforced workload gets its own isolation with its DNS and mesh
+	// egress, a NetworkPolicy Cilium enforces beside its own policies.
+	if p.Settings.Baseline == nil && !p.Observes(w) && p.ObservesAny(ns) {
+		objs = append(objs, IsolatePolicy(ns, w, nil))
+	}
 	for _, o := range out {
 		objs = append(objs, o)
 	}

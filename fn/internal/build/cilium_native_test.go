@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	networkingv1 "k8s.io/api/networking/v1"
 	"reflect"
 	"testing"
 
@@ -94,10 +95,15 @@ func TestCiliumWorkloadForms(t *testing.T) {
 	p := &plan.Plan{}
 
 	objs := ciliumWorkload(p, ns, cart)
-	if len(objs) != 1 {
-		t.Fatalf("cart: %d policies, want 1", len(objs))
+	// web observes and no baseline renders, so the namespace has no
+	// default-deny and DNS NetworkPolicies: enforced cart has its own
+	if len(objs) != 2 {
+		t.Fatalf("cart: %d policies, want its isolation NetworkPolicy and one CiliumNetworkPolicy", len(objs))
 	}
-	spec := ciliumSpecOf(t, objs[0])
+	if np, ok := objs[0].(*networkingv1.NetworkPolicy); !ok || len(np.Spec.PolicyTypes) != 2 {
+		t.Errorf("cart's first policy is %#v, want a NetworkPolicy isolating both directions", objs[0])
+	}
+	spec := ciliumSpecOf(t, objs[1])
 	if got := spec["egress"]; !reflect.DeepEqual(got, []any{map[string]any{}}) {
 		t.Errorf("critical cart admits no egress: egress %v, want [{}]", got)
 	}

@@ -1,6 +1,7 @@
 package process
 
 import (
+	"encoding/json"
 	"slices"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -167,13 +168,24 @@ func emptiness(s *rules.Stream, declared bool) string {
 	for _, np := range s.NetworkPolicies {
 		generated = generated || np.Typed.Labels["app.kubernetes.io/managed-by"] == "netid"
 	}
+	// a native dialect's render holds netid's policies of the CNI's kinds
+	for _, u := range s.Layered {
+		var o struct {
+			Metadata struct {
+				Labels map[string]string `json:"labels"`
+			} `json:"metadata"`
+		}
+		if !generated && json.Unmarshal(u.JSON, &o) == nil {
+			generated = o.Metadata.Labels["app.kubernetes.io/managed-by"] == "netid"
+		}
+	}
 	switch {
 	case len(s.Workloads) == 0:
 		return "the input has no workloads (Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Pods, Rollouts): there is nothing to prove"
 	case declared && !generated:
 		return "the input has NetworkIdentity declarations but none of netid's policies: it is not rendered; render it first (kustomize build --enable-alpha-plugins --enable-exec, or kpt fn render) and verify the output"
-	case len(s.NetworkPolicies) == 0:
-		return "the input has no NetworkPolicy: every pod may reach every other and every address; there is nothing to prove"
+	case len(s.NetworkPolicies) == 0 && len(s.Layered) == 0:
+		return "the input has no NetworkPolicy nor policy of another layer: every pod may reach every other and every address; there is nothing to prove"
 	}
 	return ""
 }

@@ -799,8 +799,11 @@ func (p *prover) collect() {
 		}
 		// a network-point policy tells pods apart by its pod labels as a
 		// NetworkPolicy does: pods that differ there are not twins
+		// netid's own native policies select as the NetworkPolicies they
+		// replace, whose keys the generic render reads the same way; a
+		// user's policy may tell apart pods netid's do not
 		networkKeys := func(peer model.Peer) {
-			if pol.Point != model.Network {
+			if pol.Point != model.Network || p.sources[pol.Object].Generated {
 				return
 			}
 			for _, sel := range peer.Labels.Selectors() {

@@ -5,7 +5,8 @@ package rules
 // Governs: every ingress and egress rule of every NetworkIdentity with `l7`
 // (HTTP, gRPC or Kafka request rules).
 // Requires: the cluster enforces them, which netid renders only as
-// CiliumNetworkPolicy L7 rules: a ClusterNetworkIdentity with cni cilium and
+// CiliumNetworkPolicy L7 rules (HTTP, and gRPC as HTTP; Cilium no longer
+// enforces Kafka topics, so those are refused everywhere): a ClusterNetworkIdentity with cni cilium and
 // dialect native (the render's settings, plan.Settings). Anywhere else the
 // flow would be open to every request on its ports while the declaration
 // says it is restricted.
@@ -27,9 +28,7 @@ var l7Unenforced = register(&Rule{
 	NoControl:   "It keeps netid's render as narrow as its declaration (what a flow's l7 says must be enforced); the published catalogs name no control for layer-7 policy.",
 	Check: func(s *Stream) []Violation {
 		set := l7Settings(s)
-		if set.CNI == v1alpha1.CNICilium && set.Native() {
-			return nil
-		}
+		enforced := set.CNI == v1alpha1.CNICilium && set.Native()
 		where := fmt.Sprintf("cni %s with dialect %s", set.CNI, set.Dialect)
 		if set.Object.Kind != "" {
 			where += " (" + set.Object.String() + " spec.cni, spec.dialect)"
@@ -40,7 +39,16 @@ var l7Unenforced = register(&Rule{
 		for _, k := range s.DeclaredKeys() {
 			d := s.Declared[k]
 			judge := func(field string, l7 *v1alpha1.L7) {
-				if l7 == nil {
+				switch {
+				case l7 == nil:
+					return
+				case enforced && len(l7.Kafka) > 0:
+					// Cilium 1.20's toPorts rules hold http and dns only:
+					// Kafka-aware policy was removed (its upgrade notes)
+					out = append(out, Violation{Object: d.Object, Field: field + ".kafka", Workloads: []string{k},
+						Message: "declares Kafka topic rules, which Cilium no longer enforces (its policy's L7 rules are HTTP and DNS since Kafka-aware policy was removed): the flow would admit every Kafka request on its ports; remove kafka and review the flow as open to every topic"})
+					return
+				case enforced:
 					return
 				}
 				out = append(out, Violation{Object: d.Object, Field: field, Workloads: []string{k},

@@ -47,6 +47,8 @@ var l7UnenforcedCases = table(l7Unenforced, []ruleCase{
 	{name: "no ClusterNetworkIdentity", yaml: l7App(""), want: []string{"NetworkIdentity/shop/cart spec.egress[1].l7"}},
 	{name: "Cilium rendering NetworkPolicy", yaml: l7App("  cni: cilium\n  dialect: networkpolicy\n"), want: []string{"NetworkIdentity/shop/cart spec.egress[1].l7"}},
 	{name: "Calico native", yaml: l7App("  cni: calico\n  dialect: native\n"), want: []string{"NetworkIdentity/shop/cart spec.egress[1].l7"}},
+	{name: "Kafka topics, which Cilium no longer enforces", yaml: strings.Replace(l7App("  cni: cilium\n  dialect: native\n"),
+		`{http: [{method: GET, path: "/stock/.*"}]}`, `{kafka: [{topic: stock, role: consume}]}`, 1), want: []string{"NetworkIdentity/shop/cart spec.egress[1].l7.kafka"}},
 })
 
 func TestL7Unenforced(t *testing.T) { runCases(t, l7Unenforced, l7UnenforcedCases) }
