@@ -20,7 +20,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-
 // rolloutDialect is one dialect the rollout is rendered in.
 type rolloutDialect struct {
 	name string
