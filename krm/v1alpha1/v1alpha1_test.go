@@ -540,8 +540,13 @@ func TestValidate(t *testing.T) {
 			n.Spec.CNI = v1alpha1.CNICilium
 			n.Spec.Egress = append(n.Spec.Egress, fqdn("api.example.com"), fqdn("*.example.com"), fqdn("api.example.com."))
 		}},
-		{name: "peer: fqdn needs cilium", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Egress = append(n.Spec.Egress, fqdn("api.example.com")) },
-			want: []string{"spec.egress[4].to.fqdn"}, msg: "cilium"},
+		{name: "peer: fqdn needs cilium", mutate: func(n *v1alpha1.NetworkIdentity) {
+			n.Spec.CNI = v1alpha1.CNICalico
+			n.Spec.Egress = append(n.Spec.Egress, fqdn("api.example.com"))
+		}, want: []string{"spec.egress[4].to.fqdn"}, msg: "cilium"},
+		// with spec.cni generic the cluster's CNI decides, in the render
+		// (plan; golden error-fqdn-needs-cilium)
+		{name: "peer: fqdn with the cluster's CNI", mutate: func(n *v1alpha1.NetworkIdentity) { n.Spec.Egress = append(n.Spec.Egress, fqdn("api.example.com")) }},
 		{name: "peer: fqdn with a label over 63 characters", mutate: func(n *v1alpha1.NetworkIdentity) {
 			n.Spec.CNI = v1alpha1.CNICilium
 			n.Spec.Egress = append(n.Spec.Egress, fqdn(strings.Repeat("a", 64)+".example.com"))

@@ -183,14 +183,12 @@ func antreaWorkloadTier(p *plan.Plan) []runtime.Object {
 // and the isolate policy where the workload must isolate itself.
 func antreaWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtime.Object {
 	var out []runtime.Object
-	groups := ByPolicy(w)
 	observe := p.Observes(w)
-	policy := func(name string) {
-		g := groups[name]
-		if g == nil {
-			return
+	for _, g := range Policies(w) {
+		if g.FQDN != nil {
+			continue
 		}
-		delete(groups, name)
+		name := g.Name
 		// the NetworkPolicy it replaces gives the metadata: name, labels and
 		// the peer and reason annotations, per rule
 		meta := FlowPolicy(w, name, g.In, g.Out).ObjectMeta
@@ -207,12 +205,6 @@ func antreaWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtim
 			spec.Egress = append(spec.Egress, r)
 		}
 		out = append(out, antreaObject("NetworkPolicy", meta, spec))
-	}
-	for _, f := range w.In {
-		policy(f.IngressRule.Policy)
-	}
-	for _, f := range w.Out {
-		policy(f.EgressRule.Policy)
 	}
 	if antreaIsolates(p, ns, w) {
 		out = append(out, antreaIsolate(p, ns, w))

@@ -108,7 +108,7 @@ func calicoTier(name string, order int64) *unstructured.Unstructured {
 }
 
 // calicoWorkload renders a workload's policies in the calico dialect: one
-// NetworkPolicy per policy name of ByPolicy(w), in the order and with the
+// NetworkPolicy per policy of Policies(w), in the order and with the
 // rules of the NetworkPolicies they stand for, and the isolation policy
 // of a critical workload (or of an enforced one whose namespace has no
 // default deny because another workload observes). In observe they are
@@ -119,21 +119,10 @@ func calicoWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtim
 		kind = "StagedNetworkPolicy"
 	}
 	var out []runtime.Object
-	groups := ByPolicy(w)
-	var names []string
-	for _, f := range w.In {
-		names = append(names, f.IngressRule.Policy)
-	}
-	for _, f := range w.Out {
-		names = append(names, f.EgressRule.Policy)
-	}
-	for _, name := range names {
-		g := groups[name]
-		if g == nil {
-			continue
+	for _, g := range Policies(w) {
+		if g.FQDN == nil {
+			out = append(out, calicoFlowPolicy(p, kind, w, g.Name, g.In, g.Out))
 		}
-		delete(groups, name)
-		out = append(out, calicoFlowPolicy(p, kind, w, name, g.In, g.Out))
 	}
 	if calicoIsolates(p, ns, w) {
 		out = append(out, calicoIsolate(p, kind, ns, w))

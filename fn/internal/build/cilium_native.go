@@ -43,26 +43,13 @@ const (
 // policies each isolate both directions.
 func ciliumWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtime.Object {
 	var out []*unstructured.Unstructured
-	groups := ByPolicy(w)
-	policy := func(name string) {
-		if g := groups[name]; g != nil {
-			out = append(out, ciliumFlowPolicy(w, name, g.In, g.Out))
-			delete(groups, name)
-		}
-	}
-	for _, f := range w.In {
-		policy(f.IngressRule.Policy)
-	}
-	for _, f := range w.Out {
-		if f.To.Kind == plan.KindFQDN {
-			dnsNS, dnsLabels := v1alpha1.DefaultDNSNamespace, v1alpha1.DefaultDNSPodLabels()
-			if ns.DNS != nil {
-				dnsNS, dnsLabels = ns.DNS.Namespace, ns.DNS.PodLabels
-			}
-			out = append(out, CiliumFQDNPolicy(w, f, dnsNS, dnsLabels))
+	for _, g := range Policies(w) {
+		if g.FQDN != nil {
+			dnsNS, dnsLabels := fqdnDNS(ns)
+			out = append(out, CiliumFQDNPolicy(w, g.FQDN, dnsNS, dnsLabels))
 			continue
 		}
-		policy(f.EgressRule.Policy)
+		out = append(out, ciliumFlowPolicy(w, g.Name, g.In, g.Out))
 	}
 	switch {
 	case p.Observes(w):

@@ -123,26 +123,13 @@ func networkPolicyWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) [
 	if NetworkPolicyIsolated(p, ns, w) {
 		out = append(out, IsolatePolicy(ns, w, p.Settings.Baseline))
 	}
-	groups := ByPolicy(w)
-	policy := func(name string) {
-		if g := groups[name]; g != nil {
-			out = append(out, FlowPolicy(w, name, g.In, g.Out))
-			delete(groups, name)
-		}
-	}
-	for _, f := range w.In {
-		policy(f.IngressRule.Policy)
-	}
-	for _, f := range w.Out {
-		if f.To.Kind == plan.KindFQDN {
-			dnsNS, dnsLabels := v1alpha1.DefaultDNSNamespace, v1alpha1.DefaultDNSPodLabels()
-			if ns.DNS != nil {
-				dnsNS, dnsLabels = ns.DNS.Namespace, ns.DNS.PodLabels
-			}
-			out = append(out, CiliumFQDNPolicy(w, f, dnsNS, dnsLabels))
+	for _, g := range Policies(w) {
+		if g.FQDN != nil {
+			dnsNS, dnsLabels := fqdnDNS(ns)
+			out = append(out, CiliumFQDNPolicy(w, g.FQDN, dnsNS, dnsLabels))
 			continue
 		}
-		policy(f.EgressRule.Policy)
+		out = append(out, FlowPolicy(w, g.Name, g.In, g.Out))
 	}
 	return out
 }
@@ -156,35 +143,55 @@ func NetworkPolicyIsolated(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) b
 	return !p.Observes(w) && (w.Spec.Tier == v1alpha1.TierCritical || p.ObservesAny(ns))
 }
 
-// PolicyFlows are the flows whose rules one policy holds at a workload.
+// PolicyFlows are the flows whose rules one policy holds at a workload, or
+// an FQDN callee's flow, which no NetworkPolicy holds (FQDN set, Name "").
 type PolicyFlows struct {
+	Name    string
 	In, Out []*plan.Flow
+	FQDN    *plan.Flow
 }
 
-// ByPolicy groups a workload's flows by the policy holding their rule at w,
-// each group's flows in rule order; flows without one (FQDN callees) are
-// left out.
-func ByPolicy(w *plan.Workload) map[string]*PolicyFlows {
-	groups := map[string]*PolicyFlows{}
-	group := func(name string) *PolicyFlows {
-		g := groups[name]
-		if g == nil {
-			g = &PolicyFlows{}
-			groups[name] = g
+// Policies lists a workload's policies in the order their rules first
+// appear (its ingress flows, then its egress flows), each with its flows in
+// rule order; an FQDN callee's flow stands at its place among the egress
+// flows. Every dialect renders a workload's policies from this one list.
+func Policies(w *plan.Workload) []PolicyFlows {
+	var out []PolicyFlows
+	at := map[string]int{}
+	add := func(name string, f *plan.Flow, in bool) {
+		i, ok := at[name]
+		if !ok {
+			i = len(out)
+			at[name] = i
+			out = append(out, PolicyFlows{Name: name})
 		}
-		return g
+		if in {
+			out[i].In = append(out[i].In, f)
+		} else {
+			out[i].Out = append(out[i].Out, f)
+		}
 	}
 	for _, f := range w.In {
 		if f.IngressRule.Policy != "" {
-			g := group(f.IngressRule.Policy)
-			g.In = append(g.In, f)
+			add(f.IngressRule.Policy, f, true)
 		}
 	}
 	for _, f := range w.Out {
-		if f.EgressRule.Policy != "" {
-			g := group(f.EgressRule.Policy)
-			g.Out = append(g.Out, f)
+		switch {
+		case f.To.Kind == plan.KindFQDN:
+			out = append(out, PolicyFlows{FQDN: f})
+		case f.EgressRule.Policy != "":
+			add(f.EgressRule.Policy, f, false)
 		}
 	}
-	return groups
+	return out
+}
+
+// fqdnDNS is the DNS pods an FQDN policy sends its names' lookups to: the
+// namespace's, else the cluster default.
+func fqdnDNS(ns *plan.Namespace) (string, map[string]string) {
+	if ns.DNS != nil {
+		return ns.DNS.Namespace, ns.DNS.PodLabels
+	}
+	return v1alpha1.DefaultDNSNamespace, v1alpha1.DefaultDNSPodLabels()
 }

@@ -40,7 +40,7 @@ func TestComplianceSection(t *testing.T) {
 		"| Network separation and hardening > Encryption | Encryption | `mesh-mtls-strict`: passed |\n",
 		"### NIST SP 800-190 Application Container Security Guide (September 2017)\n",
 		"| 4.3.3 | Poorly separated inter-container network traffic | `exposure-undeclared`: passed<br>`netpol-default-deny`: **2 findings**: 2 errors<br>`netpol-flow-justified`: passed<br>`netpol-no-allow-all`: passed<br>`proof-connectivity`: 1 finding: 1 warning in audit mode |\n",
-		"Rules that evidence no published control: `netpol-reason-written` (passed), `object-conflict` (passed)",
+		"Rules that evidence no published control: `baseline-deny` (passed), `flow-expired` (passed), `l7-unenforced` (passed), `netpol-reason-written` (passed), `object-conflict` (passed)",
 	} {
 		if !strings.Contains(section, want) {
 			t.Errorf("compliance section lacks\n%s\nsection:\n%s", want, section)
