@@ -144,7 +144,7 @@ func TestArgoCDPlugin(t *testing.T) {
 }
 
 // cmpFinding is a netid finding anywhere in an error of the plugin server.
-var cmpFinding = regexp.MustCompile(`(error|warning)\[([a-z-]+)\] `)
+var cmpFinding = regexp.MustCompile(`(error|warning)\[([a-z0-9-]+)\] `)
 
 // normalized re-encodes a YAML stream object by object as indented JSON
 // (keys sorted), so that two streams compare equal when they hold the same

@@ -156,6 +156,10 @@ type jsonRule struct {
 	Remediation string             `json:"remediation"`
 	Controls    []controls.Control `json:"controls"`
 	NoControl   string             `json:"noControl,omitempty"`
+	// Unexcepted: no exception with an ADR turns its errors into warnings.
+	Unexcepted bool `json:"unexcepted,omitempty"`
+	// Unaudited: mode audit does not turn its errors into warnings either.
+	Unaudited bool `json:"unaudited,omitempty"`
 }
 
 // JSON is `netid rules --format json`: the frameworks with their editions
@@ -172,7 +176,7 @@ func JSON() ([]byte, error) {
 			cs = []controls.Control{}
 		}
 		doc.Rules = append(doc.Rules, jsonRule{ID: r.ID, Severity: string(r.Severity), Title: r.Title, Rationale: r.Rationale,
-			Remediation: r.Remediation, Controls: cs, NoControl: r.NoControl})
+			Remediation: r.Remediation, Controls: cs, NoControl: r.NoControl, Unexcepted: r.Unexcepted, Unaudited: r.Unaudited})
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
