@@ -42,6 +42,10 @@ type Pod struct {
 // workloads, and the Plan's declarations (nil for a stream without them:
 // then the matrix is computed but nothing is expected).
 type Input struct {
+	// Rendered says netid rendered the stream's generated objects in this
+	// run (they carry Generated), as opposed to reading a rendered stream
+	// back (netid verify), where every object is the user's.
+	Rendered bool
 	// Namespaces maps a Namespace of the stream to its labels.
 	Namespaces map[string]map[string]string
 	// NamespaceAnnotations maps a Namespace of the stream to its
@@ -268,10 +272,13 @@ type prover struct {
 	compiled []model.Policy
 	// others: some layer other than NetworkPolicy has policies.
 	others bool
-	// npKeys are the label keys the network layer's pod selectors name:
-	// NetworkPolicy's, and those of the other layers' policies judged at
-	// the network point (Antrea, Calico, Cilium, the admin API).
-	npKeys map[string]bool
+	// podMatchers are the pod selectors of the network layer's policies
+	// (NetworkPolicy's, and the other dialects' at the network point:
+	// netid's own when it rendered some, else every one), each once: two
+	// pods of a namespace that every one of them matches alike are alike
+	// to the network layer.
+	podMatchers []func(labels.Set) bool
+	matcherSeen map[string]bool
 	// sources maps a compiled policy's Object to the Input.Objects entry
 	// it came from.
 	sources map[string]LayerObject
@@ -726,29 +733,26 @@ func (p *prover) collect() {
 			}
 		}
 	}
-	p.npKeys = map[string]bool{}
-	keys := func(sel *metav1.LabelSelector) {
+	p.matcherSeen = map[string]bool{}
+	npMatchers := func(sel *metav1.LabelSelector) {
 		if sel == nil {
 			return
 		}
-		for k := range sel.MatchLabels {
-			p.npKeys[k] = true
-		}
-		for _, r := range sel.MatchExpressions {
-			p.npKeys[r.Key] = true
+		if s, err := metav1.LabelSelectorAsSelector(sel); err == nil {
+			p.addMatcher("np:"+s.String(), func(l labels.Set) bool { return s.Matches(l) })
 		}
 	}
 	for i := range p.in.Policies {
 		spec := &p.in.Policies[i].Spec
-		keys(&spec.PodSelector)
+		npMatchers(&spec.PodSelector)
 		for _, r := range spec.Ingress {
 			for _, peer := range r.From {
-				keys(peer.PodSelector)
+				npMatchers(peer.PodSelector)
 			}
 		}
 		for _, r := range spec.Egress {
 			for _, peer := range r.To {
-				keys(peer.PodSelector)
+				npMatchers(peer.PodSelector)
 			}
 		}
 	}
@@ -797,21 +801,20 @@ func (p *prover) collect() {
 		if pol.Layer == dialect.LayerNetworkPolicy {
 			continue // read above, from the policies themselves
 		}
-		// a network-point policy tells pods apart by its pod labels as a
-		// NetworkPolicy does: pods that differ there are not twins
-		// netid's own native policies select as the NetworkPolicies they
-		// replace, whose keys the generic render reads the same way; a
-		// user's policy may tell apart pods netid's do not
+		// a network-point policy tells pods apart by its pod selectors as
+		// a NetworkPolicy does: netid's own native policies (Calico,
+		// Cilium, Antrea, the admin API) stand for the NetworkPolicies of
+		// the generic render. A user's policy does not make a pod of a
+		// workload another pod: what it lets such a pod do beyond the
+		// workload's declaration is judged all the same. Reading a
+		// rendered stream back (netid verify), where netid's objects are
+		// not told from the user's, every policy counts.
 		networkKeys := func(peer model.Peer) {
-			if pol.Point != model.Network || p.sources[pol.Object].Generated {
+			if pol.Point != model.Network || (p.in.Rendered && !p.sources[pol.Object].Generated) {
 				return
 			}
-			for _, sel := range peer.Labels.Selectors() {
-				reqs, _ := sel.Requirements()
-				for _, r := range reqs {
-					p.npKeys[r.Key()] = true
-				}
-			}
+			m := peer.Labels
+			p.addMatcher("m:"+m.String(), m.Matches)
 		}
 		for _, peer := range pol.Subject {
 			p.collectPeer(peer, addPodSel)
@@ -1331,9 +1334,10 @@ func (p *prover) permit(dst int, pt port, srcs []int) {
 }
 
 // twins are, by workload ("ns/name"), the witness pods (and the named-port
-// variants of witnesses) of its namespace that differ from it only in labels
-// no selector of a NetworkPolicy names (the mesh's membership labels, its
-// ServiceAccount): pods of the workload as far as the network layer goes, so
+// variants of witnesses) of its namespace that every pod selector of the
+// network layer matches as it matches the workload (they differ in labels
+// only the mesh reads, its membership and ServiceAccount, or in values no
+// selector tells apart): pods of the workload as far as the network layer goes, so
 // they may do what it is declared to do, but need not (expectAll says when
 // a mesh reads their identity). Only with layers other than NetworkPolicy,
 // whose selectors tell such pods apart.
@@ -1344,8 +1348,8 @@ func (p *prover) twins() map[string][]int {
 	out := map[string][]int{}
 	for w := 0; w < p.workloads; w++ {
 		wl := p.endpoints[w].Labels
-		if len(p.npKeys) == 0 {
-			continue // no NetworkPolicy selects by label: nothing tells pods apart there
+		if len(p.podMatchers) == 0 {
+			continue // no policy selects by label: nothing tells pods apart there
 		}
 		for i := p.workloads; i < len(p.endpoints); i++ {
 			e := &p.endpoints[i]
@@ -1353,12 +1357,10 @@ func (p *prover) twins() map[string][]int {
 			if v := p.variantOf[i]; (v >= 0 && v < p.workloads) || p.realNS[i] != p.realNS[w] || e.Namespace != p.endpoints[w].Namespace {
 				continue
 			}
-			// the same labels where a NetworkPolicy selector looks
+			// every pod selector of the network layer matches both alike
 			twin := true
-			for k := range p.npKeys {
-				a, okA := wl[k]
-				b, okB := e.Labels[k]
-				if okA != okB || a != b {
+			for _, m := range p.podMatchers {
+				if m(labels.Set(wl)) != m(labels.Set(e.Labels)) {
 					twin = false
 					break
 				}
@@ -1596,4 +1598,12 @@ func Table(cells []Cell) string {
 		fmt.Fprintf(&b, "%s → %s: %s\n", r.From, r.To, strings.Join(r.Ports, ", "))
 	}
 	return b.String()
+}
+
+// addMatcher records a pod selector of the network layer once, by key.
+func (p *prover) addMatcher(key string, m func(labels.Set) bool) {
+	if !p.matcherSeen[key] {
+		p.matcherSeen[key] = true
+		p.podMatchers = append(p.podMatchers, m)
+	}
 }

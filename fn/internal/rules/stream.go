@@ -120,6 +120,8 @@ type Stream struct {
 	// declared workload's "namespace/name" where the two differ (names over
 	// 63 characters, whose label value is shortened).
 	labelled map[string]string
+	// rendered: netid generated objects into the stream (AddGenerated).
+	rendered bool
 }
 
 // Layered is an object of a layer other than NetworkPolicy, e.g. a
@@ -170,7 +172,7 @@ func (s *Stream) Cluster() dialect.Cluster {
 // Connectivity is the connectivity proof of the stream, computed once.
 func (s *Stream) Connectivity() *proof.Result {
 	if s.connectivity == nil {
-		in := proof.Input{Namespaces: make(map[string]map[string]string, len(s.Namespaces)), Plan: s.Plan,
+		in := proof.Input{Rendered: s.rendered, Namespaces: make(map[string]map[string]string, len(s.Namespaces)), Plan: s.Plan,
 			Policies: make([]networkingv1.NetworkPolicy, 0, len(s.NetworkPolicies)), Pods: make([]proof.Pod, 0, len(s.Workloads))}
 		for name, ns := range s.Namespaces {
 			in.Namespaces[name] = ns.Typed.Labels
@@ -371,6 +373,7 @@ func (s *Stream) WorkloadNamespaces() []*Workload {
 // YAML to decode). o is its typed form, m its map form (used for the kinds the
 // stream keeps untyped), ref its identity and file.
 func (s *Stream) AddGenerated(o runtime.Object, m map[string]any, ref finding.Object) {
+	s.rendered = true
 	switch x := o.(type) {
 	case *corev1.Namespace:
 		s.Namespaces[ref.Name] = &Object[corev1.Namespace]{Ref: ref, Typed: *x}
