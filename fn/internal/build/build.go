@@ -223,17 +223,37 @@ func IsolatePolicy(ns *plan.Namespace, w *plan.Workload, b *v1alpha1.Baseline) *
 		outPeers, outReasons = append(outPeers, m.Annotations[PeerAnnotation]), append(outReasons, m.Annotations[ReasonAnnotation])
 	}
 	if b != nil {
-		for _, r := range b.Ingress {
-			p.Spec.Ingress = append(p.Spec.Ingress, networkingv1.NetworkPolicyIngressRule{From: []networkingv1.NetworkPolicyPeer{baselinePeer(r.From)}, Ports: baselinePorts(r.Ports)})
-			inPeers, inReasons = append(inPeers, BaselinePeerText(r.From)), append(inReasons, r.Reason)
-		}
-		for _, r := range b.Egress {
-			p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{baselinePeer(r.To)}, Ports: baselinePorts(r.Ports)})
-			outPeers, outReasons = append(outPeers, BaselinePeerText(r.To)), append(outReasons, r.Reason)
-		}
+		rules, peers, reasons := baselineIngressRules(b)
+		p.Spec.Ingress = append(p.Spec.Ingress, rules...)
+		inPeers, inReasons = append(inPeers, peers...), append(inReasons, reasons...)
+		erules, epeers, ereasons := baselineEgressRules(b)
+		p.Spec.Egress = append(p.Spec.Egress, erules...)
+		outPeers, outReasons = append(outPeers, epeers...), append(outReasons, ereasons...)
 	}
 	p.Annotations = ruleAnnotations(inPeers, inReasons, outPeers, outReasons)
 	return p
+}
+
+// baselineIngressRules are the rules admitting the baseline's platform
+// callers, one per spec.baseline.ingress entry, with each one's peer text
+// and reason.
+func baselineIngressRules(b *v1alpha1.Baseline) (rules []networkingv1.NetworkPolicyIngressRule, peers, reasons []string) {
+	for _, r := range b.Ingress {
+		rules = append(rules, networkingv1.NetworkPolicyIngressRule{From: []networkingv1.NetworkPolicyPeer{baselinePeer(r.From)}, Ports: baselinePorts(r.Ports)})
+		peers, reasons = append(peers, BaselinePeerText(r.From)), append(reasons, r.Reason)
+	}
+	return rules, peers, reasons
+}
+
+// baselineEgressRules are the rules admitting the baseline's platform
+// callees, one per spec.baseline.egress entry, with each one's peer text
+// and reason.
+func baselineEgressRules(b *v1alpha1.Baseline) (rules []networkingv1.NetworkPolicyEgressRule, peers, reasons []string) {
+	for _, r := range b.Egress {
+		rules = append(rules, networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{baselinePeer(r.To)}, Ports: baselinePorts(r.Ports)})
+		peers, reasons = append(peers, BaselinePeerText(r.To)), append(reasons, r.Reason)
+	}
+	return rules, peers, reasons
 }
 
 // BaselineIngress admits the cluster baseline's platform callers
@@ -245,11 +265,8 @@ func BaselineIngress(ns *plan.Namespace, b *v1alpha1.Baseline) *networkingv1.Net
 	}
 	p := netpol(plan.BaselineIngressPolicy, ns.Name, "")
 	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
-	var peers, reasons []string
-	for _, r := range b.Ingress {
-		p.Spec.Ingress = append(p.Spec.Ingress, networkingv1.NetworkPolicyIngressRule{From: []networkingv1.NetworkPolicyPeer{baselinePeer(r.From)}, Ports: baselinePorts(r.Ports)})
-		peers, reasons = append(peers, BaselinePeerText(r.From)), append(reasons, r.Reason)
-	}
+	rules, peers, reasons := baselineIngressRules(b)
+	p.Spec.Ingress = rules
 	p.Annotations = ruleAnnotations(peers, reasons, nil, nil)
 	return p
 }
@@ -263,11 +280,8 @@ func BaselineEgress(ns *plan.Namespace, b *v1alpha1.Baseline) *networkingv1.Netw
 	}
 	p := netpol(plan.BaselineEgressPolicy, ns.Name, "")
 	p.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
-	var peers, reasons []string
-	for _, r := range b.Egress {
-		p.Spec.Egress = append(p.Spec.Egress, networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{baselinePeer(r.To)}, Ports: baselinePorts(r.Ports)})
-		peers, reasons = append(peers, BaselinePeerText(r.To)), append(reasons, r.Reason)
-	}
+	rules, peers, reasons := baselineEgressRules(b)
+	p.Spec.Egress = rules
 	p.Annotations = ruleAnnotations(nil, nil, peers, reasons)
 	return p
 }
