@@ -81,12 +81,18 @@ const (
 
 // PolicyTier names a tier and its place among the cluster's tiers.
 type PolicyTier struct {
-	// Name is the tier's name (a DNS-1123 label). Default: netid.
+	// Name is the tier's name (a DNS-1123 label). With cni calico, not one
+	// of Calico's tiers (default, kube-admin, kube-baseline) nor the
+	// baseline's (netid-guardrail, netid-baseline); with cni antrea, a
+	// static tier's name uses that tier. Default: netid.
 	Name string `json:"name,omitempty"`
 	// Order is the tier's order: Calico's Tier spec.order, Antrea's Tier
 	// spec.priority (lower is evaluated first). Default: the CNI's
 	// (docs/dialects.md): Calico 10000, after its kube-admin tier, Antrea
-	// 240, between its Platform and Application tiers. Example: 100.
+	// 240, between its Platform and Application tiers. Calico's must be
+	// below its default tier (1,000,000); Antrea's may not be a static
+	// tier's priority (50, 100, 150, 200, 250, 253) unless the name is that
+	// tier's. Example: 100.
 	//
 	// +kubebuilder:validation:Minimum=1
 	Order *int32 `json:"order,omitempty"`
@@ -219,6 +225,7 @@ func (c *ClusterNetworkIdentity) Validate() []FieldError {
 		if t.Order != nil && *t.Order < 1 {
 			errs = append(errs, field.Invalid(spec.Child("tier", "order"), *t.Order, "must be at least 1"))
 		}
+		errs = append(errs, validateTier(spec.Child("tier"), c.Spec.CNI, t)...)
 	}
 	if b := c.Spec.Baseline; b != nil {
 		p := spec.Child("baseline")
@@ -280,6 +287,39 @@ func validateBaselinePorts(p *field.Path, ports []PortRef) field.ErrorList {
 	for i, port := range ports {
 		if port.Port.Type == intstr.String {
 			errs = append(errs, field.Invalid(p.Index(i), port.String(), "a baseline rule has no Service to resolve a name through; give a number"))
+		}
+	}
+	return errs
+}
+
+// calicoReservedTiers are the Calico tiers netid must not render its
+// workloads' policies into: Calico's own (default holds the namespaces'
+// NetworkPolicies, kube-admin and kube-baseline the upstream admin API's)
+// and the baseline's.
+var calicoReservedTiers = []string{"default", "kube-admin", "kube-baseline", "netid-guardrail", "netid-baseline"}
+
+// antreaStaticTiers are Antrea's built-in tiers by priority: a tier of
+// another name may not take one of their priorities.
+var antreaStaticTiers = map[int32]string{50: "emergency", 100: "securityops", 150: "networkops", 200: "platform", 250: "application", 253: "baseline"}
+
+// validateTier checks the workloads' tier against the CNI's own tiers.
+func validateTier(p *field.Path, cni CNI, t *PolicyTier) field.ErrorList {
+	var errs field.ErrorList
+	switch cni {
+	case CNICalico:
+		for _, r := range calicoReservedTiers {
+			if t.Name == r {
+				errs = append(errs, field.Invalid(p.Child("name"), t.Name, "a tier Calico or netid's baseline uses; name a tier of the workloads' own"))
+			}
+		}
+		if t.Order != nil && *t.Order >= 1000000 {
+			errs = append(errs, field.Invalid(p.Child("order"), *t.Order, "at or after Calico's default tier (1,000,000), where each namespace's default-deny NetworkPolicy would decide first; give an order below it"))
+		}
+	case CNIAntrea:
+		if t.Order != nil {
+			if static, ok := antreaStaticTiers[*t.Order]; ok && static != t.Name {
+				errs = append(errs, field.Invalid(p.Child("order"), *t.Order, fmt.Sprintf("the priority of Antrea's static tier %s: tier priorities are unique", static)))
+			}
 		}
 	}
 	return errs

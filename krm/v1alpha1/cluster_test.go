@@ -48,6 +48,11 @@ func TestDecodeCluster(t *testing.T) {
 		{name: "native needs a CNI", doc: "spec: {dialect: native}", errs: []string{"spec.dialect"}, msg: "set spec.cni"},
 		{name: "unknown dialect", doc: "spec: {dialect: calico}", errs: []string{"spec.dialect"}, msg: "Unsupported value"},
 		{name: "bad tier", doc: "spec: {tier: {name: Apps, order: 0}}", errs: []string{"spec.tier.name", "spec.tier.order"}},
+		{name: "a tier Calico owns", doc: "spec: {cni: calico, tier: {name: kube-admin}}", errs: []string{"spec.tier.name"}, msg: "a tier Calico or netid's baseline uses"},
+		{name: "a Calico tier after the default tier", doc: "spec: {cni: calico, tier: {name: apps, order: 1000000}}", errs: []string{"spec.tier.order"}, msg: "Calico's default tier"},
+		{name: "an Antrea static tier's priority", doc: "spec: {cni: antrea, tier: {name: apps, order: 100}}", errs: []string{"spec.tier.order"}, msg: "static tier securityops"},
+		{name: "an Antrea static tier by name and priority", doc: "spec: {cni: antrea, tier: {name: securityops, order: 100}}",
+			want: v1alpha1.ClusterSpec{CNI: v1alpha1.CNIAntrea, Dialect: v1alpha1.DialectNetworkPolicy, Tier: &v1alpha1.PolicyTier{Name: "securityops", Order: ptr(int32(100))}}},
 		{name: "baseline peer and ports", doc: `spec:
   baseline:
     ingress: [{from: {namespace: monitoring}, ports: [metrics], reason: x}]
