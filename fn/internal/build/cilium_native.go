@@ -173,17 +173,7 @@ func ciliumFlowPolicy(w *plan.Workload, name string, in, out []*plan.Flow) *unst
 		spec["egress"] = egress
 	}
 	meta := Meta(name, w.Namespace(), w.Name())
-	switch {
-	case len(in) == 1 && len(out) == 0:
-		meta.Annotations = map[string]string{PeerAnnotation: inPeers[0], ReasonAnnotation: inReasons[0]}
-	case len(in) == 0 && len(out) == 1:
-		meta.Annotations = map[string]string{PeerAnnotation: outPeers[0], ReasonAnnotation: outReasons[0]}
-	default:
-		meta.Annotations = map[string]string{
-			PeerAnnotation:   v1alpha1.RuleAnnotationValue(inPeers, outPeers),
-			ReasonAnnotation: v1alpha1.RuleAnnotationValue(inReasons, outReasons),
-		}
-	}
+	meta.Annotations = ruleAnnotations(inPeers, inReasons, outPeers, outReasons)
 	return unstructuredObject("cilium.io/v2", "CiliumNetworkPolicy", meta, spec)
 }
 
@@ -325,7 +315,7 @@ func ciliumBaseline(p *plan.Plan) []runtime.Object {
 			peers, reasons = append(peers, "cidr "+d.CIDR), append(reasons, d.Reason)
 		}
 		meta := Meta(CiliumBaselineDeny, "", "")
-		meta.Annotations = ciliumRuleAnnotations(nil, nil, peers, reasons)
+		meta.Annotations = ruleAnnotations(nil, nil, peers, reasons)
 		spec := map[string]any{
 			"endpointSelector":  governed,
 			"egressDeny":        rules,
@@ -400,7 +390,7 @@ func ciliumBaselineAllow(p *plan.Plan, governed map[string]any) runtime.Object {
 		spec["egress"] = egress
 	}
 	meta := Meta(CiliumBaselineAllow, "", "")
-	meta.Annotations = ciliumRuleAnnotations(inPeers, inReasons, outPeers, outReasons)
+	meta.Annotations = ruleAnnotations(inPeers, inReasons, outPeers, outReasons)
 	return ciliumClusterwide(meta, spec)
 }
 
@@ -615,19 +605,6 @@ func ciliumBaselinePorts(refs []v1alpha1.PortRef) []plan.Port {
 		out = append(out, plan.Port{Protocol: proto, Target: r.Port})
 	}
 	return out
-}
-
-// ciliumRuleAnnotations are the peer and reason annotations of a policy
-// with these ingress and egress rules: the text itself for a single rule,
-// else one line per rule.
-func ciliumRuleAnnotations(inPeers, inReasons, outPeers, outReasons []string) map[string]string {
-	if len(inPeers)+len(outPeers) == 1 {
-		return map[string]string{PeerAnnotation: strings.Join(append(inPeers, outPeers...), ""), ReasonAnnotation: strings.Join(append(inReasons, outReasons...), "")}
-	}
-	return map[string]string{
-		PeerAnnotation:   v1alpha1.RuleAnnotationValue(inPeers, outPeers),
-		ReasonAnnotation: v1alpha1.RuleAnnotationValue(inReasons, outReasons),
-	}
 }
 
 // ciliumClusterwide is a CiliumClusterwideNetworkPolicy: cluster-scoped,

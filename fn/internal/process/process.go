@@ -120,9 +120,11 @@ func render(items []*yaml.RNode, functionConfig *yaml.RNode, opts Options) Outpu
 	fs = append(fs, jfs...)
 	pr := Proofs(s)
 	if observing {
-		// validating, out is the input: the observe form with what an
+		// the observe form as rendered, with the declarations (its witnesses
+		// are those the enforce form's proof derives from them); validating,
+		// out is the input: the observe form with what an
 		// earlier run generated, and generated is empty
-		obs, ofs := observeStream(out, generated, m, p)
+		obs, ofs := declaredStream(out, generated, m, p)
 		fs = withoutRepeats(fs, ofs)
 		pr.Rollout = rolloutReport(obs, s.Connectivity())
 	}
@@ -155,18 +157,8 @@ var newStream = rules.NewStreamRead
 
 // judge runs the rule registry over the stream, with what the configs declared.
 func judge(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *plan.Plan, conflicts []emit.Conflict) (*rules.Stream, finding.List) {
-	// load's typed views of the items are the stream's (the pod spec fields
-	// emit set on them read anew): nothing is decoded twice
-	s, fs := newStream(items, m.Read)
-	for _, g := range generated {
-		s.AddGenerated(g.Object, g.Map, g.Ref)
-	}
-	s.Plan = p
-	for _, w := range p.Workloads {
-		s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
-	}
+	s, fs := declaredStream(items, generated, m, p)
 	s.Audit = m.Run.Audit
-	s.Enforced = enforced(m)
 	for _, c := range conflicts {
 		v := rules.Violation{Object: c.User, Field: "metadata.name",
 			Message: fmt.Sprintf("has the identity of the %s netid generates here, with other content", c.Generated)}
@@ -179,6 +171,24 @@ func judge(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *p
 		s.Conflicts = append(s.Conflicts, v)
 	}
 	return s, append(fs, rules.Check(s)...)
+}
+
+// declaredStream is the stream of the items and the generated objects, with
+// the plan and its declarations and what the cluster enforces: what the
+// rules and the proofs read.
+func declaredStream(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *plan.Plan) (*rules.Stream, finding.List) {
+	// load's typed views of the items are the stream's (the pod spec fields
+	// emit set on them read anew): nothing is decoded twice
+	s, fs := newStream(items, m.Read)
+	for _, g := range generated {
+		s.AddGenerated(g.Object, g.Map, g.Ref)
+	}
+	s.Plan = p
+	for _, w := range p.Workloads {
+		s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
+	}
+	s.Enforced = enforced(m)
+	return s, fs
 }
 
 // enforced is what the render's settings say the cluster enforces, as the

@@ -116,22 +116,6 @@ func RolloutWouldBlock(observe, enforce *proof.Result) []proof.Cell {
 	return out
 }
 
-// observeStream is the stream of the observe form as rendered, with the
-// declarations (so that its witnesses are those the enforce form's proof
-// derives from them), for its connectivity proof.
-func observeStream(items []*yaml.RNode, generated []*emit.Generated, m *load.Model, p *plan.Plan) (*rules.Stream, finding.List) {
-	s, fs := newStream(items, m.Read)
-	for _, g := range generated {
-		s.AddGenerated(g.Object, g.Map, g.Ref)
-	}
-	s.Plan = p
-	for _, w := range p.Workloads {
-		s.Declare(w.Namespace()+"/"+w.Name(), &rules.Declaration{Config: w.Identity.Config, Object: w.Identity.Object})
-	}
-	s.Enforced = enforced(m)
-	return s, fs
-}
-
 // rolloutReport is what the report shows of the rollout: the observe form's
 // proof and what enforcement would block, judged against the enforce form's
 // proof (enforce).
