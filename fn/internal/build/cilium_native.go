@@ -45,8 +45,7 @@ func ciliumWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) []runtim
 	var out []*unstructured.Unstructured
 	for _, g := range Policies(w) {
 		if g.FQDN != nil {
-			dnsNS, dnsLabels := fqdnDNS(ns)
-			out = append(out, CiliumFQDNPolicy(w, g.FQDN, dnsNS, dnsLabels))
+			out = append(out, fqdnPolicy(ns, w, g.FQDN))
 			continue
 		}
 		out = append(out, ciliumFlowPolicy(w, g.Name, g.In, g.Out))

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"netid.dev/netid/fn/internal/plan"
@@ -125,8 +126,7 @@ func networkPolicyWorkload(p *plan.Plan, ns *plan.Namespace, w *plan.Workload) [
 	}
 	for _, g := range Policies(w) {
 		if g.FQDN != nil {
-			dnsNS, dnsLabels := fqdnDNS(ns)
-			out = append(out, CiliumFQDNPolicy(w, g.FQDN, dnsNS, dnsLabels))
+			out = append(out, fqdnPolicy(ns, w, g.FQDN))
 			continue
 		}
 		out = append(out, FlowPolicy(w, g.Name, g.In, g.Out))
@@ -187,11 +187,11 @@ func Policies(w *plan.Workload) []PolicyFlows {
 	return out
 }
 
-// fqdnDNS is the DNS pods an FQDN policy sends its names' lookups to: the
-// namespace's, else the cluster default.
-func fqdnDNS(ns *plan.Namespace) (string, map[string]string) {
+// fqdnPolicy is the CiliumNetworkPolicy of an FQDN callee's flow, whose
+// names' lookups go to the namespace's DNS pods, else the cluster default.
+func fqdnPolicy(ns *plan.Namespace, w *plan.Workload, f *plan.Flow) *unstructured.Unstructured {
 	if ns.DNS != nil {
-		return ns.DNS.Namespace, ns.DNS.PodLabels
+		return CiliumFQDNPolicy(w, f, ns.DNS.Namespace, ns.DNS.PodLabels)
 	}
-	return v1alpha1.DefaultDNSNamespace, v1alpha1.DefaultDNSPodLabels()
+	return CiliumFQDNPolicy(w, f, v1alpha1.DefaultDNSNamespace, v1alpha1.DefaultDNSPodLabels())
 }
