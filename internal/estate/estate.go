@@ -14,7 +14,15 @@ const PerNamespace = 25
 // ResourceList returns a ResourceList of n workloads: Deployments, Services
 // and NetworkIdentity items, with the first workload's config as the
 // functionConfig.
-func ResourceList(n int) string {
+func ResourceList(n int) string { return resourceList(n, "") }
+
+// NativeResourceList is ResourceList with a ClusterNetworkIdentity among the
+// items that renders the workloads in cni's own dialect (dialect: native)
+// with a baseline that denies the cloud metadata address and logs what it
+// denies.
+func NativeResourceList(n int, cni string) string { return resourceList(n, cni) }
+
+func resourceList(n int, cni string) string {
 	var b strings.Builder
 	b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
 	for i := 0; i < n; i++ {
@@ -44,6 +52,18 @@ func ResourceList(n int) string {
 		if i > 0 {
 			b.WriteString(identity(i, n, "- ", "  "))
 		}
+	}
+	if cni != "" {
+		fmt.Fprintf(&b, `- apiVersion: netid.dev/v1alpha1
+  kind: ClusterNetworkIdentity
+  metadata: {name: cluster, annotations: {config.kubernetes.io/local-config: "true"}}
+  spec:
+    cni: %s
+    dialect: native
+    baseline:
+      deny: [{cidr: 169.254.169.254/32, reason: "cloud instance metadata"}]
+      logDenied: true
+`, cni)
 	}
 	b.WriteString("functionConfig:\n")
 	b.WriteString(identity(0, n, "  ", "  "))

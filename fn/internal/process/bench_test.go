@@ -52,6 +52,25 @@ func BenchmarkRender(b *testing.B) {
 	}
 }
 
+// BenchmarkRenderNative is BenchmarkRender with the workloads rendered in a
+// CNI's own dialect, which the multi-layer model proves.
+func BenchmarkRenderNative(b *testing.B) {
+	for _, cni := range []string{"calico", "cilium", "antrea"} {
+		for _, n := range benchSizes(b) {
+			input := []byte(estate.NativeResourceList(n, cni))
+			b.Run(fmt.Sprintf("cni=%s/workloads=%d", cni, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					var stderr bytes.Buffer
+					if code := Run(bytes.NewReader(input), io.Discard, &stderr, Options{}); code != 0 {
+						b.Fatalf("exit %d:\n%s", code, stderr.String())
+					}
+				}
+			})
+		}
+	}
+}
+
 func BenchmarkPassThrough(b *testing.B) {
 	for _, n := range benchSizes(b) {
 		input := []byte(estate.ResourceList(n))

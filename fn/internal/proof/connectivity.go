@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -277,7 +278,7 @@ type prover struct {
 	// netid's own when it rendered some, else every one), each once: two
 	// pods of a namespace that every one of them matches alike are alike
 	// to the network layer.
-	podMatchers []func(labels.Set) bool
+	podMatchers []model.Match
 	matcherSeen map[string]bool
 	// sources maps a compiled policy's Object to the Input.Objects entry
 	// it came from.
@@ -739,7 +740,7 @@ func (p *prover) collect() {
 			return
 		}
 		if s, err := metav1.LabelSelectorAsSelector(sel); err == nil {
-			p.addMatcher("np:"+s.String(), func(l labels.Set) bool { return s.Matches(l) })
+			p.addMatcher("np:"+s.String(), model.Selector(s))
 		}
 	}
 	for i := range p.in.Policies {
@@ -814,7 +815,7 @@ func (p *prover) collect() {
 				return
 			}
 			m := peer.Labels
-			p.addMatcher("m:"+m.String(), m.Matches)
+			p.addMatcher("m:"+m.String(), m)
 		}
 		for _, peer := range pol.Subject {
 			p.collectPeer(peer, addPodSel)
@@ -1342,32 +1343,68 @@ func (p *prover) permit(dst int, pt port, srcs []int) {
 // a mesh reads their identity). Only with layers other than NetworkPolicy,
 // whose selectors tell such pods apart.
 func (p *prover) twins() map[string][]int {
-	if !p.others {
-		return nil
+	if !p.others || len(p.podMatchers) == 0 {
+		return nil // no policy selects by label: nothing tells pods apart there
+	}
+	// Two pods are alike to every selector when the same selectors match
+	// them: a pod's signature lists those it matches, found among the
+	// selectors that do not require a label value the pod lacks.
+	var general []int
+	byValue := map[string]map[string][]int{}
+	for mi, m := range p.podMatchers {
+		k, vs, ok := m.Requires()
+		if !ok {
+			general = append(general, mi)
+			continue
+		}
+		if byValue[k] == nil {
+			byValue[k] = map[string][]int{}
+		}
+		for _, v := range vs {
+			byValue[k][v] = append(byValue[k][v], mi)
+		}
+	}
+	signature := func(i int) string {
+		l := labels.Set(p.endpoints[i].Labels)
+		matched := []int{}
+		for _, mi := range general {
+			if p.podMatchers[mi].Matches(l) {
+				matched = append(matched, mi)
+			}
+		}
+		for k, v := range l {
+			for _, mi := range byValue[k][v] {
+				if p.podMatchers[mi].Matches(l) {
+					matched = append(matched, mi)
+				}
+			}
+		}
+		slices.Sort(matched)
+		matched = slices.Compact(matched)
+		var b strings.Builder
+		for _, mi := range matched {
+			b.WriteString(strconv.Itoa(mi))
+			b.WriteByte(',')
+		}
+		return b.String()
+	}
+	// The pods that may be a workload's twins, by namespace and signature,
+	// ascending: witnesses, and the named-port variants of witnesses.
+	type group struct{ realNS, ns, sig string }
+	groups := map[group][]int{}
+	for i := p.workloads; i < len(p.endpoints); i++ {
+		if v := p.variantOf[i]; v >= 0 && v < p.workloads {
+			continue
+		}
+		if e := &p.endpoints[i]; e.Namespace != "" {
+			g := group{p.realNS[i], e.Namespace, signature(i)}
+			groups[g] = append(groups[g], i)
+		}
 	}
 	out := map[string][]int{}
 	for w := 0; w < p.workloads; w++ {
-		wl := p.endpoints[w].Labels
-		if len(p.podMatchers) == 0 {
-			continue // no policy selects by label: nothing tells pods apart there
-		}
-		for i := p.workloads; i < len(p.endpoints); i++ {
-			e := &p.endpoints[i]
-			// a named-port variant of a witness is one too, as a destination
-			if v := p.variantOf[i]; (v >= 0 && v < p.workloads) || p.realNS[i] != p.realNS[w] || e.Namespace != p.endpoints[w].Namespace {
-				continue
-			}
-			// every pod selector of the network layer matches both alike
-			twin := true
-			for _, m := range p.podMatchers {
-				if m(labels.Set(wl)) != m(labels.Set(e.Labels)) {
-					twin = false
-					break
-				}
-			}
-			if twin {
-				out[p.endpoints[w].Name] = append(out[p.endpoints[w].Name], i)
-			}
+		if ts := groups[group{p.realNS[w], p.endpoints[w].Namespace, signature(w)}]; len(ts) > 0 {
+			out[p.endpoints[w].Name] = append(out[p.endpoints[w].Name], ts...)
 		}
 	}
 	return out
@@ -1601,7 +1638,7 @@ func Table(cells []Cell) string {
 }
 
 // addMatcher records a pod selector of the network layer once, by key.
-func (p *prover) addMatcher(key string, m func(labels.Set) bool) {
+func (p *prover) addMatcher(key string, m model.Match) {
 	if !p.matcherSeen[key] {
 		p.matcherSeen[key] = true
 		p.podMatchers = append(p.podMatchers, m)

@@ -1,6 +1,7 @@
 package proof
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -60,16 +61,22 @@ func (j *engineJudge) blocking(int, int, port) []string { return nil }
 type modelJudge struct {
 	ev *model.Evaluator
 	p  *prover
-	// source[i]: i is judged as a source at all; judgedSource[i]: and is a
-	// pod of a governed namespace.
-	source, judgedSource []bool
+	// source holds the endpoints judged as a source at all; judgedSource
+	// those that are also pods of a governed namespace (bitsets).
+	source, judgedSource []uint64
+	named                []uint64
 }
 
 func newModelJudge(ev *model.Evaluator, p *prover) *modelJudge {
-	j := &modelJudge{ev: ev, p: p, source: make([]bool, ev.Len()), judgedSource: make([]bool, ev.Len())}
-	for i := range j.source {
-		j.source[i] = p.variantOf[i] < 0
-		j.judgedSource[i] = j.source[i] && p.judged[i]
+	words := (ev.Len() + 63) / 64
+	j := &modelJudge{ev: ev, p: p, source: make([]uint64, words), judgedSource: make([]uint64, words), named: make([]uint64, words)}
+	for i := range ev.Len() {
+		if p.variantOf[i] < 0 {
+			j.source[i>>6] |= 1 << (uint(i) & 63)
+			if p.judged[i] {
+				j.judgedSource[i>>6] |= 1 << (uint(i) & 63)
+			}
+		}
 	}
 	return j
 }
@@ -80,47 +87,88 @@ func (j *modelJudge) Allowed(src, dst int, port int32, proto corev1.Protocol) bo
 	return j.ev.Allowed(src, dst, port, proto)
 }
 
+// eachSource judges the sources the rules about dst name one by one, and
+// the others (model.Evaluator.Named) through the one decision their
+// connections get at dst: when dst's ingress closes to them, none of them
+// is looked at.
 func (j *modelJudge) eachSource(dst int, n int32, proto corev1.Protocol, judgedOnly bool, f func(src int)) {
 	among := j.source
 	if judgedOnly {
 		among = j.judgedSource
 	}
-	for src, ok := range among {
-		if !ok {
-			continue
+	// named: a scratch bitset, empty between calls
+	named := j.named
+	defer clear(named)
+	j.ev.MarkNamed(dst, named)
+	at := func(pt model.Point, d model.Direction, src int) model.Decision {
+		return j.ev.At(pt, d, src, dst, n, proto)
+	}
+	unnamedIn := j.ev.Unnamed(model.Network, model.Ingress, -1, dst, n, proto)
+	var unnamedMesh model.Decision
+	if j.ev.HasMesh() {
+		unnamedMesh = j.ev.Unnamed(model.Mesh, model.Ingress, -1, dst, n, proto)
+	}
+	unnamed := func(pt model.Point, d model.Direction, src int) model.Decision {
+		switch {
+		case d == model.Egress:
+			return j.ev.Unnamed(pt, d, src, dst, n, proto)
+		case pt == model.Mesh:
+			return unnamedMesh
 		}
-		if !j.ev.HasMesh() {
-			if j.ev.Allowed(src, dst, n, proto) {
-				f(src)
+		return unnamedIn
+	}
+	// When dst's ingress closes to the unnamed sources, only a named one
+	// may be let in.
+	open := unnamedIn.Action == model.Allow
+	for w, word := range among {
+		if !open {
+			word &= named[w]
+		}
+		for ; word != 0; word &= word - 1 {
+			bit := word & -word
+			src := w<<6 | bits.TrailingZeros64(word)
+			if named[w]&bit != 0 {
+				j.judgeSource(src, dst, n, proto, at, f)
+			} else {
+				j.judgeSource(src, dst, n, proto, unnamed, f)
 			}
-			continue
 		}
-		// Allowed, point by point (as cheap), to see a flow the network
-		// admits and the mesh denies.
-		eg := j.ev.At(model.Network, model.Egress, src, dst, n, proto)
-		if eg.Action != model.Allow {
-			continue
-		}
-		in := j.ev.At(model.Network, model.Ingress, src, dst, n, proto)
-		if in.Action != model.Allow {
-			continue
-		}
-		mesh := j.ev.At(model.Mesh, model.Ingress, src, dst, n, proto)
-		if mesh.Action == model.Allow {
-			f(src)
-			continue
-		}
-		if !j.byRule(mesh) {
-			continue
-		}
-		net := in
-		if !j.byRule(in) {
-			net = eg
-		}
-		if j.byRule(net) {
-			pt := port{n, proto}
-			j.p.conflict(src, dst, pt, j.p.expected[dst][pt][src], net, mesh)
-		}
+	}
+}
+
+// judgeSource calls f when src may reach dst, reading the points through
+// at; a flow the network admits by a rule and the mesh denies by one is
+// recorded as a Conflict.
+func (j *modelJudge) judgeSource(src, dst int, n int32, proto corev1.Protocol, at func(model.Point, model.Direction, int) model.Decision, f func(src int)) {
+	eg := at(model.Network, model.Egress, src)
+	if eg.Action != model.Allow {
+		return
+	}
+	in := at(model.Network, model.Ingress, src)
+	if in.Action != model.Allow {
+		return
+	}
+	if !j.ev.HasMesh() {
+		f(src)
+		return
+	}
+	// Point by point (as cheap as Allowed), to see a flow the network
+	// admits and the mesh denies.
+	mesh := at(model.Mesh, model.Ingress, src)
+	if mesh.Action == model.Allow {
+		f(src)
+		return
+	}
+	if !j.byRule(mesh) {
+		return
+	}
+	net := in
+	if !j.byRule(in) {
+		net = eg
+	}
+	if j.byRule(net) {
+		pt := port{n, proto}
+		j.p.conflict(src, dst, pt, j.p.expected[dst][pt][src], net, mesh)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -13,43 +14,89 @@ import (
 
 // Evaluator answers, over a fixed set of endpoints, what the policies decide
 // for a connection. It is immutable once built and safe for concurrent use.
+//
+// Its cost grows with the sizes of the policies' subjects and peers, not
+// with endpoints × policies: New finds each peer's endpoints through an
+// index of the labels selectors require, and Named lists the only sources a
+// destination's rules tell apart.
 type Evaluator struct {
 	eps      []netpol.Endpoint
 	policies []Policy
 	// subject[p] holds the endpoints policy p selects.
-	subject []set
+	subject []*set
 	// peers[p][d][r] holds the peers rule r of direction d of policy p
-	// matches.
-	peers [][2][]set
+	// matches; nil when the rule matches every endpoint.
+	peers [][2][]*set
 	// of[point][d][i] are the policies selecting endpoint i at point for
 	// direction d, in evaluation order.
 	of [2][2][][]int32
+	// egressTo[i] are the egress rules (of policies selecting some
+	// endpoint) whose peers hold endpoint i, egressToAll those matching
+	// every endpoint, both in evaluation order.
+	egressTo    [][]ruleRef
+	egressToAll []ruleRef
 	// mesh says some policy is read at the Mesh point.
 	mesh bool
 }
 
-type set []uint64
+// ruleRef is rule r of direction Egress of policy p.
+type ruleRef struct{ p, r int32 }
 
-func newSet(n int) set       { return make(set, (n+63)/64) }
-func (s set) add(i int)      { s[i>>6] |= 1 << (uint(i) & 63) }
-func (s set) has(i int) bool { return s[i>>6]&(1<<(uint(i)&63)) != 0 }
-func (s set) count() (n int) {
-	for _, w := range s {
-		n += bits.OnesCount64(w)
-	}
-	return n
+// set is a set of endpoints: its members ascending, and a bitset as well
+// when it is large.
+type set struct {
+	members []int32
+	bits    []uint64
 }
 
-// New builds the evaluator. namespaces maps a namespace (an endpoint's
-// Namespace) to its labels; kubernetes.io/metadata.name is added when
-// missing. The policies are put in evaluation order (SortPolicies).
-func New(namespaces map[string]map[string]string, policies []Policy, endpoints []netpol.Endpoint) *Evaluator {
-	e := &Evaluator{eps: endpoints, policies: append([]Policy(nil), policies...)}
-	SortPolicies(e.policies)
-	n := len(endpoints)
-	nsLabels := map[string]labels.Set{}
+func (s *set) has(i int) bool {
+	if i < 0 {
+		return false
+	}
+	if s.bits != nil {
+		return i>>6 < len(s.bits) && s.bits[i>>6]&(1<<(uint(i)&63)) != 0
+	}
+	_, ok := slices.BinarySearch(s.members, int32(i))
+	return ok
+}
+
+func (s *set) count() int { return len(s.members) }
+
+// newSet makes a set of members (any order, repeats allowed) among n
+// endpoints.
+func newSet(members []int32, n int) *set {
+	slices.Sort(members)
+	s := &set{members: slices.Compact(members)}
+	if len(s.members) > n/32 {
+		s.bits = make([]uint64, (n+63)/64)
+		for _, i := range s.members {
+			s.bits[i>>6] |= 1 << (uint(i) & 63)
+		}
+	}
+	return s
+}
+
+// index finds the endpoints a peer may hold without testing every one.
+type index struct {
+	n int
+	// pods are the endpoints in a namespace, ips those with an IP.
+	pods, ips []int32
+	// byNS are the pods of each namespace; nsLabels the namespaces'
+	// labels.
+	byNS     map[string][]int32
+	nsLabels map[string]labels.Set
+	// podsBy[key][value]: the pods labelled key=value; nsBy likewise for
+	// the namespaces.
+	podsBy map[string]map[string][]int32
+	nsBy   map[string]map[string][]string
+	epNS   []labels.Set
+}
+
+func newIndex(namespaces map[string]map[string]string, endpoints []netpol.Endpoint) *index {
+	x := &index{n: len(endpoints), byNS: map[string][]int32{}, nsLabels: map[string]labels.Set{},
+		podsBy: map[string]map[string][]int32{}, nsBy: map[string]map[string][]string{}, epNS: make([]labels.Set, len(endpoints))}
 	nsOf := func(ns string) labels.Set {
-		if l, ok := nsLabels[ns]; ok {
+		if l, ok := x.nsLabels[ns]; ok {
 			return l
 		}
 		l := labels.Set{}
@@ -59,50 +106,114 @@ func New(namespaces map[string]map[string]string, policies []Policy, endpoints [
 		if _, ok := l[corev1.LabelMetadataName]; !ok {
 			l[corev1.LabelMetadataName] = ns
 		}
-		nsLabels[ns] = l
+		x.nsLabels[ns] = l
+		for k, v := range l {
+			if x.nsBy[k] == nil {
+				x.nsBy[k] = map[string][]string{}
+			}
+			x.nsBy[k][v] = append(x.nsBy[k][v], ns)
+		}
 		return l
 	}
-	epNS := make([]labels.Set, n)
 	for i, ep := range endpoints {
-		if ep.Namespace != "" {
-			epNS[i] = nsOf(ep.Namespace)
+		if ep.IP.IsValid() {
+			x.ips = append(x.ips, int32(i))
+		}
+		if ep.Namespace == "" {
+			continue
+		}
+		x.epNS[i] = nsOf(ep.Namespace)
+		x.pods = append(x.pods, int32(i))
+		x.byNS[ep.Namespace] = append(x.byNS[ep.Namespace], int32(i))
+		for k, v := range ep.Labels {
+			if x.podsBy[k] == nil {
+				x.podsBy[k] = map[string][]int32{}
+			}
+			x.podsBy[k][v] = append(x.podsBy[k][v], int32(i))
 		}
 	}
-	peerSet := func(ps []Peer) set {
-		s := newSet(n)
-		for i := range endpoints {
-			for _, p := range ps {
-				if p.holds(&endpoints[i], epNS[i]) {
-					s.add(i)
-					break
-				}
+	return x
+}
+
+// candidates are endpoints among which lie all the pods peer p holds (p
+// not a complement), possibly with others and repeats; all says every pod
+// is one.
+func (x *index) candidates(p *Peer) (out []int32, all bool) {
+	if k, vs, ok := p.Labels.Requires(); ok {
+		for _, v := range vs {
+			out = append(out, x.podsBy[k][v]...)
+		}
+		return out, false
+	}
+	if k, vs, ok := p.NS.Requires(); ok {
+		for _, v := range vs {
+			for _, ns := range x.nsBy[k][v] {
+				out = append(out, x.byNS[ns]...)
 			}
 		}
-		return s
+		return out, false
 	}
+	return x.pods, true
+}
+
+// set is the set of endpoints some peer of ps holds; policies apply to
+// pods only when podsOnly.
+func (x *index) set(ps []Peer, endpoints []netpol.Endpoint, podsOnly bool) *set {
+	var members []int32
+	test := func(p *Peer, cands []int32) {
+		for _, i := range cands {
+			if (!podsOnly || endpoints[i].Namespace != "") && p.holds(&endpoints[i], x.epNS[i]) {
+				members = append(members, i)
+			}
+		}
+	}
+	for pi := range ps {
+		p := ps[pi]
+		if podsOnly {
+			p.Addrs = false
+		}
+		if p.Not {
+			// A complement holds what the peer does not: test them all.
+			for i := range endpoints {
+				if (!podsOnly || endpoints[i].Namespace != "") && p.holds(&endpoints[i], x.epNS[i]) {
+					members = append(members, int32(i))
+				}
+			}
+			continue
+		}
+		if p.Pods {
+			cands, _ := x.candidates(&p)
+			test(&p, cands)
+		}
+		if p.Addrs {
+			test(&p, x.ips)
+		}
+	}
+	return newSet(members, x.n)
+}
+
+// New builds the evaluator. namespaces maps a namespace (an endpoint's
+// Namespace) to its labels; kubernetes.io/metadata.name is added when
+// missing. The policies are put in evaluation order (SortPolicies).
+func New(namespaces map[string]map[string]string, policies []Policy, endpoints []netpol.Endpoint) *Evaluator {
+	e := &Evaluator{eps: endpoints, policies: append([]Policy(nil), policies...)}
+	SortPolicies(e.policies)
+	n := len(endpoints)
+	x := newIndex(namespaces, endpoints)
 	for pt := range e.of {
 		for d := range e.of[pt] {
 			e.of[pt][d] = make([][]int32, n)
 		}
 	}
-	e.subject = make([]set, len(e.policies))
-	e.peers = make([][2][]set, len(e.policies))
+	e.subject = make([]*set, len(e.policies))
+	e.peers = make([][2][]*set, len(e.policies))
+	e.egressTo = make([][]ruleRef, n)
 	for pi := range e.policies {
 		p := &e.policies[pi]
 		if p.Point == Mesh {
 			e.mesh = true
 		}
-		subj := make([]Peer, len(p.Subject))
-		for i, s := range p.Subject {
-			s.Addrs = false // policies apply to pods only
-			subj[i] = s
-		}
-		e.subject[pi] = peerSet(subj)
-		for i := range endpoints {
-			if endpoints[i].Namespace == "" && e.subject[pi].has(i) {
-				e.subject[pi][i>>6] &^= 1 << (uint(i) & 63)
-			}
-		}
+		e.subject[pi] = x.set(p.Subject, endpoints, true)
 		for d := Ingress; d <= Egress; d++ {
 			rules := p.Rules(d)
 			if len(rules) == 0 && !p.Isolates(d) {
@@ -111,16 +222,27 @@ func New(namespaces map[string]map[string]string, policies []Policy, endpoints [
 			if p.Point == Mesh && d == Egress {
 				continue
 			}
-			e.peers[pi][d] = make([]set, len(rules))
+			e.peers[pi][d] = make([]*set, len(rules))
 			for ri := range rules {
 				if rules[ri].Peers != nil {
-					e.peers[pi][d][ri] = peerSet(rules[ri].Peers)
+					e.peers[pi][d][ri] = x.set(rules[ri].Peers, endpoints, false)
 				}
 			}
-			for i := 0; i < n; i++ {
-				if e.subject[pi].has(i) {
-					e.of[p.Point][d][i] = append(e.of[p.Point][d][i], int32(pi))
-				}
+			for _, i := range e.subject[pi].members {
+				e.of[p.Point][d][i] = append(e.of[p.Point][d][i], int32(pi))
+			}
+		}
+		if e.subject[pi].count() == 0 || e.peers[pi][Egress] == nil {
+			continue // its egress rules decide nothing
+		}
+		for ri, ps := range e.peers[pi][Egress] {
+			ref := ruleRef{int32(pi), int32(ri)}
+			if ps == nil {
+				e.egressToAll = append(e.egressToAll, ref)
+				continue
+			}
+			for _, i := range ps.members {
+				e.egressTo[i] = append(e.egressTo[i], ref)
 			}
 		}
 	}
@@ -380,17 +502,90 @@ func (e *Evaluator) PortEntries(dst int) []netpol.PortEntry {
 			}
 		}
 	}
-	for pi := range e.policies {
-		if e.subject[pi].count() == 0 {
-			continue // its rules decide nothing
+	e.eachEgressTo(dst, func(r ruleRef) { add(e.policies[r.p].Egress[r.r].Ports) })
+	return out
+}
+
+// eachEgressTo calls f, in evaluation order, for every egress rule of a
+// policy selecting some endpoint whose peers hold dst.
+func (e *Evaluator) eachEgressTo(dst int, f func(ruleRef)) {
+	to, all := e.egressTo[dst], e.egressToAll
+	for len(to) > 0 || len(all) > 0 {
+		if len(all) == 0 || (len(to) > 0 && (to[0].p < all[0].p || to[0].p == all[0].p && to[0].r < all[0].r)) {
+			f(to[0])
+			to = to[1:]
+			continue
 		}
-		for ri, r := range e.policies[pi].Egress {
-			if ps := e.peers[pi][Egress]; ps != nil && (ps[ri] == nil || ps[ri].has(dst)) {
-				add(r.Ports)
-			}
+		f(all[0])
+		all = all[1:]
+	}
+}
+
+// Named lists, ascending, the sources that the rules deciding connections
+// to dst tell apart: the peers of the ingress rules of the policies
+// selecting dst (at every point) and the endpoints selected by a policy
+// with an egress rule whose peers hold dst (Log rules, which decide
+// nothing, aside). Every other source is an unnamed one: no rule names it
+// or dst in particular, so its connection to dst is decided as Unnamed
+// says.
+func (e *Evaluator) Named(dst int) []int32 {
+	b := make([]uint64, (len(e.eps)+63)/64)
+	e.MarkNamed(dst, b)
+	var out []int32
+	for w, word := range b {
+		for ; word != 0; word &= word - 1 {
+			out = append(out, int32(w<<6|bits.TrailingZeros64(word)))
 		}
 	}
 	return out
+}
+
+// MarkNamed sets the bits of Named(dst) in b, a bitset of Len() bits.
+func (e *Evaluator) MarkNamed(dst int, b []uint64) {
+	mark := func(s *set) {
+		if s.bits != nil {
+			for w, word := range s.bits {
+				b[w] |= word
+			}
+			return
+		}
+		for _, i := range s.members {
+			b[i>>6] |= 1 << (uint(i) & 63)
+		}
+	}
+	// A Log rule decides nothing: the sources it names are decided as
+	// the others are.
+	for pt := range e.of {
+		for _, pi := range e.of[pt][Ingress][dst] {
+			for ri, ps := range e.peers[pi][Ingress] {
+				if ps != nil && e.policies[pi].Ingress[ri].Action != Log {
+					mark(ps)
+				}
+			}
+		}
+	}
+	for _, r := range e.egressTo[dst] {
+		if e.policies[r.p].Egress[r.r].Action != Log {
+			mark(e.subject[r.p])
+		}
+	}
+}
+
+// Unnamed is what point pt decides in direction d about a connection from
+// src to dst on port/proto when src is not among Named(dst): only the
+// rules matching every endpoint match it. In ingress src is ignored: the
+// decision is one for every unnamed source. It equals At, Logged aside, for
+// every such src.
+func (e *Evaluator) Unnamed(pt Point, d Direction, src, dst int, port int32, proto corev1.Protocol) Decision {
+	if proto == "" {
+		proto = corev1.ProtocolTCP
+	}
+	if d == Egress {
+		// Only the rules matching every destination match: the same as
+		// for dst, whose named ports they resolve.
+		return e.decide(pt, d, src, -1, dst, port, proto)
+	}
+	return e.decide(pt, d, dst, -1, dst, port, proto)
 }
 
 // Describe names a decision, e.g. "Calico GlobalNetworkPolicy deny-metadata

@@ -246,6 +246,33 @@ func (m Match) Pins(key string) (string, bool) {
 	return "", false
 }
 
+// Requires returns a key and the values the formula requires of it in every
+// label set it matches (a leaf with key = v or key in (v, w), or an And with
+// such an argument), when it requires one: only a label set with one of
+// those values may match, which lets an index narrow the label sets to test.
+// A formula that matches nothing returns ok with no values.
+func (m Match) Requires() (key string, values []string, ok bool) {
+	switch m.op {
+	case opNone:
+		return "", nil, true
+	case opLeaf:
+		rs, _ := m.sel.Requirements()
+		for _, r := range rs {
+			switch r.Operator() {
+			case selection.Equals, selection.DoubleEquals, selection.In:
+				return r.Key(), r.Values().List(), true
+			}
+		}
+	case opAnd:
+		for _, a := range m.args {
+			if k, vs, ok := a.Requires(); ok {
+				return k, vs, true
+			}
+		}
+	}
+	return "", nil, false
+}
+
 // IsEverything reports whether the formula is the plain "everything".
 func (m Match) IsEverything() bool { return m.op == opAll }
 
