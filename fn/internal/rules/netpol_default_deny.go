@@ -24,6 +24,7 @@ package rules
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -33,6 +34,7 @@ import (
 	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
 	"netid.dev/netid/fn/internal/proof/dialect"
+	"netid.dev/netid/fn/internal/proof"
 	"netid.dev/netid/fn/internal/proof/model"
 )
 
@@ -191,8 +193,11 @@ func (s *Stream) defaultDenyModelled(ns string, d model.Direction) bool {
 		}
 	}
 	nsLabels[corev1.LabelMetadataName] = ns
+	if s.defaultDeny == nil {
+		s.defaultDeny = newDefaultDenyIndex(pols)
+	}
 	passed := map[float64]bool{}
-	for i := range pols {
+	for _, i := range s.defaultDeny.candidates(nsLabels) {
 		p := &pols[i].Policy
 		if p.Point != model.Network || !defaultDenyTouches(p, nsLabels) {
 			continue
@@ -223,6 +228,55 @@ func (s *Stream) defaultDenyModelled(ns string, d model.Direction) bool {
 		}
 	}
 	return false
+}
+
+// defaultDenyIndex finds, for a namespace, the network policies whose
+// subject may hold a pod of it without testing every policy: a subject
+// whose namespace formula requires a label value is filed under it.
+type defaultDenyIndex struct {
+	// every lists the policies to test on every namespace (a subject that
+	// is a complement, or whose namespaces no label value narrows); by,
+	// under a namespace label's key and value, those requiring it.
+	every []int
+	by    map[string]map[string][]int
+}
+
+func newDefaultDenyIndex(pols []proof.CompiledPolicy) *defaultDenyIndex {
+	x := &defaultDenyIndex{by: map[string]map[string][]int{}}
+	for i := range pols {
+		p := &pols[i].Policy
+		if p.Point != model.Network {
+			continue
+		}
+		for _, sub := range p.Subject {
+			if !sub.Not && !sub.Pods {
+				continue
+			}
+			k, vs, ok := sub.NS.Requires()
+			if sub.Not || !ok {
+				x.every = append(x.every, i)
+				continue
+			}
+			if x.by[k] == nil {
+				x.by[k] = map[string][]int{}
+			}
+			for _, v := range vs {
+				x.by[k][v] = append(x.by[k][v], i)
+			}
+		}
+	}
+	return x
+}
+
+// candidates are, in order, the policies that may select a pod of the
+// namespace whose labels are ns (defaultDenyTouches decides).
+func (x *defaultDenyIndex) candidates(ns labels.Set) []int {
+	out := slices.Clone(x.every)
+	for k, v := range ns {
+		out = append(out, x.by[k][v]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // defaultDenySelectsAll reports a policy whose subject holds every pod of

@@ -115,6 +115,9 @@ type Stream struct {
 	Now func() time.Time
 
 	connectivity *proof.Result
+	// defaultDeny indexes the proof's compiled policies by the namespaces
+	// they may select (defaultDenyModelled), built once.
+	defaultDeny *defaultDenyIndex
 	index        *index
 	// labelled maps "namespace/<netid.dev/workload label value>" to the
 	// declared workload's "namespace/name" where the two differ (names over
