@@ -16,6 +16,12 @@
 #   hack/bench.sh                                  # all sizes, 3 runs each
 #   SIZES="1000 10000" REPS=5 hack/bench.sh
 #   SIZES_CALLGRIND="" hack/bench.sh               # no callgrind
+#   NATIVE_SIZES="" hack/bench.sh                  # no native dialects
+#
+# A second table measures netid's renders in each CNI's own dialect
+# (hack/bench/estate -cni, a ClusterNetworkIdentity with dialect: native,
+# proved by the multi-layer model) beside the NetworkPolicy render, at
+# NATIVE_SIZES (default 1000 5000 20000), with the growth exponent of each.
 #
 # Then hack/bench/kustomize.sh measures kustomize without a function, with
 # the pass-through and with netid, kpt fn render and the pipe form, at
@@ -100,6 +106,38 @@ awk '$1 >= 1000 { if (!lo) { lo = $0 } hi = $0 }
     printf "\nGrowth exponent from %d to %d workloads (1 is linear): CPU pass-through %.2f, netid %.2f; peak RSS pass-through %.2f, netid %.2f.\n",
       a[1], b[1], log(b[2] / a[2]) / k, log(b[4] / a[4]) / k, log(b[3] / a[3]) / k, log(b[5] / a[5]) / k
   }' "$work/points"
+
+# The native dialects (a ClusterNetworkIdentity with dialect: native, which
+# the multi-layer model proves) against the NetworkPolicy render, at
+# NATIVE_SIZES.
+NATIVE_SIZES="${NATIVE_SIZES-1000 5000 20000}"
+if [[ -n "$NATIVE_SIZES" ]]; then
+  echo
+  echo "| workloads | NetworkPolicy: CPU, peak RSS | Calico native | Cilium native | Antrea native |"
+  echo "|---|---|---|---|---|"
+  : > "$work/native"
+  for n in $NATIVE_SIZES; do
+    row="| $n |" point="$n"
+    for cni in "" calico cilium antrea; do
+      in="$work/estates/in-$n${cni:+-$cni}.yaml"
+      [[ -s "$in" ]] || go run ./hack/bench/estate -n "$n" ${cni:+-cni "$cni"} > "$in"
+      log "$n workloads, ${cni:-NetworkPolicy}${cni:+ native}: CPU and memory, $REPS runs"
+      read -r t m < <(measure "$work/netid" "$in")
+      row="$row $(awk -v t="$t" -v m="$m" 'BEGIN { printf "%.2f s, %d MiB", t, m / 1024 }') |"
+      point="$point $t"
+    done
+    echo "$row"
+    echo "$point" >> "$work/native"
+  done
+  awk '$1 >= 1000 { if (!lo) { lo = $0 } hi = $0 }
+    END {
+      if (!lo || lo == hi) exit
+      split(lo, a, " "); split(hi, b, " ")
+      k = log(b[1] / a[1])
+      printf "\nGrowth exponent of CPU from %d to %d workloads (1 is linear): NetworkPolicy %.2f, Calico native %.2f, Cilium native %.2f, Antrea native %.2f.\n",
+        a[1], b[1], log(b[2] / a[2]) / k, log(b[3] / a[3]) / k, log(b[4] / a[4]) / k, log(b[5] / a[5]) / k
+    }' "$work/native"
+fi
 
 if [[ -x hack/bench/kustomize.sh ]]; then
   log "kustomize end to end (hack/bench/kustomize.sh)"
