@@ -33,8 +33,8 @@ import (
 
 	"netid.dev/netid/fn/internal/controls"
 	"netid.dev/netid/fn/internal/finding"
-	"netid.dev/netid/fn/internal/proof/dialect"
 	"netid.dev/netid/fn/internal/proof"
+	"netid.dev/netid/fn/internal/proof/dialect"
 	"netid.dev/netid/fn/internal/proof/model"
 )
 

@@ -118,7 +118,7 @@ type Stream struct {
 	// defaultDeny indexes the proof's compiled policies by the namespaces
 	// they may select (defaultDenyModelled), built once.
 	defaultDeny *defaultDenyIndex
-	index        *index
+	index       *index
 	// labelled maps "namespace/<netid.dev/workload label value>" to the
 	// declared workload's "namespace/name" where the two differ (names over
 	// 63 characters, whose label value is shortened).
