@@ -97,15 +97,26 @@ for n in $SIZES; do
     printf "| %d | %d KiB | %.2f s, %d MiB | %.2f s, %d MiB | %s, %.2f× | %s |\n", n, size, pt, pm / 1024, nt, nm / 1024, cpu, nm / pm, ins }'
 done
 
+# growth FILE WHAT NAME...: the growth exponent of each column after the
+# first (the workloads) of FILE, from the smallest size of at least 1,000 to
+# the largest, named in order ("CPU pass-through" ...), in one sentence.
+growth() {
+  local file="$1" what="$2"
+  shift 2
+  local IFS='|'
+  awk -v what="$what" -v names="$*" '$1 >= 1000 { if (!lo) { lo = $0 } hi = $0 }
+    END {
+      if (!lo || lo == hi) exit
+      split(lo, a, " "); split(hi, b, " "); n = split(names, name, "|")
+      k = log(b[1] / a[1])
+      printf "\nGrowth exponent%s from %d to %d workloads (1 is linear):", what, a[1], b[1]
+      for (i = 1; i <= n; i++) printf "%s %s %.2f", (i > 1 ? "," : ""), name[i], log(b[i + 1] / a[i + 1]) / k
+      print "."
+    }' "$file"
+}
+
 # The growth exponents, from the smallest size ≥ 1,000 to the largest.
-awk '$1 >= 1000 { if (!lo) { lo = $0 } hi = $0 }
-  END {
-    if (!lo || lo == hi) exit
-    split(lo, a, " "); split(hi, b, " ")
-    k = log(b[1] / a[1])
-    printf "\nGrowth exponent from %d to %d workloads (1 is linear): CPU pass-through %.2f, netid %.2f; peak RSS pass-through %.2f, netid %.2f.\n",
-      a[1], b[1], log(b[2] / a[2]) / k, log(b[4] / a[4]) / k, log(b[3] / a[3]) / k, log(b[5] / a[5]) / k
-  }' "$work/points"
+growth "$work/points" "" "CPU pass-through" "peak RSS pass-through" "CPU netid" "peak RSS netid"
 
 # The native dialects (a ClusterNetworkIdentity with dialect: native, which
 # the multi-layer model proves) against the NetworkPolicy render, at
@@ -129,14 +140,7 @@ if [[ -n "$NATIVE_SIZES" ]]; then
     echo "$row"
     echo "$point" >> "$work/native"
   done
-  awk '$1 >= 1000 { if (!lo) { lo = $0 } hi = $0 }
-    END {
-      if (!lo || lo == hi) exit
-      split(lo, a, " "); split(hi, b, " ")
-      k = log(b[1] / a[1])
-      printf "\nGrowth exponent of CPU from %d to %d workloads (1 is linear): NetworkPolicy %.2f, Calico native %.2f, Cilium native %.2f, Antrea native %.2f.\n",
-        a[1], b[1], log(b[2] / a[2]) / k, log(b[3] / a[3]) / k, log(b[4] / a[4]) / k, log(b[5] / a[5]) / k
-    }' "$work/native"
+  growth "$work/native" " of CPU" "NetworkPolicy" "Calico native" "Cilium native" "Antrea native"
 fi
 
 if [[ -x hack/bench/kustomize.sh ]]; then

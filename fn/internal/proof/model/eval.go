@@ -477,24 +477,7 @@ func (e *Evaluator) portMatches(ports []Port, port int32, proto corev1.Protocol,
 // Entries for every protocol are given once per protocol.
 func (e *Evaluator) PortEntries(dst int) []netpol.PortEntry {
 	var out []netpol.PortEntry
-	add := func(ports []Port) {
-		for _, p := range ports {
-			protos := []corev1.Protocol{p.Protocol}
-			if p.Protocol == "" {
-				protos = []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
-			}
-			for _, proto := range protos {
-				switch {
-				case p.Name != "":
-					out = append(out, netpol.PortEntry{Proto: proto, Name: p.Name})
-				case p.Lo == 0 && p.Hi == 0:
-					out = append(out, netpol.PortEntry{Proto: proto, Lo: 1, Hi: 65535})
-				default:
-					out = append(out, netpol.PortEntry{Proto: proto, Lo: max(p.Lo, 1), Hi: min(p.Hi, 65535)})
-				}
-			}
-		}
-	}
+	add := func(ports []Port) { out = appendPortEntries(out, ports) }
 	for pt := range e.of {
 		for _, pi := range e.of[pt][Ingress][dst] {
 			for _, r := range e.policies[pi].Ingress {
@@ -503,6 +486,27 @@ func (e *Evaluator) PortEntries(dst int) []netpol.PortEntry {
 		}
 	}
 	e.eachEgressTo(dst, func(r ruleRef) { add(e.policies[r.p].Egress[r.r].Ports) })
+	return out
+}
+
+// appendPortEntries appends the port entries of a rule's ports to out.
+func appendPortEntries(out []netpol.PortEntry, ports []Port) []netpol.PortEntry {
+	for _, p := range ports {
+		protos := []corev1.Protocol{p.Protocol}
+		if p.Protocol == "" {
+			protos = []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
+		}
+		for _, proto := range protos {
+			switch {
+			case p.Name != "":
+				out = append(out, netpol.PortEntry{Proto: proto, Name: p.Name})
+			case p.Lo == 0 && p.Hi == 0:
+				out = append(out, netpol.PortEntry{Proto: proto, Lo: 1, Hi: 65535})
+			default:
+				out = append(out, netpol.PortEntry{Proto: proto, Lo: max(p.Lo, 1), Hi: min(p.Hi, 65535)})
+			}
+		}
+	}
 	return out
 }
 

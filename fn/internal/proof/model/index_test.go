@@ -185,7 +185,7 @@ func TestIndexedEqualsExhaustive(t *testing.T) {
 			for pt := range e.of {
 				for _, pi := range e.of[pt][Ingress][dst] {
 					for _, rl := range e.policies[pi].Ingress {
-						want = appendEntries(want, rl.Ports)
+						want = appendPortEntries(want, rl.Ports)
 					}
 				}
 			}
@@ -195,7 +195,7 @@ func TestIndexedEqualsExhaustive(t *testing.T) {
 				}
 				for _, rl := range e.policies[pi].Egress {
 					if rl.Peers == nil || holds(rl.Peers, dst, false) {
-						want = appendEntries(want, rl.Ports)
+						want = appendPortEntries(want, rl.Ports)
 					}
 				}
 			}
@@ -226,27 +226,6 @@ func TestIndexedEqualsExhaustive(t *testing.T) {
 		t.Fatal("no scenario left a source unnamed: the test judged nothing")
 	}
 	t.Logf("%d unnamed (source, destination) pairs equal At at every point", unnamed)
-}
-
-// appendEntries is PortEntries' reading of one rule's ports.
-func appendEntries(out []netpol.PortEntry, ports []Port) []netpol.PortEntry {
-	for _, p := range ports {
-		protos := []corev1.Protocol{p.Protocol}
-		if p.Protocol == "" {
-			protos = []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
-		}
-		for _, proto := range protos {
-			switch {
-			case p.Name != "":
-				out = append(out, netpol.PortEntry{Proto: proto, Name: p.Name})
-			case p.Lo == 0 && p.Hi == 0:
-				out = append(out, netpol.PortEntry{Proto: proto, Lo: 1, Hi: 65535})
-			default:
-				out = append(out, netpol.PortEntry{Proto: proto, Lo: max(p.Lo, 1), Hi: min(p.Hi, 65535)})
-			}
-		}
-	}
-	return out
 }
 
 // TestRequires: the key and values a formula requires are necessary: no
