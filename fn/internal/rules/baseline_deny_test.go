@@ -13,17 +13,7 @@ import (
 // rule lines), in a cluster whose baseline denies 169.254.169.254/32 and
 // 10.0.0.0/8.
 func bdApp(peers string) string {
-	return `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {containers: [{name: cart, image: cart:1, ports: [{name: http, containerPort: 8080}]}]}
----
-apiVersion: netid.dev/v1alpha1
+	return "\n" + cartDeployment + `apiVersion: netid.dev/v1alpha1
 kind: NetworkIdentity
 metadata: {name: cart, namespace: shop}
 spec:

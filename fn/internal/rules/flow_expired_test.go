@@ -21,17 +21,7 @@ func feApp(until, extra string) string {
 	if until != "" {
 		u = `, until: "` + until + `"`
 	}
-	return `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {containers: [{name: cart, image: cart:1, ports: [{name: http, containerPort: 8080}]}]}
----
-apiVersion: netid.dev/v1alpha1
+	return "\n" + cartDeployment + `apiVersion: netid.dev/v1alpha1
 kind: NetworkIdentity
 metadata: {name: cart, namespace: shop}
 spec:

@@ -8,17 +8,7 @@ import (
 // l7App is a workload calling an API with HTTP rules, in a cluster the
 // ClusterNetworkIdentity lines cluster describe ("" for none).
 func l7App(cluster string) string {
-	out := `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {containers: [{name: cart, image: cart:1, ports: [{name: http, containerPort: 8080}]}]}
----
-apiVersion: netid.dev/v1alpha1
+	out := "\n" + cartDeployment + `apiVersion: netid.dev/v1alpha1
 kind: NetworkIdentity
 metadata: {name: cart, namespace: shop}
 spec:

@@ -76,16 +76,7 @@ apiVersion: v1
 kind: Namespace
 metadata: {name: shop, labels: {team: shop}}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: shop}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec: {containers: [{name: cart, image: cart:1, ports: [{name: http, containerPort: 8080}]}]}
----
-apiVersion: netid.dev/v1alpha1
+` + cartDeployment + `apiVersion: netid.dev/v1alpha1
 kind: NetworkIdentity
 metadata: {name: cart, namespace: shop}
 spec:

@@ -184,3 +184,16 @@ func TestDocsWaivers(t *testing.T) {
 		}
 	}
 }
+
+// cartDeployment is the shop's cart Deployment (app: cart, port http 8080)
+// and a document separator, the workload of several rules' cases.
+const cartDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: shop}
+spec:
+  selector: {matchLabels: {app: cart}}
+  template:
+    metadata: {labels: {app: cart}}
+    spec: {containers: [{name: cart, image: cart:1, ports: [{name: http, containerPort: 8080}]}]}
+---
+`
