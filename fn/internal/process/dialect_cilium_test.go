@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"netid.dev/netid/fn/internal/emit"
 	"netid.dev/netid/fn/internal/load"
 	"netid.dev/netid/fn/internal/plan"
 	"netid.dev/netid/fn/internal/proof"
@@ -19,28 +18,7 @@ import (
 // its enforce stage (the form the proof judges).
 func ciliumProof(t *testing.T, input []byte, enforcing bool) *proof.Result {
 	t.Helper()
-	items, fc := readList(t, input)
-	m, fs := load.Load(items, fc)
-	if fs.HasErrors() {
-		t.Fatalf("load: %v", fs)
-	}
-	p, pfs := plan.Make(m)
-	if pfs.HasErrors() {
-		t.Fatalf("plan: %v", pfs)
-	}
-	if enforcing {
-		p = p.WithEnforcing()
-	}
-	res := emit.Emit(m, p)
-	if res.Findings.HasErrors() {
-		t.Fatalf("emit: %v", res.Findings)
-	}
-	s, _ := judge(res.Items, res.Generated, m, p, res.Conflicts)
-	c := s.Connectivity()
-	if len(c.Incomplete) > 0 || len(c.NotEvaluated) > 0 {
-		t.Fatalf("the proof is incomplete (%v) or left objects unevaluated (%v)", c.Incomplete, c.NotEvaluated)
-	}
-	return c
+	return calicoRenderInput(t, input, false, enforcing, nil).result
 }
 
 // cells are the allowed cells of a proof as "from → to port".
